@@ -1,0 +1,94 @@
+/**
+ * IDX (the MNIST format), raw or gzipped. Header: two zero bytes, a type byte, a rank byte, then
+ * `rank` big-endian uint32 dimensions; the data follows and must fill the file exactly.
+ */
+import { readFileSync } from 'node:fs';
+import { ImportError } from '../errors.js';
+import { gunzipBounded, isGzip } from '../gzip.js';
+
+export interface IdxArray {
+  /** Uint8 for type 0x08, Float32 for every other type (converted). */
+  data: Uint8Array | Float32Array;
+  shape: number[];
+}
+
+const TYPES: Record<number, { name: string; size: number }> = {
+  0x08: { name: 'uint8', size: 1 },
+  0x09: { name: 'int8', size: 1 },
+  0x0b: { name: 'int16', size: 2 },
+  0x0c: { name: 'int32', size: 4 },
+  0x0d: { name: 'float32', size: 4 },
+  0x0e: { name: 'float64', size: 8 },
+};
+
+/** Largest number of elements one IDX file may declare (2^31 − 1, the typed-array bound). */
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
+export function parseIdx(file: string, raw: Uint8Array): IdxArray {
+  const bytes = isGzip(raw) ? gunzipBounded(file, raw) : raw;
+  if (bytes.length < 4) throw new ImportError(file, `is ${bytes.length} bytes, too short for an IDX header`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) throw new ImportError(file, 'is not an IDX file (wrong magic number: the first two bytes must be zero)');
+  const type = TYPES[bytes[2]];
+  if (!type) throw new ImportError(file, `has unknown IDX data type 0x${bytes[2].toString(16).padStart(2, '0')}`);
+  const rank = bytes[3];
+  if (rank < 1 || rank > 4) throw new ImportError(file, `has ${rank} dimensions; IDX files here have 1 to 4`);
+  const headerSize = 4 + 4 * rank;
+  if (bytes.length < headerSize) throw new ImportError(file, 'is truncated inside its header');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape: number[] = [];
+  let count = 1;
+  for (let i = 0; i < rank; i++) {
+    const d = view.getUint32(4 + 4 * i, false);
+    shape.push(d);
+    count *= d;
+  }
+  if (count > MAX_ELEMENTS) throw new ImportError(file, `declares ${count} elements, more than can be loaded`);
+  const expected = headerSize + count * type.size;
+  if (bytes.length !== expected) {
+    const what = bytes.length < expected ? 'truncated' : 'longer than its header says';
+    throw new ImportError(file, `is ${what}: the header [${shape.join('×')}] ${type.name} needs ${expected} bytes, the file has ${bytes.length}`);
+  }
+  if (type.size === 1 && bytes[2] === 0x08) {
+    return { data: new Uint8Array(bytes.buffer.slice(bytes.byteOffset + headerSize, bytes.byteOffset + expected)), shape };
+  }
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const o = headerSize + i * type.size;
+    switch (bytes[2]) {
+      case 0x09: out[i] = view.getInt8(o); break;
+      case 0x0b: out[i] = view.getInt16(o, false); break;
+      case 0x0c: out[i] = view.getInt32(o, false); break;
+      case 0x0d: out[i] = view.getFloat32(o, false); break;
+      default: out[i] = view.getFloat64(o, false);
+    }
+  }
+  return { data: out, shape };
+}
+
+export function readIdx(file: string): IdxArray {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (err) {
+    throw new ImportError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseIdx(file, raw);
+}
+
+/** Reads an images file and a labels file and checks that they belong together. */
+export function readIdxPair(imagesFile: string, labelsFile: string): { x: Uint8Array | Float32Array; y: Int32Array; count: number; featureShape: number[] } {
+  const images = readIdx(imagesFile);
+  const labels = readIdx(labelsFile);
+  if (images.shape.length < 2) throw new ImportError(imagesFile, `has shape [${images.shape.join('×')}]; an images file needs at least 2 dimensions (count × features)`);
+  if (labels.shape.length !== 1) throw new ImportError(labelsFile, `has shape [${labels.shape.join('×')}]; a labels file has 1 dimension`);
+  if (images.shape[0] !== labels.shape[0]) {
+    throw new ImportError(labelsFile, `has ${labels.shape[0]} labels but ${imagesFile} has ${images.shape[0]} images; they must be a matching pair`);
+  }
+  const y = new Int32Array(labels.shape[0]);
+  for (let i = 0; i < y.length; i++) {
+    const v = labels.data[i];
+    if (!Number.isInteger(v) || v < 0) throw new ImportError(labelsFile, `label ${i} is ${v}; labels must be whole numbers from 0`);
+    y[i] = v;
+  }
+  return { x: images.data, y, count: images.shape[0], featureShape: images.shape.slice(1) };
+}

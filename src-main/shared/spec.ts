@@ -1,0 +1,121 @@
+/**
+ * The model spec: a JSON-serialisable description of a Keras-style Sequential model, its optimizer
+ * and its training settings. Defaults are Keras' own, so the textbook's code carries over.
+ */
+import { z } from 'zod';
+
+/** Every activation tfjs-layers knows, by its Keras name. */
+export const ACTIVATIONS = [
+  'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign',
+  'relu6', 'swish', 'mish', 'gelu', 'gelu_new', 'hard_sigmoid',
+] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+const positiveInt = z.number().int().positive();
+const unitRate = z.number().min(0).lt(1);
+const positive = z.number().positive();
+
+export const FlattenLayer = z.object({ type: z.literal('flatten') }).strict();
+export const DenseLayer = z.object({
+  type: z.literal('dense'),
+  units: positiveInt.max(65536),
+  activation: z.enum(ACTIVATIONS).default('linear'),
+  useBias: z.boolean().default(true),
+}).strict();
+export const DropoutLayer = z.object({ type: z.literal('dropout'), rate: unitRate }).strict();
+export const LayerSpec = z.discriminatedUnion('type', [FlattenLayer, DenseLayer, DropoutLayer]);
+export type LayerSpec = z.infer<typeof LayerSpec>;
+export type LayerType = LayerSpec['type'];
+
+/** Optimizers with Keras' defaults (keras.optimizers.*, TF 2.x). */
+export const SgdOptimizer = z.object({
+  type: z.literal('sgd'),
+  learningRate: positive.default(0.01),
+  momentum: z.number().min(0).max(1).default(0),
+  nesterov: z.boolean().default(false),
+}).strict();
+export const AdagradOptimizer = z.object({
+  type: z.literal('adagrad'),
+  learningRate: positive.default(0.001),
+  initialAccumulatorValue: z.number().min(0).default(0.1),
+}).strict();
+export const AdadeltaOptimizer = z.object({
+  type: z.literal('adadelta'),
+  learningRate: positive.default(0.001),
+  rho: unitRate.default(0.95),
+  epsilon: positive.default(1e-7),
+}).strict();
+export const RmspropOptimizer = z.object({
+  type: z.literal('rmsprop'),
+  learningRate: positive.default(0.001),
+  rho: unitRate.default(0.9),
+  momentum: z.number().min(0).max(1).default(0),
+  epsilon: positive.default(1e-7),
+  centered: z.boolean().default(false),
+}).strict();
+const adamFields = {
+  learningRate: positive.default(0.001),
+  beta1: unitRate.default(0.9),
+  beta2: unitRate.default(0.999),
+  epsilon: positive.default(1e-7),
+};
+export const AdamOptimizer = z.object({ type: z.literal('adam'), ...adamFields }).strict();
+export const AdamaxOptimizer = z.object({ type: z.literal('adamax'), ...adamFields }).strict();
+export const OptimizerSpec = z.discriminatedUnion('type', [
+  SgdOptimizer, AdagradOptimizer, AdadeltaOptimizer, RmspropOptimizer, AdamOptimizer, AdamaxOptimizer,
+]);
+export type OptimizerSpec = z.infer<typeof OptimizerSpec>;
+export type OptimizerType = OptimizerSpec['type'];
+export const OPTIMIZER_TYPES: readonly OptimizerType[] = ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax'];
+
+export const LOSSES = ['sparseCategoricalCrossentropy'] as const;
+
+export const TrainingSpec = z.object({
+  epochs: positiveInt.max(10000).default(5),
+  batchSize: positiveInt.max(65536).default(32),
+  /** Fraction of the training split held out for validation (the book: 0.2 → 48,000 / 12,000). */
+  validationSplit: z.number().min(0).max(0.9).default(0.2),
+  /** Seeds initializers, dropout and the per-epoch shuffle. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Seeds the train/validation split; kept apart from `seed` so repeats share one split. */
+  splitSeed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+}).strict();
+export type TrainingSpec = z.infer<typeof TrainingSpec>;
+
+export const ModelSpec = z.object({
+  /** Shape of one sample, without the batch dimension: [28, 28] or [784]. */
+  inputShape: z.array(positiveInt.max(1 << 24)).min(1).max(4),
+  layers: z.array(LayerSpec).min(1).max(64),
+  optimizer: OptimizerSpec.default({ type: 'rmsprop', learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false }),
+  loss: z.enum(LOSSES).default('sparseCategoricalCrossentropy'),
+  training: TrainingSpec.default({ epochs: 5, batchSize: 32, validationSplit: 0.2, seed: 1, splitSeed: 42 }),
+}).strict().superRefine((spec, ctx) => {
+  const last = spec.layers[spec.layers.length - 1];
+  if (!last || last.type !== 'dense') {
+    ctx.addIssue({ code: 'custom', path: ['layers', spec.layers.length - 1], message: 'the last layer must be Dense (the output layer)' });
+  }
+});
+export type ModelSpec = z.infer<typeof ModelSpec>;
+/** What a user may write: every field with a default may be left out. */
+export type ModelSpecInput = z.input<typeof ModelSpec>;
+
+/** A failed field: its path in the spec ("layers.1.units") and what is wrong. */
+export interface FieldError { path: string; message: string }
+
+export type SpecResult = { ok: true; spec: ModelSpec } | { ok: false; errors: FieldError[] };
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.') || '(root)';
+}
+
+/** Parses an untrusted spec; errors name the path of each bad field. */
+export function parseModelSpec(input: unknown): SpecResult {
+  const r = ModelSpec.safeParse(input);
+  if (r.success) return { ok: true, spec: r.data };
+  return { ok: false, errors: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+}
+
+/** One line naming every bad field, for the CLI. */
+export function describeSpecErrors(errors: FieldError[]): string {
+  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+}
