@@ -1,0 +1,68 @@
+/**
+ * Runs as the store keeps them and the faces show them. Plain data: crosses IPC and WebSocket.
+ */
+import type { ModelSpec } from './spec.js';
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
+
+/** One completed epoch. */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface EvaluationRecord {
+  split: 'test' | 'validation';
+  count: number;
+  loss: number;
+  accuracy: number;
+  /** confusion[true][predicted] */
+  confusion: number[][];
+  misclassified: { index: number; label: number; predicted: number; confidence: number }[];
+}
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  /** Runs of one spec over seeds share a group (a --repeat, or one variant of an experiment). */
+  group: string | null;
+  /** The experiment this run belongs to, if any. */
+  experiment: string | null;
+  status: RunStatus;
+  datasetId: string;
+  seed: number;
+  backend: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  error: string | null;
+  notes: string;
+  tags: string[];
+  /** Samples per epoch: training and validation counts. */
+  trainCount: number | null;
+  valCount: number | null;
+  /** Training --limit, when the run used one. */
+  limit: number | null;
+  /** From the last completed epoch (train score, val score as the book names them). */
+  epochsDone: number;
+  trainAccuracy: number | null;
+  valAccuracy: number | null;
+  valLoss: number | null;
+  /** Sum of the completed epochs' seconds. */
+  seconds: number | null;
+  testAccuracy: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  spec: ModelSpec;
+  epochs: EpochRecord[];
+  evaluation: EvaluationRecord | null;
+  artifacts: { kind: string; path: string; bytes: number; sha256: string }[];
+}
