@@ -1,0 +1,203 @@
+/**
+ * The one contract between the faces (renderer over IPC or WebSocket, CLI) and the service.
+ * Commands are `domain:verb` with a zod schema for their request; events are `domain:noun`.
+ * Every request is parsed with its schema where it enters (IPC wrapper, WebSocket server).
+ * Responses travel as `{ ok: true, value }` or `{ ok: false, error: { name, message } }`.
+ */
+import { z } from 'zod';
+import { ModelSpec } from './spec.js';
+import type { ModelSummary } from './summary.js';
+import type { FieldError } from './spec.js';
+import type { Preset } from './presets.js';
+import type { RunSummary, RunDetail, RunStatus, EpochRecord } from './runs.js';
+import type { ErrorInfo } from './errors.js';
+import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
+import type { Comparison } from './compare.js';
+
+const id = z.string().min(1).max(200);
+const name = z.string().max(200);
+const tags = z.array(z.string().min(1).max(64)).max(32);
+const path = z.string().min(1).max(4096);
+/** Accepts a spec of any shape here; the service parses it fully and reports field errors. */
+const specInput = z.unknown();
+
+export const ImportOptionsSchema = z.object({
+  format: z.enum(['idx', 'csv', 'images', 'npy', 'npz']).optional(),
+  labelColumn: z.union([z.string().max(200), z.number().int().min(0)]).optional(),
+  imageShape: z.array(z.number().int().positive().max(4096)).min(2).max(3).optional(),
+  name: name.optional(),
+  /** For image folders: target size [h, w] and channels. */
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  /** For NPZ: member names of x and y. */
+  xKey: z.string().max(200).optional(),
+  yKey: z.string().max(200).optional(),
+  /** For a single .npy of features: the .npy of labels. */
+  labelsPath: path.optional(),
+}).strict();
+
+export const RunFilterSchema = z.object({
+  group: z.string().max(200).optional(),
+  tag: z.string().max(64).optional(),
+  status: z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted']).optional(),
+  dataset: z.string().max(4200).optional(),
+  experiment: z.string().max(200).optional(),
+}).strict();
+
+export const StartRunSchema = z.object({
+  spec: specInput,
+  datasetId: z.string().min(1).max(4200),
+  name: name.optional(),
+  tags: tags.optional(),
+  notes: z.string().max(10000).optional(),
+  /** Train on the first N samples of the training split only. */
+  limit: z.number().int().positive().optional(),
+  /** Train the same spec with seeds seed, seed+1, … as one group. */
+  repeat: z.number().int().min(1).max(100).optional(),
+  saveModel: z.boolean().optional(),
+}).strict();
+
+/** One variant of an experiment: a name and the spec fields it changes (dotted paths). */
+export const VariantSchema = z.object({
+  name: z.string().min(1).max(100),
+  changes: z.record(z.string().max(200), z.unknown()),
+}).strict();
+
+export const StartExperimentSchema = z.object({
+  name: name,
+  spec: specInput,
+  variants: z.array(VariantSchema).min(1).max(20),
+  seeds: z.number().int().min(1).max(50),
+  datasetId: z.string().min(1).max(4200),
+  limit: z.number().int().positive().optional(),
+}).strict();
+
+export const SettingsSchema = z.object({
+  /** Trainer processes at once. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** 'fast' (our training step) or 'stock' (tfjs model.fit). */
+  trainingPath: z.enum(['fast', 'stock']).optional(),
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+}).strict();
+
+/** Request schemas, by channel. */
+export const requests = {
+  'system:info': z.object({}).strict(),
+  'system:settings': SettingsSchema,
+  'datasets:list': z.object({}).strict(),
+  'datasets:show': z.object({ id: z.string().min(1).max(4200) }).strict(),
+  'datasets:preview': z.object({ id: z.string().min(1).max(4200), perClass: z.number().int().min(1).max(50).optional() }).strict(),
+  'datasets:samples': z.object({ id: z.string().min(1).max(4200), split: z.enum(['train', 'test']), indices: z.array(z.number().int().min(0)).max(500) }).strict(),
+  'datasets:import': z.object({ path, options: ImportOptionsSchema.optional(), importId: id.optional() }).strict(),
+  'datasets:delete': z.object({ id }).strict(),
+  'datasets:generate': z.object({
+    kind: z.enum(['circle', 'xor', 'gaussian', 'spiral']),
+    samples: z.number().int().min(10).max(100000).optional(),
+    noise: z.number().min(0).max(1).optional(),
+    seed: z.number().int().min(0).optional(),
+    name: name.optional(),
+  }).strict(),
+  'models:validate': z.object({ spec: specInput }).strict(),
+  'models:presets': z.object({}).strict(),
+  'models:keras': z.object({ spec: specInput }).strict(),
+  'runs:start': StartRunSchema,
+  'runs:stop': z.object({ id }).strict(),
+  'runs:list': z.object({ filter: RunFilterSchema.optional() }).strict(),
+  'runs:show': z.object({ id }).strict(),
+  'runs:update': z.object({ id, name: name.optional(), notes: z.string().max(10000).optional(), tags: tags.optional() }).strict(),
+  'runs:delete': z.object({ ids: z.array(id).min(1).max(1000) }).strict(),
+  'runs:export': z.object({ id, out: path.optional() }).strict(),
+  'runs:import': z.object({ path }).strict(),
+  'experiments:start': StartExperimentSchema,
+  'experiments:status': z.object({ id }).strict(),
+  'compare:runs': z.object({ ids: z.array(id).max(200).optional(), groups: z.array(id).max(20).optional(), metric: z.enum(['valAccuracy', 'trainAccuracy', 'valLoss']).optional() }).strict(),
+} as const;
+
+export type Channel = keyof typeof requests;
+export const CHANNELS = Object.keys(requests) as Channel[];
+export type RequestOf<C extends Channel> = z.input<(typeof requests)[C]>;
+
+export interface SystemInfo {
+  version: string;
+  home: string;
+  backend: { name: string; device: string; skipped: { name: string; reason: string }[] } | null;
+  backendsAvailable: string[];
+  versions: Record<string, string>;
+  cores: number;
+  settings: Required<z.infer<typeof SettingsSchema>>;
+}
+
+export interface ValidateResult { ok: boolean; errors: FieldError[]; spec: ModelSpec | null; summary: ModelSummary | null }
+
+export interface ExperimentStatus {
+  id: string;
+  name: string;
+  groups: { variant: string; group: string; runIds: string[] }[];
+  counts: Record<RunStatus, number>;
+  done: boolean;
+}
+
+export interface DatasetSamples { featureShape: number[]; scale: number; samples: { index: number; label: number; values: number[] }[] }
+
+/** Response types, by channel. */
+export interface Responses {
+  'system:info': SystemInfo;
+  'system:settings': SystemInfo['settings'];
+  'datasets:list': DatasetInfo[];
+  'datasets:show': DatasetInfo;
+  'datasets:preview': DatasetPreview;
+  'datasets:samples': DatasetSamples;
+  'datasets:import': DatasetInfo;
+  'datasets:delete': { deleted: string };
+  'datasets:generate': DatasetInfo;
+  'models:validate': ValidateResult;
+  'models:presets': Preset[];
+  'models:keras': { code: string };
+  'runs:start': { runIds: string[]; group: string | null };
+  'runs:stop': { id: string; status: RunStatus };
+  'runs:list': RunSummary[];
+  'runs:show': RunDetail;
+  'runs:update': RunSummary;
+  'runs:delete': { deleted: string[] };
+  'runs:export': { path: string; bytes: number };
+  'runs:import': RunSummary;
+  'experiments:start': ExperimentStatus;
+  'experiments:status': ExperimentStatus;
+  'compare:runs': Comparison;
+}
+
+/** Events the service sends to every face. */
+export interface Events {
+  'runs:queued': { run: RunSummary };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number; epochs: number };
+  /** Throttled: at most one every ~100 ms per run. */
+  'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
+  'runs:epoch': { runId: string } & EpochRecord;
+  'runs:finished': { runId: string; status: RunStatus; error: string | null; run: RunSummary };
+  'datasets:progress': { importId: string; phase: 'reading' | 'parsing' | 'writing' | 'done'; done: number; total: number };
+  'datasets:changed': { ids: string[] };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: EventName[] = ['runs:queued', 'runs:started', 'runs:batch', 'runs:epoch', 'runs:finished', 'datasets:progress', 'datasets:changed'];
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** What every face calls: the service in-process, IPC, or WebSocket. */
+export interface Api {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Responses[C]>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** Parses an untrusted request for a channel; unknown channels and bad payloads are refused. */
+export function parseRequest(channel: unknown, payload: unknown): { ok: true; channel: Channel; request: unknown } | { ok: false; error: ErrorInfo } {
+  if (typeof channel !== 'string' || !Object.hasOwn(requests, channel)) {
+    return { ok: false, error: { name: 'ContractError', message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
+  }
+  const r = requests[channel as Channel].safeParse(payload ?? {});
+  if (!r.success) {
+    const first = r.error.issues[0];
+    return { ok: false, error: { name: 'ContractError', message: `${channel}: ${first.path.map(String).join('.') || 'request'}: ${first.message}` } };
+  }
+  return { ok: true, channel: channel as Channel, request: r.data };
+}
+
+export type { ModelSpec, ImportOptions };

@@ -1,0 +1,37 @@
+/**
+ * One small interface over worker processes, so the service does not care whether they are
+ * child_process.fork children (Node: CLI, browser mode, tests) or Electron utilityProcess children
+ * (the desktop app, where the RunAsNode fuse is off and fork cannot run node).
+ */
+export type WorkerKind = 'trainer' | 'importer';
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  /** The last lines the worker wrote to stderr, for a crash report. */
+  stderrTail: string;
+}
+
+export interface WorkerHandle {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (info: ExitInfo) => void): void;
+  /** Ask (a `stop` message), wait up to graceMs, then kill. Resolves when the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+  /** Kill at once. */
+  kill(): void;
+}
+
+export interface WorkerHost {
+  start(kind: WorkerKind, options?: { maxOldSpaceMB?: number }): WorkerHandle;
+}
+
+/** Describes how a worker ended, for a run's error field. */
+export function describeExit(kind: WorkerKind, info: ExitInfo): string {
+  const oom = /heap out of memory|Allocation failed|out of memory|OOM/i.test(info.stderrTail);
+  const how = info.signal ? `was killed (${info.signal})` : `exited with code ${info.code}`;
+  const why = oom ? ': it ran out of memory; try a smaller batch size, model or dataset' : '';
+  const tail = !oom && info.stderrTail ? ` (${info.stderrTail.trim().split('\n').slice(-1)[0].slice(0, 300)})` : '';
+  return `the ${kind} process ${how}${why}${tail}`;
+}

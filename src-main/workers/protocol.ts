@@ -1,0 +1,39 @@
+/**
+ * Messages between the service and its worker processes. Plain data only: numbers, strings and
+ * file paths, never tensors. Each message is a discriminated union on `type`.
+ */
+import type { ModelSpec } from '../shared/spec.js';
+import type { EpochRecord, EvaluationRecord } from '../shared/runs.js';
+import type { ErrorInfo } from '../shared/errors.js';
+import type { ImportOptions, DatasetInfo } from '../shared/datasets.js';
+
+export type TrainerRequest =
+  | {
+      type: 'train';
+      runId: string;
+      spec: ModelSpec;
+      datasetId: string;
+      home: string;
+      limit?: number;
+      backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+      path: 'fast' | 'stock';
+      /** Folder the trained model is written to (tfjs layers format), when wanted. */
+      modelDir?: string;
+    }
+  | { type: 'stop' };
+
+export type TrainerMessage =
+  | { type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number }
+  | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
+  | ({ type: 'epoch'; runId: string } & EpochRecord)
+  | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
+  | { type: 'model'; runId: string; dir: string; files: string[] }
+  | { type: 'done'; runId: string; status: 'completed' | 'stopped' }
+  | { type: 'error'; runId: string; error: ErrorInfo };
+
+export type ImporterRequest = { type: 'import'; importId: string; path: string; options: ImportOptions; home: string };
+
+export type ImporterMessage =
+  | { type: 'progress'; importId: string; phase: 'reading' | 'parsing' | 'writing'; done: number; total: number }
+  | { type: 'done'; importId: string; dataset: DatasetInfo }
+  | { type: 'error'; importId: string; error: ErrorInfo };

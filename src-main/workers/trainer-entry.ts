@@ -1,0 +1,72 @@
+/**
+ * The trainer process: loads the dataset, trains one run with TensorFlow.js, and reports typed
+ * messages. It writes nothing to the database; the service commits what it reports.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend } from '../engine/backend.js';
+import { train } from '../engine/train.js';
+import { serializeModel } from '../engine/save.js';
+import { openDataset } from '../data/open.js';
+import { toErrorInfo } from '../shared/errors.js';
+import { exitWithParent, onParentMessage, sendToParent } from './parent-port.js';
+import type { TrainerMessage, TrainerRequest } from './protocol.js';
+
+/** Batch progress is sent at most this often; epochs always. */
+const BATCH_INTERVAL_MS = 100;
+
+let stopRequested = false;
+let busy = false;
+const send = (m: TrainerMessage) => sendToParent(m);
+
+async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<void> {
+  const { runId } = req;
+  try {
+    const backend = await selectBackend(req.backend);
+    const dataset = openDataset(req.home, req.datasetId);
+    let lastBatch = 0;
+    const outcome = await train(req.spec, dataset, {
+      limit: req.limit,
+      path: req.path,
+      hooks: {
+        onStart: (info) => send({ type: 'started', runId, backend: backend.name, device: backend.device, skipped: backend.skipped, ...info }),
+        onBatch: (p) => {
+          const now = performance.now();
+          if (now - lastBatch < BATCH_INTERVAL_MS && p.batch !== p.batches) return;
+          lastBatch = now;
+          send({ type: 'batch', runId, ...p });
+        },
+        onEpoch: (m) => send({ type: 'epoch', runId, ...m }),
+        shouldStop: () => stopRequested,
+      },
+    });
+    if (outcome.evaluation) send({ type: 'evaluation', runId, evaluation: outcome.evaluation });
+    if (req.modelDir && outcome.status === 'completed') {
+      const files = await serializeModel(outcome.model);
+      mkdirSync(req.modelDir, { recursive: true });
+      for (const [name, bytes] of Object.entries(files)) writeFileSync(join(req.modelDir, name), bytes);
+      send({ type: 'model', runId, dir: req.modelDir, files: Object.keys(files) });
+    }
+    outcome.model.dispose();
+    send({ type: 'done', runId, status: outcome.status });
+  } catch (err) {
+    send({ type: 'error', runId, error: toErrorInfo(err) });
+  }
+}
+
+exitWithParent();
+onParentMessage((raw) => {
+  const msg = raw as TrainerRequest;
+  if (msg?.type === 'stop') {
+    stopRequested = true;
+    // Nothing to finish between batches when idle: leave at once.
+    if (!busy) process.exit(0);
+  } else if (msg?.type === 'train' && !busy) {
+    busy = true;
+    void run(msg).finally(() => {
+      busy = false;
+      // One run per process: memory is returned to the system and the next run starts clean.
+      setTimeout(() => process.exit(0), 50);
+    });
+  }
+});
