@@ -172,7 +172,7 @@ export interface Events {
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;
-  'runs:finished': { runId: string; status: RunStatus; error: string | null; run: RunSummary };
+  'runs:finished': { runId: string; status: RunStatus; error: string | null; /** 'UserError' and kin when the user can fix it. */ errorName: string | null; run: RunSummary };
   'datasets:progress': { importId: string; phase: 'reading' | 'parsing' | 'writing' | 'done'; done: number; total: number };
   'datasets:changed': { ids: string[] };
 }

@@ -1,0 +1,80 @@
+/** `layerlab datasets …`: list, show, import (with a progress bar), delete, generate. */
+import { resolve } from 'node:path';
+import { UserError } from '../shared/errors.js';
+import type { DatasetInfo } from '../shared/datasets.js';
+import type { Service } from '../service/service.js';
+import { intOption, numberOption, stringOption } from './args.js';
+import { bar, StatusLine, table } from './format.js';
+
+function describe(d: DatasetInfo): string {
+  return `${d.id}  ${d.name}  [${d.featureShape.join('×')}]  ${d.classNames.length} classes  ${d.trainCount} train${d.testCount ? ` / ${d.testCount} test` : ''}${d.available ? '' : '  (not on this machine)'}`;
+}
+
+function parseShape(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const parts = v.toLowerCase().split('x').map(Number);
+  if (parts.length < 2 || parts.length > 3 || parts.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new UserError(`--image-shape: '${v}' should look like 28x28 or 32x32x3`);
+  }
+  return parts;
+}
+
+export async function datasetsCommand(service: Service, args: string[], v: Record<string, unknown>): Promise<number> {
+  const [sub, ...rest] = args;
+  const json = v.json === true;
+  const print = (value: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+  switch (sub) {
+    case 'list': case undefined: {
+      const list = await service.invoke('datasets:list', {});
+      print(list, table([['id', 'name', 'shape', 'classes', 'train', 'test', 'available'], ...list.map((d) => [d.id, d.name, d.featureShape.join('×'), String(d.classNames.length), String(d.trainCount), String(d.testCount), d.available ? 'yes' : 'no'])]));
+      return 0;
+    }
+    case 'show': {
+      if (!rest[0]) throw new UserError('datasets show: give a dataset id (see layerlab datasets list)');
+      const d = await service.invoke('datasets:show', { id: rest[0] });
+      const counts = d.classCounts ? d.classNames.map((c, i) => `  ${c}: ${d.classCounts![i]}`).join('\n') : '';
+      print(d, `${describe(d)}\nsource: ${d.sourcePath ?? '-'}\nformat: ${d.format ?? '-'}${d.reason ? `\n${d.reason}` : ''}${counts ? `\nclasses (train):\n${counts}` : ''}`);
+      return 0;
+    }
+    case 'import': {
+      if (!rest[0]) throw new UserError('datasets import: give the path of a file or folder');
+      const status = new StatusLine();
+      const importId = `cli-${process.pid}`;
+      service.on('datasets:progress', (e) => {
+        if (e.importId !== importId || json) return;
+        if (e.total > 0) status.update(`${e.phase} ${bar(e.done / e.total)} ${Math.round((100 * e.done) / e.total)}%`);
+      });
+      const labelColumn = stringOption(v, 'label-column');
+      const d = await service.invoke('datasets:import', {
+        path: resolve(rest[0]), importId,
+        options: {
+          format: stringOption(v, 'format') as 'csv' | undefined,
+          labelColumn: labelColumn !== undefined && /^\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn,
+          imageShape: parseShape(stringOption(v, 'image-shape')),
+          name: stringOption(v, 'name'),
+          labelsPath: stringOption(v, 'labels') ? resolve(stringOption(v, 'labels')!) : undefined,
+        },
+      });
+      if (!json) status.done(`imported ${describe(d)}`);
+      else print(d, '');
+      return 0;
+    }
+    case 'delete': {
+      if (!rest.length) throw new UserError('datasets delete: give a dataset id');
+      for (const id of rest) await service.invoke('datasets:delete', { id });
+      if (!json) process.stdout.write(`deleted ${rest.join(', ')}\n`);
+      return 0;
+    }
+    case 'generate': {
+      const kind = rest[0];
+      if (!kind || !['circle', 'xor', 'gaussian', 'spiral'].includes(kind)) throw new UserError('datasets generate: give one of circle, xor, gaussian, spiral');
+      const d = await service.invoke('datasets:generate', {
+        kind: kind as 'spiral', samples: intOption(v, 'samples', 10), noise: numberOption(v, 'noise'), seed: intOption(v, 'seed', 0), name: stringOption(v, 'name'),
+      });
+      print(d, `generated ${describe(d)}`);
+      return 0;
+    }
+    default:
+      throw new UserError(`datasets: unknown subcommand '${sub}': use list, show, import, delete or generate`);
+  }
+}

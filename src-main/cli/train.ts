@@ -1,0 +1,165 @@
+/** `layerlab train`: builds a spec from a preset or a file plus flags, runs it through the service. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isUserError, UserError } from '../shared/errors.js';
+import { findPreset, PRESETS } from '../shared/presets.js';
+import { OptimizerSpec, parseModelSpec, describeSpecErrors, type ModelSpec } from '../shared/spec.js';
+import type { RunSummary } from '../shared/runs.js';
+import type { Service } from '../service/service.js';
+import { intOption, numberOption, stringOption, type Options } from './args.js';
+import { bar, duration, fixed, StatusLine, table } from './format.js';
+
+export const TRAIN_OPTIONS: Options = {
+  preset: { type: 'string' }, model: { type: 'string' }, dataset: { type: 'string' },
+  optimizer: { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' },
+  'batch-size': { type: 'string' }, 'validation-split': { type: 'string' }, limit: { type: 'string' },
+  seed: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' },
+  name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' },
+  repeat: { type: 'string' }, 'save-model': { type: 'boolean' }, path: { type: 'string' },
+  concurrency: { type: 'string' },
+};
+
+function readSpecFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** The spec the flags describe: a preset or a file, then each flag applied on top. */
+export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; label: string } {
+  const presetName = stringOption(v, 'preset');
+  const modelFile = stringOption(v, 'model');
+  if (presetName && modelFile) throw new UserError('give --preset or --model, not both');
+  let input: Record<string, unknown>;
+  let label: string;
+  if (modelFile) {
+    input = readSpecFile(modelFile) as Record<string, unknown>;
+    label = modelFile;
+  } else {
+    const name = presetName ?? 'book-relu';
+    const preset = findPreset(name);
+    if (!preset) throw new UserError(`unknown preset '${name}': choose one of ${PRESETS.map((p) => p.name).join(', ')}`);
+    input = structuredClone(preset.spec) as unknown as Record<string, unknown>;
+    label = name;
+  }
+  if (typeof input !== 'object' || input === null) throw new UserError(`${label}: a model spec must be a JSON object`);
+  const optimizer = stringOption(v, 'optimizer');
+  const lr = numberOption(v, 'lr');
+  if (optimizer) {
+    const o = OptimizerSpec.safeParse({ type: optimizer });
+    if (!o.success) throw new UserError(`--optimizer: unknown optimizer '${optimizer}': choose sgd, adagrad, adadelta, rmsprop, adam or adamax`);
+    input.optimizer = o.data;
+  }
+  if (lr !== undefined) input.optimizer = { ...((input.optimizer as object) ?? { type: 'rmsprop' }), learningRate: lr };
+  const training = { ...((input.training as object) ?? {}) } as Record<string, unknown>;
+  const set = (key: string, value: number | undefined) => { if (value !== undefined) training[key] = value; };
+  set('epochs', intOption(v, 'epochs', 1));
+  set('batchSize', intOption(v, 'batch-size', 1));
+  set('validationSplit', numberOption(v, 'validation-split'));
+  set('seed', intOption(v, 'seed', 0));
+  input.training = training;
+  const r = parseModelSpec(input);
+  if (!r.ok) throw new UserError(`${label}: ${describeSpecErrors(r.errors)}`);
+  return { spec: r.spec, label };
+}
+
+/** `--dataset`: a catalog or imported id, or a folder of IDX files. */
+export function datasetFromOption(value: string | undefined): string {
+  const v = value ?? 'fashion-mnist';
+  if ((v.includes('/') || v.startsWith('.')) && existsSync(v) && statSync(v).isDirectory()) return `idx:${resolve(v)}`;
+  if (v.includes('/') && !existsSync(v)) throw new UserError(`--dataset ${v}: no such folder`);
+  return v;
+}
+
+export async function trainCommand(service: Service, v: Record<string, unknown>): Promise<number> {
+  const { spec, label } = specFromOptions(v);
+  const json = v.json === true;
+  const datasetId = datasetFromOption(stringOption(v, 'dataset'));
+  const repeat = intOption(v, 'repeat', 1) ?? 1;
+  const status = new StatusLine();
+  const started = new Map<string, number>();
+  const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  const runs = new Map<string, RunSummary>();
+  const errorNames = new Map<string, string>();
+  let runIds: string[] = [];
+  const multi = repeat > 1;
+
+  service.on('runs:started', (e) => {
+    if (!runIds.includes(e.runId)) return;
+    started.set(e.runId, performance.now());
+    const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+    if (!json) status.done(`backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount} training / ${e.valCount} validation samples`);
+  });
+  service.on('runs:batch', (e) => {
+    if (json || !runIds.includes(e.runId)) return;
+    const elapsed = (performance.now() - (started.get(e.runId) ?? performance.now())) / 1000;
+    const fraction = ((e.epoch - 1) * e.batches + e.batch) / (spec.training.epochs * e.batches);
+    const eta = fraction > 0 ? elapsed / fraction - elapsed : NaN;
+    status.update(`${multi ? `run ${runIds.indexOf(e.runId) + 1}/${repeat} ` : ''}epoch ${e.epoch}/${spec.training.epochs} ${bar(e.batch / e.batches)} ${e.batch}/${e.batches} loss ${fixed(e.loss, 4)} acc ${fixed(e.accuracy)} ETA ${duration(eta)}`);
+  });
+  service.on('runs:epoch', (e) => {
+    if (!runIds.includes(e.runId)) return;
+    const { runId, ...m } = e;
+    if (json) out({ type: 'epoch', ...(multi ? { runId } : {}), epoch: m.epoch, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy, seconds: m.seconds });
+    else status.done(`${multi ? `run ${runIds.indexOf(runId) + 1}/${repeat} ` : ''}epoch ${m.epoch}/${spec.training.epochs}  loss ${fixed(m.loss, 4)}  accuracy ${fixed(m.accuracy)}  val_loss ${fixed(m.valLoss, 4)}  val_accuracy ${fixed(m.valAccuracy)}  ${m.seconds.toFixed(1)} s`);
+  });
+  const finished = new Promise<void>((resolveAll) => {
+    service.on('runs:finished', (e) => {
+      if (!runIds.includes(e.runId)) return;
+      runs.set(e.runId, e.run);
+      if (e.errorName) errorNames.set(e.runId, e.errorName);
+      if (runs.size === runIds.length) resolveAll();
+    });
+  });
+  const stop = () => { for (const id of runIds) void service.invoke('runs:stop', { id }); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  const r = await service.invoke('runs:start', {
+    spec, datasetId, name: stringOption(v, 'name') ?? label, tags: v.tag as string[] | undefined,
+    notes: stringOption(v, 'notes'), limit: intOption(v, 'limit', 1), repeat, saveModel: v['save-model'] === true,
+  });
+  runIds = r.runIds;
+  await finished;
+  return report(service, runIds.map((id) => runs.get(id)!), json, r.group, errorNames);
+}
+
+async function report(service: Service, runs: RunSummary[], json: boolean, group: string | null, errorNames: Map<string, string>): Promise<number> {
+  let code = 0;
+  for (const run of runs) {
+    const detail = await service.invoke('runs:show', { id: run.id });
+    const last = detail.epochs[detail.epochs.length - 1];
+    const sps = detail.epochs.length ? Math.max(...detail.epochs.map((e) => e.samplesPerSecond)) : null;
+    if (run.status === 'failed') {
+      // A mistake the user can fix (corrupt file, diverging loss) exits 2, like any other.
+      const user = isUserError({ name: errorNames.get(run.id) ?? 'Error', message: '' });
+      code = Math.max(code, user ? 2 : 1);
+      process.stderr.write(user ? `layerlab: ${run.error}\n` : `layerlab: run ${run.id} failed: ${run.error}\n`);
+    }
+    if (json) {
+      process.stdout.write(`${JSON.stringify({
+        type: 'result', runId: run.id, group, seed: run.seed, status: run.status,
+        trainAccuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null, valLoss: last?.valLoss ?? null,
+        testAccuracy: detail.evaluation?.accuracy ?? null, epochs: detail.epochs.length,
+        seconds: run.seconds, backend: run.backend, samplesPerSecond: sps, error: run.error,
+      })}\n`);
+    }
+  }
+  if (!json) {
+    const rows = [['run', 'seed', 'train score', 'val score', 'val loss', 'test acc', 'epochs', 'seconds', 'backend', 'status']];
+    for (const run of runs) {
+      rows.push([run.name, String(run.seed), fixed(run.trainAccuracy), fixed(run.valAccuracy), fixed(run.valLoss), fixed(run.testAccuracy), String(run.epochsDone), fixed(run.seconds, 1), run.backend ?? '-', run.status]);
+    }
+    process.stdout.write(`${table(rows)}\n`);
+    if (group) process.stdout.write(`group: ${group}  (compare with: layerlab compare ${group} …)\n`);
+  }
+  return code;
+}

@@ -1,0 +1,27 @@
+/**
+ * The Node build: the CLI (which also serves browser mode) and the worker entries, bundled into
+ * out/node/ so workers sit beside the CLI. npm packages stay external (native addons, wasm files).
+ */
+import { defineConfig } from 'vite';
+import { builtinModules } from 'node:module';
+
+export default defineConfig({
+  build: {
+    ssr: true,
+    outDir: 'out/node',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    rollupOptions: {
+      input: {
+        cli: 'src-main/cli/main.ts',
+        trainer: 'src-main/workers/trainer-entry.ts',
+        importer: 'src-main/workers/importer-entry.ts',
+      },
+      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), /^@tensorflow\//, 'better-sqlite3', 'sharp', 'ws', 'zod'],
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+  ssr: { target: 'node' },
+});
