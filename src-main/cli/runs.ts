@@ -1,0 +1,68 @@
+/** `layerlab runs …` and `layerlab compare`. */
+import { resolve } from 'node:path';
+import { UserError } from '../shared/errors.js';
+import type { RunStatus } from '../shared/runs.js';
+import type { Service } from '../service/service.js';
+import { stringOption } from './args.js';
+import { fixed, table } from './format.js';
+import { formatComparison } from './compare-format.js';
+
+export async function runsCommand(service: Service, args: string[], v: Record<string, unknown>): Promise<number> {
+  const [sub, ...rest] = args;
+  const json = v.json === true;
+  const print = (value: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+  switch (sub) {
+    case 'list': case undefined: {
+      const runs = await service.invoke('runs:list', {
+        filter: { group: stringOption(v, 'group'), tag: stringOption(v, 'tag'), status: stringOption(v, 'status') as RunStatus | undefined, dataset: stringOption(v, 'dataset') },
+      });
+      print(runs, table([
+        ['id', 'name', 'group', 'status', 'seed', 'train score', 'val score', 'epochs', 'seconds'],
+        ...runs.map((r) => [r.id, r.name, r.group ?? '-', r.status, String(r.seed), fixed(r.trainAccuracy), fixed(r.valAccuracy), String(r.epochsDone), fixed(r.seconds, 1)]),
+      ]));
+      return 0;
+    }
+    case 'show': {
+      if (!rest[0]) throw new UserError('runs show: give a run id (see layerlab runs list)');
+      const r = await service.invoke('runs:show', { id: rest[0] });
+      const epochs = table([['epoch', 'loss', 'accuracy', 'val loss', 'val accuracy', 'seconds'], ...r.epochs.map((e) => [String(e.epoch), fixed(e.loss, 4), fixed(e.accuracy), fixed(e.valLoss, 4), fixed(e.valAccuracy), e.seconds.toFixed(1)])]);
+      const ev = r.evaluation ? `\n${r.evaluation.split} accuracy ${fixed(r.evaluation.accuracy)}, loss ${fixed(r.evaluation.loss, 4)} (${r.evaluation.count} samples)` : '';
+      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}\n${JSON.stringify(r.spec)}\n${epochs}${ev}`);
+      return 0;
+    }
+    case 'delete': {
+      if (!rest.length) throw new UserError('runs delete: give one or more run ids');
+      const r = await service.invoke('runs:delete', { ids: rest });
+      print(r, `deleted ${r.deleted.join(', ')}`);
+      return 0;
+    }
+    case 'export': {
+      const out = stringOption(v, 'out');
+      if (!rest[0]) throw new UserError('runs export: give a run id and --out FILE');
+      const r = await service.invoke('runs:export', { id: rest[0], out: out ? resolve(out) : undefined });
+      print(r, `wrote ${r.path} (${r.bytes} bytes)`);
+      return 0;
+    }
+    case 'import': {
+      if (!rest[0]) throw new UserError('runs import: give the file written by runs export');
+      const r = await service.invoke('runs:import', { path: resolve(rest[0]) });
+      print(r, `imported ${r.name} as ${r.id}`);
+      return 0;
+    }
+    default:
+      throw new UserError(`runs: unknown subcommand '${sub}': use list, show, delete, export or import`);
+  }
+}
+
+/** Arguments are run ids or group ids; each is looked up as a group first. */
+export async function compareCommand(service: Service, args: string[], v: Record<string, unknown>): Promise<number> {
+  if (!args.length) throw new UserError('compare: give run ids or group ids (see layerlab runs list)');
+  const all = await service.invoke('runs:list', {});
+  const groups = args.filter((a) => all.some((r) => r.group === a));
+  const ids = args.filter((a) => !groups.includes(a));
+  for (const id of ids) if (!all.some((r) => r.id === id)) throw new UserError(`compare: '${id}' is neither a run id nor a group id (see layerlab runs list)`);
+  const comparison = await service.invoke('compare:runs', { ids, groups });
+  if (v.json === true) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+  else process.stdout.write(`${formatComparison(comparison, (stringOption(v, 'format') ?? 'table') as 'table')}\n`);
+  return 0;
+}
