@@ -1,0 +1,47 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../../src-main/engine/backend.js';
+import { buildCompiledModel, buildModel } from '../../../src-main/engine/model.js';
+import { PRESETS } from '../../../src-main/shared/presets.js';
+import { summarize } from '../../../src-main/shared/summary.js';
+import { ModelSpec } from '../../../src-main/shared/spec.js';
+
+describe('spec → tf.LayersModel', () => {
+  beforeAll(async () => { await selectBackend('auto'); });
+
+  it('reports the backend and why tensorflow was skipped here', async () => {
+    const b = await selectBackend('auto');
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(b.name);
+    expect(tf.getBackend()).toBe(b.name);
+    if (b.name !== 'tensorflow') expect(b.skipped.find((s) => s.name === 'tensorflow')?.reason).toMatch(/tfjs-node-gpu/);
+  });
+
+  it('has Keras\' parameter counts for every preset, and the summary agrees', () => {
+    for (const p of PRESETS) {
+      const model = buildCompiledModel(p.spec);
+      const summary = summarize(p.spec);
+      expect(model.countParams()).toBe(summary.totalParams);
+      expect(model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.countParams())).toEqual([78500, 1010]);
+      expect(model.outputs[0].shape).toEqual([null, 10]);
+      model.dispose();
+    }
+  });
+
+  it('counts dropout, bias-free and deeper stacks like Keras', () => {
+    const spec = ModelSpec.parse({
+      inputShape: [28, 28],
+      layers: [{ type: 'flatten' }, { type: 'dense', units: 100, activation: 'relu', useBias: false }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 50, activation: 'tanh' }, { type: 'dense', units: 10, activation: 'softmax' }],
+    });
+    const model = buildModel(spec);
+    expect(model.countParams()).toBe(78400 + 5050 + 510);
+    expect(summarize(spec).totalParams).toBe(model.countParams());
+    model.dispose();
+  });
+
+  it('initialises the same weights for the same seed, other weights for another', () => {
+    const spec = PRESETS[1].spec;
+    const w = (seed: number) => { const m = buildModel(spec, seed); const v = Array.from(m.getWeights()[0].dataSync().slice(0, 20)); m.dispose(); return v; };
+    expect(w(7)).toEqual(w(7));
+    expect(w(7)).not.toEqual(w(8));
+  });
+});
