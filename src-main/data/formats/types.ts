@@ -1,0 +1,36 @@
+/**
+ * What every dataset format parser returns, before it goes into the dataset cache.
+ * Layouts follow src-main/shared/dataset.ts: `x` is row-major, `[count, ...featureShape]`.
+ */
+
+/** One split of parsed samples. */
+export interface ParsedSplit {
+  /** [count, ...featureShape] row-major; Uint8Array when every value is an integer 0..255. */
+  x: Uint8Array | Float32Array;
+  /** [count] class indices in 0..classNames.length-1. */
+  y: Int32Array;
+  count: number;
+}
+
+/** Source formats a dataset can be imported from. */
+export type SourceFormat = 'idx' | 'csv' | 'images' | 'npy' | 'npz';
+
+export interface ParsedDataset {
+  format: SourceFormat;
+  /** Shape of one sample: [28, 28], [28, 28, 3], [4]. */
+  featureShape: number[];
+  classNames: string[];
+  train: ParsedSplit;
+  /** Held-out test split, when the source has one. */
+  test?: ParsedSplit;
+  /**
+   * True when the features are pixels (images, IDX, or a CSV given an image shape):
+   * the cache then records scale 1/255 for uint8 data. Omitted means false.
+   */
+  isImage?: boolean;
+  /** Notes for the user, e.g. 'header detected', 'label column: species'. */
+  notes: string[];
+}
+
+/** Progress callback: `done` of `total` bytes (or files, for image folders). */
+export type ProgressFn = (done: number, total: number) => void;
