@@ -1,7 +1,8 @@
 /**
- * The training loop (stock path: tf.LayersModel.fit one epoch at a time). Our own seeded shuffle
- * replaces fit's unseeded one; progress is reported per batch and per epoch; a stop request is
- * honoured between batches; a NaN or infinite loss ends the run with a NonFiniteLossError.
+ * The training loop. Our own seeded shuffle replaces fit's unseeded one; progress is reported
+ * during the epoch and per epoch; a stop request is honoured between batches; a NaN or infinite
+ * loss ends the run with a NonFiniteLossError. Each epoch runs on the fast path (fast-step.ts) or
+ * the stock one (tf.LayersModel.fit), see epochs.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../shared/spec.js';
@@ -10,9 +11,16 @@ import { mulberry32, permutation, deriveSeed } from '../shared/random.js';
 import { splitIndices } from '../shared/split.js';
 import { NonFiniteLossError, UserError } from '../shared/errors.js';
 import { buildCompiledModel } from './model.js';
-import { gatherRows, gatherLabels } from './tensors.js';
 import { evaluate, predictSplit, type Evaluation } from './evaluate.js';
+import { BatchBuilder } from './batches.js';
+import { FastStep, fastUnsupportedReason } from './fast-step.js';
+import { runFastEpoch, runStockEpoch } from './epochs.js';
+import { installWasmMatMul } from './wasm-kernels.js';
 
+/**
+ * Progress within an epoch. Stock path: every batch, that batch's loss and accuracy. Fast path:
+ * about every 50 ms and at the last batch, the epoch's running means so far.
+ */
 export interface BatchProgress { epoch: number; batch: number; batches: number; loss: number; accuracy: number }
 
 export interface EpochMetrics {
@@ -42,6 +50,10 @@ export interface TrainOutcome {
   trainCount: number;
   valCount: number;
   evaluation?: Evaluation;
+  /** The training path that ran. */
+  path: TrainPath;
+  /** Why 'fast' was asked for but 'stock' ran. */
+  fallbackReason?: string;
 }
 
 /** Checks that the model fits the dataset; a mismatch is the user's to fix, so it says how. */
@@ -58,63 +70,63 @@ export function checkCompatible(spec: ModelSpec, dataset: Dataset): void {
   }
 }
 
-export async function train(spec: ModelSpec, dataset: Dataset, options: { limit?: number; hooks?: TrainHooks; evaluate?: boolean } = {}): Promise<TrainOutcome> {
+export type TrainPath = 'fast' | 'stock';
+
+export interface TrainOptions {
+  /** Keep only this many training samples (quick runs, tests). */
+  limit?: number;
+  hooks?: TrainHooks;
+  /** Evaluate on the test split (or validation) at the end; default true. */
+  evaluate?: boolean;
+  /**
+   * 'fast' (default): our own training step for Dense stacks (fast-step.ts); models it cannot
+   * train fall back to 'stock', and TrainOutcome.path says which ran. 'stock': tf.LayersModel.fit.
+   */
+  path?: TrainPath;
+}
+
+export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOptions = {}): Promise<TrainOutcome> {
   checkCompatible(spec, dataset);
   const hooks = options.hooks ?? {};
   const { epochs, batchSize, validationSplit, seed, splitSeed } = spec.training;
   const { train: trainIdx, val: valIdx } = splitIndices(dataset.train.count, validationSplit, splitSeed, options.limit);
   if (trainIdx.length === 0) throw new UserError(`no training samples left after the validation split (${dataset.train.count} samples, validationSplit ${validationSplit})`);
-  const rowSize = featureSize(spec.inputShape);
   const batches = Math.ceil(trainIdx.length / batchSize);
   hooks.onStart?.({ trainCount: trainIdx.length, valCount: valIdx.length, batches });
 
+  const planned = tf.getBackend() === 'wasm' && installWasmMatMul();
   const model = buildCompiledModel(spec, seed);
+  const fallbackReason = options.path === 'stock' ? undefined : fastUnsupportedReason(spec, model) ?? undefined;
+  const path: TrainPath = options.path === 'stock' || fallbackReason ? 'stock' : 'fast';
+  const step = path === 'fast' ? new FastStep(model, spec, seed, { planned }) : null;
+  const builder = step
+    ? new BatchBuilder(dataset.train.x, dataset.train.y, featureSize(spec.inputShape), dataset.classNames.length, dataset.scale, step.inputLayout)
+    : null;
   const shuffle = mulberry32(deriveSeed(seed, 1000));
   const history: EpochMetrics[] = [];
   let status: TrainOutcome['status'] = 'completed';
   const { x, y } = dataset.train;
 
-  for (let epoch = 1; epoch <= epochs && status === 'completed'; epoch++) {
+  for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     const order = permutation(trainIdx.length, shuffle).map((i) => trainIdx[i]);
-    const xs = tf.tensor(gatherRows(x, rowSize, order, dataset.scale), [order.length, ...spec.inputShape]);
-    const ys = tf.tensor1d(gatherLabels(y, order), 'float32');
-    let nonFinite = false;
-    let stopped = false;
-    let fitSeconds = 0;
-    try {
-      const fitStarted = performance.now();
-      const h = await model.fit(xs, ys, {
-        epochs: 1, batchSize, shuffle: false, verbose: 0, yieldEvery: 'never',
-        callbacks: {
-          onBatchEnd: async (batch, logs) => {
-            const loss = logs?.loss ?? NaN;
-            if (!Number.isFinite(loss)) { nonFinite = true; model.stopTraining = true; return; }
-            hooks.onBatch?.({ epoch, batch: batch + 1, batches, loss, accuracy: logs?.acc ?? NaN });
-            if (hooks.shouldStop?.()) { stopped = true; model.stopTraining = true; }
-          },
-        },
-      });
-      fitSeconds = (performance.now() - fitStarted) / 1000;
-      if (nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
-      if (stopped) { status = 'stopped'; break; }
-      const loss = h.history.loss[0] as number;
-      const accuracy = h.history.acc[0] as number;
-      const v = valIdx.length
-        ? predictSplit(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames.length)
-        : { loss: NaN, accuracy: NaN };
-      const m: EpochMetrics = {
-        epoch, loss, accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
-        seconds: (performance.now() - started) / 1000,
-        samplesPerSecond: trainIdx.length / fitSeconds,
-      };
-      history.push(m);
-      await hooks.onEpoch?.(m);
-      if (hooks.shouldStop?.()) status = 'stopped';
-    } finally {
-      xs.dispose();
-      ys.dispose();
-    }
+    const ctx = { epoch, batchSize, order, onBatch: hooks.onBatch, shouldStop: hooks.shouldStop };
+    const r = step && builder
+      ? await runFastEpoch(step, builder, ctx)
+      : await runStockEpoch(model, { x, y, inputShape: spec.inputShape, scale: dataset.scale }, ctx);
+    if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
+    if (r.stopped) { status = 'stopped'; break; }
+    const v = valIdx.length
+      ? predictSplit(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames.length)
+      : { loss: NaN, accuracy: NaN };
+    const m: EpochMetrics = {
+      epoch, loss: r.loss, accuracy: r.accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
+      seconds: (performance.now() - started) / 1000,
+      samplesPerSecond: trainIdx.length / r.seconds,
+    };
+    history.push(m);
+    await hooks.onEpoch?.(m);
+    if (hooks.shouldStop?.()) { status = 'stopped'; break; }
   }
 
   let evaluation: Evaluation | undefined;
@@ -123,7 +135,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: { limit?
       ? evaluate(model, dataset.test.x, dataset.test.y, spec.inputShape, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.scale, dataset.classNames, 'test')
       : evaluate(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames, 'validation');
   }
-  return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation };
+  return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason };
 }
 
 function rangeIndices(n: number): Int32Array {
