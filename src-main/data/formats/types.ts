@@ -12,8 +12,8 @@ export interface ParsedSplit {
   count: number;
 }
 
-/** Source formats a dataset can be imported from. */
-export type SourceFormat = 'idx' | 'csv' | 'images' | 'npy' | 'npz';
+/** Where a dataset came from: a file format, or 'synthetic' for the generated 2D sets. */
+export type SourceFormat = 'idx' | 'csv' | 'images' | 'npy' | 'npz' | 'synthetic';
 
 export interface ParsedDataset {
   format: SourceFormat;
