@@ -1,0 +1,24 @@
+/** `compare:runs`: the runs named by id and by group, fetched whole, then the statistics. */
+import { UserError } from '../shared/errors.js';
+import type { RunDetail } from '../shared/runs.js';
+import { compareRuns as compute, type StatsComparison } from '../shared/stats/index.js';
+import type { RunStore } from '../store/runs.js';
+
+export function compareRuns(store: RunStore, r: { ids?: string[]; groups?: string[]; metric?: 'valAccuracy' | 'trainAccuracy' | 'valLoss' }): StatsComparison {
+  const runs: RunDetail[] = [];
+  const seen = new Set<string>();
+  const add = (run: RunDetail) => { if (!seen.has(run.id)) { seen.add(run.id); runs.push(run); } };
+  for (const group of r.groups ?? []) {
+    const members = store.listRuns({ group }).filter((s) => s.status === 'completed');
+    if (!members.length) throw new UserError(`group ${group} has no completed runs`);
+    // Oldest first, so seeds read in order.
+    for (const s of [...members].reverse()) add(store.getRun(s.id)!);
+  }
+  for (const id of r.ids ?? []) {
+    const run = store.getRun(id);
+    if (!run) throw new UserError(`no run with id ${id}: see 'layerlab runs list'`);
+    add(run);
+  }
+  if (!runs.length) throw new UserError('nothing to compare: name runs or groups');
+  return compute(runs, { metric: r.metric });
+}

@@ -1,0 +1,70 @@
+/**
+ * `layerlab train` end to end: the built CLI, a real trainer process, real TensorFlow.js (wasm here),
+ * real Fashion-MNIST from /usr/share/datasets/fashion-mnist, a real SQLite history.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { layerlab, jsonLines } from '../helpers/cli.js';
+import { tempHome } from '../helpers/home.js';
+
+describe('layerlab train on Fashion-MNIST', () => {
+  const { home, cleanup } = tempHome();
+  afterAll(cleanup);
+  let first: ReturnType<typeof jsonLines>;
+
+  beforeAll(() => {
+    const r = layerlab(['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '3000', '--seed', '1', '--json'], home);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    first = jsonLines(r.stdout);
+  });
+
+  it('prints one epoch line per epoch and a result, learning well above chance', () => {
+    const epochs = first.filter((l) => l.type === 'epoch');
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    for (const e of epochs) for (const k of ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds']) expect(Number.isFinite(e[k])).toBe(true);
+    const result = first.find((l) => l.type === 'result')!;
+    expect(result.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
+    expect(result.epochs).toBe(2);
+    // Ten classes: chance is 0.1. 3,000 samples and two epochs reach ~0.75.
+    expect(result.valAccuracy as number).toBeGreaterThan(0.6);
+    expect(result.trainAccuracy as number).toBeGreaterThan(0.5);
+    expect(result.samplesPerSecond as number).toBeGreaterThan(0);
+  });
+
+  it('prints the same numbers for the same seed, and others for another seed', () => {
+    const again = jsonLines(layerlab(['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '3000', '--seed', '1', '--json'], home).stdout);
+    const pick = (lines: typeof first) => lines.filter((l) => l.type === 'epoch').map((l) => [l.loss, l.accuracy, l.valLoss, l.valAccuracy]);
+    expect(pick(again)).toEqual(pick(first));
+    const other = jsonLines(layerlab(['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '3000', '--seed', '2', '--json'], home).stdout);
+    expect(pick(other)).not.toEqual(pick(first));
+  });
+
+  it('keeps every run in the history', () => {
+    const r = layerlab(['runs', 'list', '--json'], home);
+    const runs = JSON.parse(r.stdout) as Array<{ status: string; epochsDone: number }>;
+    expect(runs.length).toBe(3);
+    expect(runs.every((x) => x.status === 'completed' && x.epochsDone === 2)).toBe(true);
+  });
+});
+
+describe('layerlab train refuses a user\'s mistakes in one line, exit 2', () => {
+  const { home, cleanup } = tempHome();
+  afterAll(cleanup);
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown preset', ['--preset', 'book-nope'], /unknown preset 'book-nope': choose one of book-sigmoid/],
+    ['a bad spec field', ['--epochs', '0'], /--epochs: '0' is not a whole number of at least 1/],
+    ['an unknown optimizer', ['--optimizer', 'adamw'], /--optimizer: unknown optimizer 'adamw'/],
+    ['a missing dataset folder', ['--dataset', './no/such/folder'], /--dataset .*no such folder/],
+    ['an unknown dataset id', ['--dataset', 'cifar-99'], /no dataset with id cifar-99/],
+    ['an unknown flag', ['--epoch', '3'], /train: Unknown option '--epoch'/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`for ${what}`, () => {
+      const r = layerlab(['train', ...args], home);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

@@ -1,0 +1,188 @@
+/**
+ * The service through both transports, for real: WebSocket (browser mode) and in-memory, real
+ * trainer and importer processes, real SQLite, real files.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import WebSocket from 'ws';
+import { Service } from '../../../src-main/service/service.js';
+import { localApi } from '../../../src-main/service/local-api.js';
+import { serve, type RunningServer } from '../../../src-main/server/server.js';
+import { NodeWorkerHost } from '../../../src-main/workers/node-host.js';
+import type { WorkerHandle, WorkerHost, WorkerKind } from '../../../src-main/workers/host.js';
+import type { Api } from '../../../src-main/shared/contract.js';
+import { findPreset } from '../../../src-main/shared/presets.js';
+import { OUT_NODE, requireBuild } from '../../helpers/build.js';
+import { tempHome } from '../../helpers/home.js';
+import { WsClient } from '../../helpers/ws-client.js';
+
+/** The real host, remembering the trainers it started so a test can kill one. */
+class WatchedHost implements WorkerHost {
+  readonly started: WorkerHandle[] = [];
+  private readonly inner = new NodeWorkerHost(OUT_NODE);
+  start(kind: WorkerKind, o?: { maxOldSpaceMB?: number }): WorkerHandle {
+    const h = this.inner.start(kind, o);
+    if (kind === 'trainer') this.started.push(h);
+    return h;
+  }
+}
+
+const spiralModel = {
+  inputShape: [2],
+  layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }],
+  optimizer: { type: 'adam', learningRate: 0.01 },
+  training: { epochs: 3, batchSize: 16, seed: 1 },
+};
+
+describe('service over WebSocket and in memory', () => {
+  const { home, cleanup } = tempHome();
+  const host = new WatchedHost();
+  let service: Service;
+  let server: RunningServer;
+  let ws: WsClient;
+  let local: Api;
+  let spiral: string;
+
+  beforeAll(async () => {
+    requireBuild();
+    service = new Service({ home, host, concurrency: 2 });
+    await service.start();
+    server = await serve({ service, staticDir: join(OUT_NODE, '..', 'renderer') });
+    ws = await WsClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    local = localApi(service);
+  });
+  afterAll(async () => {
+    ws?.close();
+    await server?.close();
+    await service?.close();
+    cleanup();
+  });
+
+  const countRuns = () => new Database(join(home, 'layerlab.db'), { readonly: true }).prepare('select count(*) n from runs').get() as { n: number };
+
+  it('answers system, model and dataset commands on both transports alike', async () => {
+    for (const api of [ws, local]) {
+      const info = await api.invoke('system:info', {});
+      expect(info.home).toBe(home);
+      expect(info.settings.concurrency).toBe(2);
+      const presets = await api.invoke('models:presets', {});
+      expect(presets.map((p) => p.name)).toContain('book-relu');
+      const v = await api.invoke('models:validate', { spec: findPreset('book-relu')!.spec });
+      expect(v.summary?.totalParams).toBe(79510);
+      const bad = await api.invoke('models:validate', { spec: { inputShape: [4], layers: [{ type: 'dense', units: 0 }] } });
+      expect(bad.ok).toBe(false);
+      expect(bad.errors[0].path).toBe('layers.0.units');
+      const code = await api.invoke('models:keras', { spec: findPreset('book-nesterov')!.spec });
+      expect(code.code).toContain('keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, nesterov=True)');
+      const list = await api.invoke('datasets:list', {});
+      expect(list.find((d) => d.id === 'fashion-mnist')?.available).toBe(true);
+    }
+  });
+
+  it('generates a dataset, trains on it with live events, and keeps the run', async () => {
+    const d = await ws.invoke('datasets:generate', { kind: 'spiral', samples: 400, noise: 0.05, seed: 3 });
+    spiral = d.id;
+    expect(d.featureShape).toEqual([2]);
+    const preview = await local.invoke('datasets:preview', { id: spiral, perClass: 2 });
+    expect(preview.classCounts.reduce((a, b) => a + b, 0)).toBe(400);
+    const { runIds } = await ws.invoke('runs:start', { spec: spiralModel, datasetId: spiral, name: 'spiral' });
+    const finished = await ws.waitFor('runs:finished', (e) => e.runId === runIds[0]);
+    expect(finished.status).toBe('completed');
+    const epochs = ws.events.filter((e) => e.event === 'runs:epoch' && (e.payload as { runId: string }).runId === runIds[0]);
+    expect(epochs).toHaveLength(3);
+    const detail = await local.invoke('runs:show', { id: runIds[0] });
+    expect(detail.epochs.map((e) => e.valAccuracy)).toEqual(epochs.map((e) => (e.payload as { valAccuracy: number }).valAccuracy));
+    expect(detail.evaluation?.confusion.flat().reduce((a, b) => a + b, 0)).toBe(detail.evaluation?.count);
+  });
+
+  it('marks a run failed when its trainer is killed, and keeps serving', async () => {
+    const before = host.started.length;
+    const spec = { ...findPreset('book-relu')!.spec, training: { ...findPreset('book-relu')!.spec.training, epochs: 50 } };
+    const { runIds: [doomed] } = await ws.invoke('runs:start', { spec, datasetId: 'fashion-mnist', limit: 2000, name: 'doomed' });
+    await ws.waitFor('runs:epoch', (e) => e.runId === doomed);
+    host.started[before].kill();
+    const end = await ws.waitFor('runs:finished', (e) => e.runId === doomed);
+    expect(end.status).toBe('failed');
+    expect(end.error).toMatch(/the trainer process was killed \(SIGKILL\)/);
+    const kept = await ws.invoke('runs:show', { id: doomed });
+    expect(kept.epochs.length).toBeGreaterThanOrEqual(1);
+    const { runIds: [next] } = await local.invoke('runs:start', { spec: spiralModel, datasetId: spiral, name: 'after the crash' });
+    expect((await ws.waitFor('runs:finished', (e) => e.runId === next)).status).toBe('completed');
+  });
+
+  it('stops a queued run and a running one', async () => {
+    await ws.invoke('system:settings', { concurrency: 1 });
+    const spec = { ...spiralModel, training: { ...spiralModel.training, epochs: 500 } };
+    const { runIds: [running, queued] } = await ws.invoke('runs:start', { spec, datasetId: spiral, repeat: 2, name: 'long' });
+    await ws.waitFor('runs:epoch', (e) => e.runId === running);
+    expect((await ws.invoke('runs:stop', { id: queued })).status).toBe('stopped');
+    expect((await ws.invoke('runs:stop', { id: running })).status).toBe('stopped');
+    const r = await ws.invoke('runs:show', { id: running });
+    expect(r.epochs.length).toBeGreaterThan(0);
+    expect(r.epochs.length).toBeLessThan(500);
+    await ws.invoke('system:settings', { concurrency: 2 });
+  });
+
+  it('refuses malformed, oversized and unknown messages, and connections without the token; nothing changes', async () => {
+    const n = countRuns().n;
+    await expect(ws.raw({ channel: 'runs:nuke', request: {} })).rejects.toThrow(/unknown channel/);
+    await expect(ws.raw({ channel: 'runs:start', request: { spec: {}, datasetId: 5 } })).rejects.toThrow(/runs:start: datasetId/);
+    await expect(ws.raw({ channel: 'runs:start', request: { spec: {}, datasetId: 'x', extra: 1 } })).rejects.toThrow(/ContractError|Unrecognized key/);
+    await expect(ws.raw({ channel: 'runs:start', request: { spec: { inputShape: [2], layers: [] }, datasetId: spiral } })).rejects.toThrow(/invalid model spec: layers/);
+    await expect(local.invoke('runs:delete', { ids: [] })).rejects.toThrow(/ids/);
+    // Not JSON, and bigger than the limit.
+    const closed = new Promise((resolve) => ws.ws.once('close', resolve));
+    ws.ws.send('x'.repeat(2 << 20));
+    await closed;
+    ws = await WsClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    await expect(ws.raw({ channel: 'system:info' }).then(() => 'ok')).resolves.toBe('ok');
+    for (const url of [`ws://127.0.0.1:${server.port}/ws`, `ws://127.0.0.1:${server.port}/ws?token=wrong`]) {
+      await expect(WsClient.connect(url)).rejects.toThrow(/401/);
+    }
+    const raw = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    await new Promise((r) => raw.once('open', r));
+    const reply = new Promise<string>((r) => raw.once('message', (d) => r(d.toString())));
+    raw.send('{not json');
+    expect(JSON.parse(await reply)).toMatchObject({ ok: false, error: { name: 'ContractError', message: 'message is not valid JSON' } });
+    raw.close();
+    expect(countRuns().n).toBe(n);
+  });
+
+  it('runs an experiment of 2 variants × 3 seeds and says which is better or that they cannot be told apart', async () => {
+    const status = await ws.invoke('experiments:start', {
+      name: 'activation', spec: spiralModel, seeds: 3, datasetId: spiral,
+      variants: [{ name: 'sigmoid', changes: { 'layers.0.activation': 'sigmoid' } }, { name: 'relu', changes: { 'layers.0.activation': 'relu' } }],
+    });
+    expect(status.groups.map((g) => g.runIds.length)).toEqual([3, 3]);
+    await service.idle();
+    const done = await local.invoke('experiments:status', { id: status.id });
+    expect(done.done).toBe(true);
+    expect(done.counts.completed).toBe(6);
+    const c = await ws.invoke('compare:runs', { groups: done.groups.map((g) => g.group) });
+    expect(c.groups.map((g) => g.label)).toEqual(['sigmoid', 'relu']);
+    expect(c.groups.every((g) => g.final.valAccuracy.n === 3)).toBe(true);
+    expect(c.verdict).not.toBeNull();
+    const v = c.verdict!;
+    expect(v.pValue).not.toBeNull();
+    expect(v.better === null ? !v.significant : v.significant).toBe(true);
+    expect(c.specDiff.map((d) => d.path)).toContain('layers.0.activation');
+  });
+
+  it('imports a CSV through the importer process, and refuses a broken one in one line', async () => {
+    const csv = join(home, 'iris.csv');
+    writeFileSync(csv, 'sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n6.3,3.3,virginica\n5.8,2.7,virginica\n');
+    const progress: string[] = [];
+    ws.on('datasets:progress', (e) => progress.push(e.phase));
+    const d = await ws.invoke('datasets:import', { path: csv, importId: 'iris-1' });
+    expect(d.classNames).toEqual(['setosa', 'virginica']);
+    expect(d.trainCount).toBe(4);
+    expect(progress).toContain('done');
+    const broken = join(home, 'broken.csv');
+    writeFileSync(broken, 'a,b,label\n1,2,x\n3,oops,y\n');
+    const before = (await ws.invoke('datasets:list', {})).length;
+    await expect(ws.invoke('datasets:import', { path: broken })).rejects.toThrow(/broken\.csv.*line 3/);
+    expect((await ws.invoke('datasets:list', {})).length).toBe(before);
+  });
+});
