@@ -11,7 +11,8 @@
  * products with fixed weights, as in predict, cheap) and for batched ones, and for transposed
  * rank-2 products picks the cheapest of: transpose first then the fast path; the fast path on the
  * transposed problem (bᵀ·aᵀ, then transpose the result) so the smaller operand is packed; or the
- * stock loop when the product is tiny. Internals of one tfjs version are relied on, so it is
+ * stock loop when the product is tiny (never with a bias: the stock loop adds the wrong bias element
+ * to every row but the first). Internals of one tfjs version are relied on, so it is
  * installed only for tfjs-core 4.22.0 and the stock kernels stay otherwise.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -90,7 +91,9 @@ export function installWasmMatMul(): boolean {
       const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
       const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
       const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-      const route = chooseRoute(m, k, n, transposeA, transposeB, allowSwap);
+      let route = chooseRoute(m, k, n, transposeA, transposeB, allowSwap);
+      // The stock loop adds bias element min(i·n + j, n − 1) instead of j: wrong below row 0.
+      if (route === 'stock' && inputs.bias != null) route = 'transpose-first';
       if (route === 'stock') return original.kernelFunc(args);
       const temps: tf.TensorInfo[] = [];
       const plain = (x: tf.TensorInfo, flip: boolean) => {
