@@ -1,0 +1,119 @@
+/**
+ * English text for the CLI and the UI's default locale. Pure functions of the structured results, so
+ * a translation can replace any of them without touching the statistics.
+ */
+import { METRIC_INFO, type Description, type FinalMetric } from './describe.js';
+import type { TTest } from './hypothesis.js';
+import type { RunsNeeded } from './power.js';
+import type { Verdict } from './verdict.js';
+
+const MINUS = '\u2212';
+const DASH = '\u2014';
+
+/** A number with an explicit sign (+ or −, none for zero once rounded). */
+export function formatSigned(value: number, digits: number): string {
+  const text = Math.abs(value).toFixed(digits);
+  // A value that rounds to zero gets no sign: "−0.0" reads as a direction that is not there.
+  if (Number(text) === 0) return text;
+  return (value < 0 ? MINUS : '+') + text;
+}
+
+/** "0.873 ± 0.006", as the book prints repeated runs; just the mean for one run, a dash for none. */
+export function formatMeanSd(d: Pick<Description, 'mean' | 'sd'>, digits = 3): string {
+  if (d.mean === null) return DASH;
+  if (d.sd === null) return d.mean.toFixed(digits);
+  return `${d.mean.toFixed(digits)} ± ${d.sd.toFixed(digits)}`;
+}
+
+/** A difference of accuracies (fractions) in percentage points: 0.004 → "+0.4 pp". */
+export function formatPp(difference: number, digits = 1): string {
+  return `${formatSigned(difference * 100, digits)} pp`;
+}
+
+/** A difference in the metric's own unit, without the unit name: "+0.4" (pp), "−0.012", "+3.2". */
+function signedInUnit(value: number, metric: FinalMetric): string {
+  const unit = METRIC_INFO[metric].unit;
+  if (unit === 'pp') return formatSigned(value * 100, 1);
+  if (unit === 's') return formatSigned(value, 1);
+  return formatSigned(value, 3);
+}
+
+/** A difference with its unit and metric: "+0.4 pp val accuracy", "−0.012 val loss", "+3.2 s training time". */
+export function formatDifference(value: number, metric: FinalMetric): string {
+  const unit = METRIC_INFO[metric].unit;
+  const suffix = unit === 'pp' ? ' pp' : unit === 's' ? ' s' : '';
+  return `${signedInUnit(value, metric)}${suffix} ${METRIC_INFO[metric].name}`;
+}
+
+/**
+ * A p-value: two significant digits, "< 0.001" below that. When two digits would round onto or
+ * across α (0.0496 → "0.050"), a third digit keeps the text from blurring the verdict.
+ */
+export function formatPValue(p: number, alpha = 0.05): string {
+  if (p < 0.001) return '< 0.001';
+  if (p >= 0.995) return '1.00';
+  let text = p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
+  const shown = Number(text);
+  if ((p <= alpha) !== (shown <= alpha) || (shown === alpha && p !== alpha)) text = p.toPrecision(3);
+  return text;
+}
+
+/** "p = 0.21", "p < 0.001". */
+function pText(p: number, alpha: number): string {
+  const t = formatPValue(p, alpha);
+  return t.startsWith('<') ? `p ${t}` : `p = ${t}`;
+}
+
+/** A test in a line: "+0.5 pp, 95% CI +0.1 to +0.9, p = 0.04". */
+export function formatTest(test: TTest, metric: FinalMetric, alpha = 0.05): string {
+  const unit = METRIC_INFO[metric].unit;
+  const suffix = unit === 'pp' ? ' pp' : unit === 's' ? ' s' : '';
+  return `${signedInUnit(test.difference, metric)}${suffix}, 95% CI ${signedInUnit(test.ciLow, metric)} to ${signedInUnit(test.ciHigh, metric)}, ${pText(test.pValue, alpha)}`;
+}
+
+const runs = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
+
+/** "3 runs each", or "2 and 5 runs" when the groups differ. */
+function runCounts(a: number, b: number): string {
+  return a === b ? `${runs(a)} each` : `${a} and ${runs(b)}`;
+}
+
+/** What more runs would do: "about 9 runs each would settle a difference this size". */
+export function formatRunsNeeded(r: RunsNeeded): string {
+  if (r.kind === 'estimate') return `about ${r.perGroup} runs each would settle a difference this size`;
+  if (r.kind === 'more-than') return `more than ${r.limit} runs each would be needed to settle a difference this small`;
+  return 'the means are equal, so no number of runs would separate them';
+}
+
+/**
+ * The verdict as one English sentence, e.g. "relu − sigmoid: +0.4 pp val accuracy, 95% CI −0.3 to
+ * +1.1, p = 0.21: not distinguishable with 3 runs each; about 9 runs each would settle a difference
+ * this size". Uses only fields of the verdict.
+ */
+export function formatVerdict(v: Verdict): string {
+  const head = `${v.b.label} ${MINUS} ${v.a.label}`;
+  const winner = v.better === 'A' ? v.a.label : v.better === 'B' ? v.b.label : null;
+  const betterWord = v.metric === 'seconds' ? 'faster' : 'better';
+  const metricName = METRIC_INFO[v.metric].name;
+  if (v.difference === null) {
+    const empty = v.a.n === 0 ? v.a.label : v.b.label;
+    return `${head}: no ${metricName} to compare: ${empty} has no finished runs`;
+  }
+  const diff = formatDifference(v.difference, v.metric);
+  if (v.reason === 'too-few-runs') {
+    return `${head}: ${diff} from ${runCounts(v.a.n, v.b.n)}: one run is not enough to compare; repeat each with more seeds (3 or more)`;
+  }
+  if (v.reason === 'no-spread') {
+    if (!winner) {
+      return `${head}: ${diff}: every run of both groups gave the same value, so they are identical`;
+    }
+    return `${head}: ${diff}, every run of each group gave the same value: ${winner} is ${betterWord}`;
+  }
+  let stats = `${diff}, 95% CI ${signedInUnit(v.ciLow!, v.metric)} to ${signedInUnit(v.ciHigh!, v.metric)}, ${pText(v.pValue!, v.alpha)}`;
+  if (v.correction === 'holm' && v.adjustedPValue !== null) {
+    stats += ` (Holm-adjusted ${pText(v.adjustedPValue, v.alpha)})`;
+  }
+  if (winner) return `${head}: ${stats}: ${winner} is ${betterWord}`;
+  const more = v.runsNeeded ? `; ${formatRunsNeeded(v.runsNeeded)}` : '';
+  return `${head}: ${stats}: not distinguishable with ${runCounts(v.a.n, v.b.n)}${more}`;
+}

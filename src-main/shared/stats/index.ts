@@ -1,0 +1,73 @@
+/**
+ * Comparison statistics for `compare:runs`: the service, the CLI and the renderer import this
+ * module, so it is pure (no node:, no I/O). One entry point, `compareRuns`, and the pieces it uses.
+ */
+import type { RunDetail } from '../runs.js';
+import { describeGroup, groupRuns, type FinalMetric, type GroupDescription, type RunGroup } from './describe.js';
+import { alignSeries, finalTable, specDiff, type AlignedSeries, type FinalRow, type SpecDifference } from './side-by-side.js';
+import { compareGroups, comparePairs, type LabeledGroup, type PairwiseComparison, type Verdict } from './verdict.js';
+
+export * from './distribution.js';
+export * from './describe.js';
+export * from './hypothesis.js';
+export * from './power.js';
+export * from './side-by-side.js';
+export * from './verdict.js';
+export * from './format.js';
+
+/**
+ * Short labels for groups from what sets them apart: the spec fields (other than the seed) that
+ * differ between the groups' first runs, e.g. "relu" and "sigmoid". Falls back to the group key when
+ * nothing short tells them apart.
+ */
+export function labelGroups(groups: ReadonlyArray<RunGroup<RunDetail>>, maxFields = 2): string[] {
+  const keys = groups.map((g) => g.key);
+  if (groups.length < 2 || groups.some((g) => g.runs.length === 0)) return keys;
+  const diffs = specDiff(groups.map((g) => g.runs[0])).filter((d) => d.path !== 'training.seed');
+  if (diffs.length === 0 || diffs.length > maxFields) return keys;
+  const labels = groups.map((_, i) => diffs.map((d) => String(d.values[i] ?? '(none)')).join(', '));
+  return new Set(labels).size === labels.length ? labels : keys;
+}
+
+/** The whole comparison; a type alias (not an interface) so it fits the contract's `Comparison`. */
+export type StatsComparison = {
+  /** The final metric the verdicts compare on. */
+  metric: FinalMetric;
+  table: FinalRow[];
+  series: AlignedSeries;
+  /** Spec fields that differ between the runs (all runs, seeds included). */
+  specDiff: SpecDifference[];
+  groups: (GroupDescription & { label: string })[];
+  /** Exactly two groups: B (the second) against A (the first). */
+  verdict: Verdict | null;
+  /** Two or more groups: every pair, Holm-corrected (with two groups, the same p as the verdict). */
+  pairwise: PairwiseComparison | null;
+};
+
+export interface CompareOptions {
+  /** Defaults to valAccuracy, the textbook's val score. */
+  metric?: FinalMetric;
+  /** Labels by group key; groups not named here are labelled by `labelGroups`. */
+  labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Compares runs: side by side, then by group (runs sharing `group`; an ungrouped run is a group of
+ * one), in the order the runs are given.
+ */
+export function compareRuns(runs: readonly RunDetail[], options: CompareOptions = {}): StatsComparison {
+  const metric = options.metric ?? 'valAccuracy';
+  const groups = groupRuns(runs);
+  const auto = labelGroups(groups);
+  const labeled: LabeledGroup<RunDetail>[] = groups.map((g, i) => ({ ...g, label: options.labels?.[g.key] ?? auto[i] }));
+  return {
+    metric,
+    table: finalTable(runs),
+    series: alignSeries(runs),
+    specDiff: specDiff(runs),
+    groups: labeled.map((g) => ({ ...describeGroup(g), label: g.label })),
+    verdict: labeled.length === 2 ? compareGroups(labeled[0], labeled[1], metric) : null,
+    pairwise: labeled.length >= 2 ? comparePairs(labeled, metric) : null,
+  };
+}
+
