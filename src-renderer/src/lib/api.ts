@@ -1,0 +1,194 @@
+/**
+ * The only file that talks to the service. In the desktop app the preload exposes `window.api`
+ * (invoke/on over IPC); in browser mode (`layerlab serve`) the same contract travels over a
+ * WebSocket to the page's own origin, guarded by the token from the page URL.
+ */
+import type { Api, Channel, EventName, Events, RequestOf, Responses } from '../../../src-main/shared/contract.js';
+import type { ErrorInfo } from '../../../src-main/shared/errors.js';
+
+/** An error the service (or the connection) reported; `name` is the service's error name. */
+export class ServiceError extends Error {
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = info.name;
+  }
+}
+
+/** The subset of the browser WebSocket we use, so tests can hand in a fake. */
+export interface WireSocket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+const OPEN = 1;
+
+interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; channel: string }
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/**
+ * The contract over a WebSocket: `{id, channel, request}` out, `{id, ok, value|error}` and
+ * `{event, payload}` in. Requests made before the socket opens wait for it; a lost connection
+ * fails what is in flight and reconnects with a growing delay.
+ */
+export class WsApi implements Api {
+  private socket: WireSocket | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly outbox: string[] = [];
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private retryMs = 250;
+  private closed = false;
+  state: ConnectionState = 'connecting';
+
+  constructor(private readonly open: () => WireSocket, private readonly schedule: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms)) {
+    this.connect();
+  }
+
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Responses[C]> {
+    const id = this.nextId++;
+    const text = JSON.stringify({ id, channel, request });
+    return new Promise<Responses[C]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, channel });
+      if (this.socket && this.socket.readyState === OPEN) this.socket.send(text);
+      else this.outbox.push(text);
+    });
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    const l = listener as (payload: unknown) => void;
+    set.add(l);
+    return () => { set.delete(l); };
+  }
+
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => { this.stateListeners.delete(listener); };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.close();
+  }
+
+  /** Handles one message from the server; exposed for tests. */
+  receive(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let msg: unknown;
+    try { msg = JSON.parse(data); } catch { return; }
+    if (typeof msg !== 'object' || msg === null) return;
+    const m = msg as { id?: unknown; ok?: unknown; value?: unknown; error?: unknown; event?: unknown; payload?: unknown };
+    if (typeof m.event === 'string') {
+      for (const l of [...(this.listeners.get(m.event) ?? [])]) {
+        try { l(m.payload); } catch (err) { queueMicrotask(() => { throw err; }); }
+      }
+      return;
+    }
+    if (typeof m.id !== 'number') return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (m.ok === true) p.resolve(m.value);
+    else p.reject(new ServiceError(toInfo(m.error)));
+  }
+
+  private setState(s: ConnectionState): void {
+    this.state = s;
+    for (const l of this.stateListeners) l(s);
+  }
+
+  private connect(): void {
+    const socket = this.open();
+    this.socket = socket;
+    this.setState('connecting');
+    socket.onopen = () => {
+      this.retryMs = 250;
+      this.setState('open');
+      for (const text of this.outbox.splice(0)) socket.send(text);
+    };
+    socket.onmessage = (ev) => this.receive(ev.data);
+    socket.onerror = () => { /* onclose follows and does the work */ };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.setState('closed');
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        p.reject(new ServiceError({ name: 'ConnectionError', message: `connection to Layerlab lost during ${p.channel}` }));
+      }
+      if (this.closed) return;
+      const wait = this.retryMs;
+      this.retryMs = Math.min(this.retryMs * 2, 5000);
+      this.schedule(() => { if (!this.closed) this.connect(); }, wait);
+    };
+  }
+}
+
+function toInfo(e: unknown): ErrorInfo {
+  if (typeof e === 'object' && e !== null) {
+    const o = e as { name?: unknown; message?: unknown };
+    return { name: typeof o.name === 'string' ? o.name : 'Error', message: typeof o.message === 'string' ? o.message : 'unknown error' };
+  }
+  return { name: 'Error', message: 'unknown error' };
+}
+
+const TOKEN_KEY = 'layerlab.token';
+
+/**
+ * The token from `?token=` (remembered for reloads in this tab). It is taken out of the address
+ * bar so it does not end up in screenshots or the history.
+ */
+export function takeToken(loc: Location, storage: Storage, history: History): string {
+  const url = new URL(loc.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    storage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return storage.getItem(TOKEN_KEY) ?? '';
+}
+
+export function socketUrl(loc: Pick<Location, 'protocol' | 'host'>, token: string): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}/ws?token=${encodeURIComponent(token)}`;
+}
+
+/** The desktop preload's object; `pickFile` is optional (feature-detected). */
+export interface DesktopApi extends Api {
+  pickFile?: () => Promise<string | null>;
+}
+
+declare global {
+  interface Window { api?: DesktopApi }
+}
+
+export interface Connection {
+  api: Api;
+  /** A native file dialog, when the desktop shell offers one. */
+  pickFile: (() => Promise<string | null>) | null;
+  onState(listener: (s: ConnectionState) => void): () => void;
+}
+
+export function connect(): Connection {
+  const desktop = window.api;
+  if (desktop) {
+    return {
+      api: desktop,
+      pickFile: typeof desktop.pickFile === 'function' ? () => desktop.pickFile!() : null,
+      onState: (l) => { l('open'); return () => {}; },
+    };
+  }
+  const token = takeToken(window.location, sessionStorage, window.history);
+  const ws = new WsApi(() => new WebSocket(socketUrl(window.location, token)) as unknown as WireSocket);
+  return { api: ws, pickFile: null, onState: (l) => { l(ws.state); return ws.onState(l); } };
+}

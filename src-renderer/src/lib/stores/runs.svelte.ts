@@ -1,0 +1,118 @@
+/**
+ * The run history with its filters and selection, the comparison being shown, and the experiments
+ * started from this window. The list refreshes itself (debounced) as runs queue, advance and end.
+ */
+import type { Api, ExperimentStatus, RequestOf } from '../../../../src-main/shared/contract.js';
+import type { Comparison } from '../../../../src-main/shared/compare.js';
+import type { RunSummary, RunStatus } from '../../../../src-main/shared/runs.js';
+
+export interface RunFilter { dataset: string; tag: string; group: string; status: RunStatus | '' }
+
+export interface ComparisonState {
+  loading: boolean;
+  error: string | null;
+  /** The service's statistics (groups, curves, verdict, spec differences). */
+  comparison: Comparison | null;
+}
+
+export class RunsStore {
+  list = $state<RunSummary[]>([]);
+  filter = $state<RunFilter>({ dataset: '', tag: '', group: '', status: '' });
+  selected = $state<string[]>([]);
+  selectedGroups = $state<string[]>([]);
+  error = $state<string | null>(null);
+  compare = $state<ComparisonState | null>(null);
+  experiments = $state<ExperimentStatus[]>([]);
+  private readonly off: (() => void)[];
+  private pending: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly api: Api) {
+    const soon = () => this.refreshSoon();
+    this.off = [
+      api.on('runs:queued', soon),
+      api.on('runs:epoch', soon),
+      api.on('runs:finished', () => { soon(); void this.refreshExperiments(); }),
+    ];
+  }
+
+  dispose(): void {
+    this.off.forEach((f) => f());
+    if (this.pending) clearTimeout(this.pending);
+  }
+
+  /** Groups in the list, with how many runs each has. */
+  get groups(): { group: string; count: number }[] {
+    const m = new Map<string, number>();
+    for (const r of this.list) if (r.group) m.set(r.group, (m.get(r.group) ?? 0) + 1);
+    return [...m.entries()].map(([group, count]) => ({ group, count }));
+  }
+
+  refreshSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => { this.pending = null; void this.refresh(); }, 300);
+  }
+
+  async refresh(): Promise<void> {
+    const f = this.filter;
+    const filter: NonNullable<RequestOf<'runs:list'>['filter']> = {};
+    if (f.dataset) filter.dataset = f.dataset;
+    if (f.tag.trim()) filter.tag = f.tag.trim();
+    if (f.group) filter.group = f.group;
+    if (f.status) filter.status = f.status;
+    try {
+      this.list = await this.api.invoke('runs:list', { filter });
+      const ids = new Set(this.list.map((r) => r.id));
+      this.selected = this.selected.filter((id) => ids.has(id));
+      this.error = null;
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  toggle(id: string): void {
+    this.selected = this.selected.includes(id) ? this.selected.filter((x) => x !== id) : [...this.selected, id];
+  }
+
+  toggleGroup(group: string): void {
+    this.selectedGroups = this.selectedGroups.includes(group) ? this.selectedGroups.filter((x) => x !== group) : [...this.selectedGroups, group];
+  }
+
+  update(req: RequestOf<'runs:update'>): Promise<RunSummary> {
+    return this.api.invoke('runs:update', req).then((r) => { void this.refresh(); return r; });
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    await this.api.invoke('runs:delete', { ids });
+    this.selected = this.selected.filter((id) => !ids.includes(id));
+    await this.refresh();
+  }
+
+  exportRun(id: string): Promise<{ path: string; bytes: number }> {
+    return this.api.invoke('runs:export', { id });
+  }
+
+  /** Asks the service to compare the picked runs and groups (a run outside any group is a group of one). */
+  async runCompare(ids = this.selected, groups = this.selectedGroups): Promise<void> {
+    this.compare = { loading: true, error: null, comparison: null };
+    try {
+      const comparison = await this.api.invoke('compare:runs', { ids: ids.length ? ids : undefined, groups: groups.length ? groups : undefined });
+      this.compare = { loading: false, error: null, comparison };
+    } catch (err) {
+      this.compare = { loading: false, error: (err as Error).message, comparison: null };
+    }
+  }
+
+  async startExperiment(req: RequestOf<'experiments:start'>): Promise<ExperimentStatus> {
+    const status = await this.api.invoke('experiments:start', req);
+    this.experiments = [status, ...this.experiments];
+    void this.refresh();
+    return status;
+  }
+
+  async refreshExperiments(): Promise<void> {
+    const open = this.experiments.filter((e) => !e.done);
+    if (open.length === 0) return;
+    const fresh = await Promise.all(open.map((e) => this.api.invoke('experiments:status', { id: e.id }).catch(() => e)));
+    this.experiments = this.experiments.map((e) => fresh.find((f) => f.id === e.id) ?? e);
+  }
+}
