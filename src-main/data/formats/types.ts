@@ -28,6 +28,10 @@ export interface ParsedDataset {
    * the cache then records scale 1/255 for uint8 data. Omitted means false.
    */
   isImage?: boolean;
+  /** Names of the features in order (a CSV header's columns), for tabular previews. */
+  featureNames?: string[];
+  /** sha256 (hex) of exactly the bytes parsed, when the parser hashed its source while reading it. */
+  sourceSha256?: string;
   /** Notes for the user, e.g. 'header detected', 'label column: species'. */
   notes: string[];
 }

@@ -1,0 +1,150 @@
+/**
+ * Writing a parsed dataset into the cache, all or nothing: every file goes into
+ * <home>/datasets/.tmp-<random>/, is fsynced, and the folder is renamed into cache/<id> last.
+ * Any failure removes the temp folder, so the cache never holds half a dataset.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { featureSize } from '../../shared/dataset.js';
+import { DatasetError } from '../errors.js';
+import type { ParsedDataset, ParsedSplit, SourceFormat } from '../formats/types.js';
+import { CACHE_VERSION, FILES, ManifestSchema, cacheDir, datasetsDir, type Manifest } from './manifest.js';
+
+export interface CacheMeta {
+  name: string;
+  /** The user's file or folder (or a 'synthetic:…' description). */
+  sourcePath: string;
+  format: SourceFormat;
+}
+
+/** Defaults recorded in the manifest; a run's TrainingSpec may choose others. */
+const DEFAULT_VALIDATION_SPLIT = 0.2;
+const DEFAULT_SPLIT_SEED = 42;
+
+/** Writes `parsed` into the cache and returns its manifest. */
+export async function writeDatasetCache(home: string, parsed: ParsedDataset, meta: CacheMeta): Promise<Manifest> {
+  const size = featureSize(parsed.featureShape);
+  const dtype = checkSplit('train', parsed.train, size, parsed.classNames.length);
+  if (parsed.test && checkSplit('test', parsed.test, size, parsed.classNames.length) !== dtype) {
+    throw new DatasetError('train and test features have different element types');
+  }
+  const sourceSha256 = parsed.sourceSha256 ?? await hashIfFile(meta.sourcePath);
+  const isImage = parsed.isImage ?? (parsed.format === 'images' || parsed.format === 'idx');
+  const id = newId(home, meta.name);
+  const checked = ManifestSchema.safeParse({
+    layerlabCache: CACHE_VERSION,
+    id, name: meta.name.slice(0, 200), sourcePath: meta.sourcePath, sourceSha256, format: meta.format,
+    createdAt: new Date().toISOString(),
+    sampleCount: parsed.train.count + (parsed.test?.count ?? 0),
+    featureShape: parsed.featureShape,
+    ...(parsed.featureNames && parsed.featureNames.length === size ? { featureNames: parsed.featureNames } : {}),
+    dtype, scale: dtype === 'uint8' && isImage ? 1 / 255 : 1, isImage,
+    classNames: parsed.classNames,
+    train: splitInfo(parsed.train, parsed.classNames.length),
+    ...(parsed.test ? { test: splitInfo(parsed.test, parsed.classNames.length) } : {}),
+    split: { validation: 'from-train', defaultValidationSplit: DEFAULT_VALIDATION_SPLIT, defaultSplitSeed: DEFAULT_SPLIT_SEED, test: parsed.test ? 'source' : 'none' },
+    notes: parsed.notes,
+  });
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new DatasetError(`cannot cache this dataset: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const manifest: Manifest = checked.data;
+
+  mkdirSync(datasetsDir(home), { recursive: true });
+  const tmp = mkdtempSync(join(datasetsDir(home), '.tmp-'));
+  try {
+    writeFileSynced(join(tmp, FILES.trainX), parsed.train.x);
+    writeFileSynced(join(tmp, FILES.trainY), parsed.train.y);
+    if (parsed.test) {
+      writeFileSynced(join(tmp, FILES.testX), parsed.test.x);
+      writeFileSynced(join(tmp, FILES.testY), parsed.test.y);
+    }
+    writeFileSynced(join(tmp, FILES.manifest), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+    syncDir(tmp);
+    mkdirSync(cacheDir(home), { recursive: true });
+    renameSync(tmp, join(cacheDir(home), id));
+    syncDir(cacheDir(home));
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return manifest;
+}
+
+/** Checks lengths and labels; returns the dtype. Cheap next to parsing, and it keeps bad data out. */
+function checkSplit(which: string, s: ParsedSplit, size: number, classes: number): 'uint8' | 'float32' {
+  if (!Number.isInteger(s.count) || s.count < 0) throw new DatasetError(`${which} split: count ${s.count} is not a sample count`);
+  if (s.x.length !== s.count * size) throw new DatasetError(`${which} split: ${s.x.length} feature values, expected ${s.count} × ${size}`);
+  if (s.y.length !== s.count) throw new DatasetError(`${which} split: ${s.y.length} labels for ${s.count} samples`);
+  for (let i = 0; i < s.y.length; i++) {
+    if (s.y[i] < 0 || s.y[i] >= classes) throw new DatasetError(`${which} split: sample ${i} has label ${s.y[i]}, outside 0..${classes - 1}`);
+  }
+  return s.x instanceof Uint8Array ? 'uint8' : 'float32';
+}
+
+function splitInfo(s: ParsedSplit, classes: number): { count: number; classCounts: number[] } {
+  const classCounts = new Array<number>(classes).fill(0);
+  for (let i = 0; i < s.count; i++) classCounts[s.y[i]]++;
+  return { count: s.count, classCounts };
+}
+
+/** A readable, unique folder name: 'iris-3fa9c2'. */
+function newId(home: string, name: string): string {
+  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'dataset';
+  for (;;) {
+    const id = `${slug}-${randomBytes(3).toString('hex')}`;
+    if (!existsSync(join(cacheDir(home), id))) return id;
+  }
+}
+
+/** Streams a regular file through sha256; null for folders and non-files ('synthetic:…'). */
+async function hashIfFile(path: string): Promise<string | null> {
+  try {
+    if (!statSync(path).isFile()) return null;
+  } catch {
+    return null;
+  }
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Little-endian bytes of a typed array (a copy only on big-endian hosts). */
+function leBytes(a: Uint8Array | Float32Array | Int32Array): Uint8Array {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  if (a instanceof Uint8Array || endianness() === 'LE') return bytes;
+  const out = new Uint8Array(a.byteLength);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) {
+    if (a instanceof Float32Array) view.setFloat32(i * 4, a[i], true);
+    else view.setInt32(i * 4, a[i], true);
+  }
+  return out;
+}
+
+function writeFileSynced(path: string, data: Uint8Array | Float32Array | Int32Array): void {
+  const bytes = leBytes(data);
+  const fd = openSync(path, 'wx');
+  try {
+    for (let o = 0; o < bytes.length;) o += writeSync(fd, bytes, o, Math.min(bytes.length - o, 1 << 30));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes a rename durable; folders cannot be opened for fsync on Windows, where NTFS journals it. */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Best effort, see above.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
