@@ -1,0 +1,218 @@
+/**
+ * Image folders, the way Keras' image_dataset_from_directory reads them: root/<class>/<images>,
+ * class names are the sub-folder names, sorted. Every header is read (sharp metadata, no decode)
+ * before anything is decoded, so a non-image, an unsupported format or an oversized image is
+ * reported by name up front, and the output size is known and bounded before it is allocated.
+ */
+import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { ImportError } from '../errors.js';
+import { MAX_INFLATED_BYTES, formatBytes } from '../gzip.js';
+import type { ParsedDataset, ProgressFn } from './types.js';
+
+export interface ImageFolderOptions {
+  /** 1 = grayscale, 3 = RGB. Default: 1 when every image is grayscale, else 3. Alpha is dropped. */
+  channels?: 1 | 3;
+  /** Every image is resized (stretched) to this. Default: the most common size among the images. */
+  size?: { width: number; height: number };
+  /** Largest width × height accepted, read from the header before decoding. Default 50 megapixels. */
+  maxPixels?: number;
+  /** Images decoded at once (2–4 keeps both cores busy without holding many decoded images). */
+  concurrency?: number;
+  /** Called with files decoded so far and the total. */
+  onProgress?: ProgressFn;
+}
+
+export const MAX_IMAGE_PIXELS = 50_000_000;
+const MAX_FILES = 1_000_000;
+const MAX_DEPTH = 8;
+/** Formats decoded as bitmaps; sharp also reads SVG and PDF, which are not photos of anything. */
+const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+/** Operating-system litter, skipped without a word. */
+const IGNORED = new Set(['thumbs.db', 'desktop.ini', '__macosx']);
+const ignored = (name: string): boolean => name.startsWith('.') || IGNORED.has(name.toLowerCase());
+
+interface Candidate { file: string; label: number }
+interface Header { width: number; height: number; gray: boolean }
+interface Problem { file: string; problem: string }
+
+/** Lists the files under one class folder (recursing, as Keras does), sorted for a stable order. */
+function listFiles(dir: string, depth = 0): string[] {
+  const out: string[] = [];
+  const names = readdirSync(dir).filter((n) => !ignored(n)).sort();
+  for (const name of names) {
+    const path = join(dir, name);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      // The depth bound also ends a symlink cycle.
+      if (depth < MAX_DEPTH) out.push(...listFiles(path, depth + 1));
+    } else if (st?.isFile()) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+function sniff(file: string): string {
+  const head = Buffer.alloc(4);
+  let fd = -1;
+  try {
+    fd = openSync(file, 'r');
+    readSync(fd, head, 0, 4, 0);
+  } catch {
+    return '';
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+  if (head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
+  return '';
+}
+
+function bmpSupported(): boolean {
+  const magick = sharp.format.magick as { input?: { file?: boolean } } | undefined;
+  return magick?.input?.file === true;
+}
+
+async function readHeader(file: string): Promise<Header | Problem> {
+  const isBmp = sniff(file) === 'bmp';
+  if (isBmp && !bmpSupported()) {
+    return { file, problem: 'is a BMP image, which this build of the image decoder cannot read; convert it to PNG (or remove it)' };
+  }
+  let m: Metadata;
+  try {
+    m = await sharp(file, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/unsupported image format/i.test(msg)) return { file, problem: 'not an image (unrecognised format); remove it or move it out of the class folders' };
+    return { file, problem: `cannot be read as an image (${msg}); re-save it or remove it` };
+  }
+  if (!ACCEPTED.has(m.format) && !(isBmp && m.format === 'magick')) {
+    return { file, problem: `is a ${m.format} file, not a bitmap image (PNG, JPEG, WebP, GIF, TIFF); convert it or remove it` };
+  }
+  const width = m.autoOrient?.width ?? m.width;
+  const height = m.autoOrient?.height ?? m.height;
+  if (!(width > 0 && height > 0)) return { file, problem: 'has no width or height in its header; re-save it or remove it' };
+  return { width, height, gray: m.channels - (m.hasAlpha ? 1 : 0) === 1 };
+}
+
+/** Runs fn over items with at most `limit` in flight; fn must not throw. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function throwProblems(root: string, problems: Problem[]): never {
+  if (problems.length === 1) throw new ImportError(problems[0].file, problems[0].problem);
+  const shown = problems.slice(0, 5).map((p) => `${relative(root, p.file)} ${p.problem.replace(/;.*$/, '')}`);
+  const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
+  throw new ImportError(root, `has ${problems.length} files that cannot be imported: ${shown.join('; ')}${more}. Remove them or move them out of the class folders`);
+}
+
+/** The most common width × height; ties go to the one seen first (files are in sorted order). */
+function commonSize(headers: Header[]): { width: number; height: number } {
+  const counts = new Map<string, number>();
+  let best = '';
+  for (const h of headers) {
+    const key = `${h.width}x${h.height}`;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (best === '' || n > counts.get(best)!) best = key;
+  }
+  const [width, height] = best.split('x').map(Number);
+  return { width, height };
+}
+
+/**
+ * Reads root/<class>/<images> into uint8 samples `[count, height, width, channels]` row-major
+ * (featureShape [h, w] for grayscale, matching MNIST-like models, [h, w, 3] for RGB); y is the
+ * index of the class folder in sorted order. No test split: folders carry none.
+ */
+export async function readImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<ParsedDataset> {
+  const maxPixels = opts.maxPixels ?? MAX_IMAGE_PIXELS;
+  const concurrency = Math.max(1, Math.min(8, opts.concurrency ?? 3));
+  let entries: string[];
+  try {
+    entries = readdirSync(root).filter((n) => !ignored(n)).sort();
+  } catch (err) {
+    throw new ImportError(root, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const classNames = entries.filter((n) => statSync(join(root, n), { throwIfNoEntry: false })?.isDirectory());
+  if (classNames.length < 2) {
+    const found = classNames.length === 0 ? 'no class sub-folders' : `only one class sub-folder (${classNames[0]})`;
+    throw new ImportError(root, `has ${found}; an image dataset needs one sub-folder per class, at least 2 (root/<class>/<image>)`);
+  }
+
+  const candidates: Candidate[] = [];
+  for (const [label, name] of classNames.entries()) {
+    const files = listFiles(join(root, name));
+    if (files.length === 0) throw new ImportError(join(root, name), 'has no images; every class folder needs at least one (or remove the folder)');
+    for (const file of files) candidates.push({ file, label });
+    if (candidates.length > MAX_FILES) throw new ImportError(root, `holds more than ${MAX_FILES} files; split the dataset`);
+  }
+
+  const headers = await mapLimit(candidates, concurrency, (c) => readHeader(c.file));
+  const problems: Problem[] = [];
+  const good: Header[] = [];
+  headers.forEach((h, i) => {
+    if ('problem' in h) problems.push(h);
+    else if (h.width * h.height > maxPixels) {
+      problems.push({ file: candidates[i].file, problem: `is ${h.width}×${h.height} pixels, more than the ${(maxPixels / 1e6).toFixed(0)}-megapixel limit; shrink it or remove it` });
+    } else good.push(h);
+  });
+  if (problems.length > 0) throwProblems(root, problems);
+
+  const size = opts.size ?? commonSize(good);
+  if (!Number.isInteger(size.width) || !Number.isInteger(size.height) || size.width < 1 || size.height < 1 || size.width * size.height > maxPixels) {
+    throw new ImportError(root, `cannot be resized to ${size.width}×${size.height}; choose a whole-number size within ${(maxPixels / 1e6).toFixed(0)} megapixels`);
+  }
+  const channels = opts.channels ?? (good.every((h) => h.gray) ? 1 : 3);
+  const { width: w, height: h } = size;
+  const sample = w * h * channels;
+  if (sample * candidates.length > MAX_INFLATED_BYTES) {
+    throw new ImportError(root, `would need ${formatBytes(sample * candidates.length)} as ${w}×${h}×${channels} uint8 images, more than can be loaded; choose a smaller size`);
+  }
+
+  const x = new Uint8Array(sample * candidates.length);
+  const y = Int32Array.from(candidates, (c) => c.label);
+  let done = 0;
+  opts.onProgress?.(0, candidates.length);
+  const failures = await mapLimit(candidates, concurrency, async (c, i): Promise<Problem | undefined> => {
+    try {
+      let img = sharp(c.file, { limitInputPixels: maxPixels, autoOrient: true }).removeAlpha().resize(w, h, { fit: 'fill' });
+      img = channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');
+      const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+      if (info.width !== w || info.height !== h || info.channels !== channels || data.length !== sample) {
+        return { file: c.file, problem: `decoded to ${info.width}×${info.height}×${info.channels}, not ${w}×${h}×${channels}; re-save it as PNG or JPEG` };
+      }
+      x.set(data, i * sample);
+      return undefined;
+    } catch (err) {
+      return { file: c.file, problem: `cannot be decoded (${(err as Error).message}); re-save it or remove it` };
+    } finally {
+      opts.onProgress?.(++done, candidates.length);
+    }
+  });
+  const decodeProblems = failures.filter((f): f is Problem => f !== undefined);
+  if (decodeProblems.length > 0) throwProblems(root, decodeProblems);
+
+  const notes = [`${candidates.length} images in ${classNames.length} classes, as ${w}×${h} ${channels === 1 ? 'grayscale' : 'RGB'}`];
+  const resized = good.filter((g) => g.width !== w || g.height !== h).length;
+  if (resized > 0) notes.push(`${resized} ${resized === 1 ? 'image of another size was' : 'images of other sizes were'} resized (stretched) to ${w}×${h}`);
+  return {
+    format: 'images',
+    featureShape: channels === 1 ? [h, w] : [h, w, 3],
+    classNames,
+    train: { x, y, count: candidates.length },
+    isImage: true,
+    notes,
+  };
+}

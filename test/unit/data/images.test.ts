@@ -1,0 +1,154 @@
+import { describe, it, expect } from 'vitest';
+import { cpSync, mkdirSync, rmSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { readImageFolder } from '../../../src-main/data/formats/images.js';
+import { ImportError } from '../../../src-main/data/errors.js';
+
+const fixtures = join(import.meta.dirname, '../../fixtures/images');
+const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<string, { sum: number; row2?: number[]; pixel_1_2?: number[] }>;
+
+/** A copy of a fixture folder we may add files to. */
+function copy(name: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'images-')), name);
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+/** A valid tiny PNG whose IHDR claims width × height: decoders must trust the header to refuse it. */
+function pngClaiming(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 = gray
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(width + 1 > 1e5 ? 1 : width + 1))), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+async function refuses(p: Promise<unknown>, file: string, message: RegExp): Promise<void> {
+  const t0 = performance.now();
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(performance.now() - t0).toBeLessThan(1000);
+  expect(err).toBeInstanceOf(ImportError);
+  expect((err as ImportError).file).toBe(file);
+  expect((err as Error).message).toMatch(message);
+}
+
+describe('image folders', () => {
+  it('reads grayscale PNGs at the most common size, classes sorted, pixels as written', async () => {
+    const progress: Array<[number, number]> = [];
+    const d = await readImageFolder(join(fixtures, 'gray'), { onProgress: (done, total) => progress.push([done, total]) });
+    expect(d.format).toBe('images');
+    expect(d.isImage).toBe(true);
+    expect(d.classNames).toEqual(['circle', 'square']);
+    expect(d.featureShape).toEqual([6, 8]);
+    expect(d.train.count).toBe(6);
+    expect(Array.from(d.train.y)).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(d.train.x.length).toBe(6 * 6 * 8);
+    // Files sort as 0.png, 1.png, 2.png | 0.png, 1.png, big.png: sample 4 is square/1.png, unresized.
+    const first = d.train.x.subarray(0, 48);
+    expect(sum(first)).toBe(expected['gray/circle/0.png'].sum);
+    expect(Array.from(first.subarray(16, 24))).toEqual(expected['gray/circle/0.png'].row2);
+    expect(sum(d.train.x.subarray(4 * 48, 5 * 48))).toBe(expected['gray/square/1.png'].sum);
+    expect(d.notes.join()).toMatch(/1 image of another size was resized \(stretched\) to 8×6/);
+    expect(progress.at(-1)).toEqual([6, 6]);
+    expect(progress.map((p) => p[0])).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('reads JPEG, WebP, GIF and RGBA PNG as RGB when any image has colour, ignoring OS litter', async () => {
+    const root = copy('mixed');
+    writeFileSync(join(root, 'red', '.DS_Store'), 'Bud1');
+    writeFileSync(join(root, 'blue', 'Thumbs.db'), 'junk');
+    mkdirSync(join(root, '__MACOSX'));
+    writeFileSync(join(root, '__MACOSX', '._photo.jpg'), 'junk');
+    const d = await readImageFolder(root, { concurrency: 2 });
+    expect(d.classNames).toEqual(['blue', 'red']);
+    expect(d.featureShape).toEqual([6, 8, 3]);
+    expect(d.train.count).toBe(5);
+    // blue/: alpha.png, anim.gif, web.webp (lossless): sample 2 is exactly the pixels numpy wrote.
+    const webp = d.train.x.subarray(2 * 144, 3 * 144);
+    expect(sum(webp)).toBe(expected['mixed/blue/web.webp'].sum);
+    expect(Array.from(webp.subarray((1 * 8 + 2) * 3, (1 * 8 + 2) * 3 + 3))).toEqual(expected['mixed/blue/web.webp'].pixel_1_2);
+    // The RGBA PNG holds the same RGB under its alpha: dropping alpha keeps it.
+    expect(Array.from(d.train.x.subarray(0, 144))).toEqual(Array.from(webp));
+  });
+
+  it('honours channels and size options', async () => {
+    const d = await readImageFolder(join(fixtures, 'mixed'), { channels: 1, size: { width: 4, height: 3 } });
+    expect(d.featureShape).toEqual([3, 4]);
+    expect(d.train.x.length).toBe(5 * 12);
+    const rgb = await readImageFolder(join(fixtures, 'gray'), { channels: 3 });
+    expect(rgb.featureShape).toEqual([6, 8, 3]);
+    await refuses(readImageFolder(join(fixtures, 'gray'), { size: { width: 0, height: 3 } }), join(fixtures, 'gray'), /cannot be resized to 0×3/);
+  });
+
+  it('names a file that is not an image', async () => {
+    await refuses(readImageFolder(join(fixtures, 'bad')), join(fixtures, 'bad', 'a', 'notes.txt'),
+      /notes\.txt: not an image \(unrecognised format\); remove it or move it out of the class folders$/);
+  });
+
+  it('reads BMP when the decoder can, else names the file as unsupported', async () => {
+    const root = join(fixtures, 'bmp');
+    const magick = sharp.format.magick as { input?: { file?: boolean } } | undefined;
+    if (magick?.input?.file === true) {
+      expect((await readImageFolder(root)).train.count).toBe(2);
+    } else {
+      await refuses(readImageFolder(root), join(root, 'a', '0.bmp'), /is a BMP image, which this build of the image decoder cannot read; convert it to PNG/);
+    }
+  });
+
+  it('lists several bad files in one error', async () => {
+    const root = copy('bad');
+    writeFileSync(join(root, 'b', 'labels.csv'), 'a,b\n');
+    await refuses(readImageFolder(root), root, /has 2 files that cannot be imported: a\/notes\.txt not an image \(unrecognised format\); b\/labels\.csv not an image/);
+  });
+
+  it('refuses a PNG whose header claims 60000×60000 without decoding it', async () => {
+    const root = copy('bad');
+    rmSync(join(root, 'a', 'notes.txt'));
+    const big = join(root, 'a', 'huge.png');
+    writeFileSync(big, pngClaiming(60000, 60000));
+    await refuses(readImageFolder(root), big, /is 60000×60000 pixels, more than the 50-megapixel limit; shrink it or remove it/);
+    await refuses(readImageFolder(join(fixtures, 'gray'), { maxPixels: 100 }), join(fixtures, 'gray', 'square', 'big.png'), /is 12×10 pixels/);
+  });
+
+  it('names a file that fails to decode', async () => {
+    const root = copy('gray');
+    const file = join(root, 'circle', '1.png');
+    const png = readFileSync(file);
+    writeFileSync(file, png.subarray(0, png.length - 20));
+    await refuses(readImageFolder(root), file, /cannot be decoded/);
+  });
+
+  it('refuses an empty class folder, a single class, and no class folders, naming the folder', async () => {
+    const root = copy('gray');
+    mkdirSync(join(root, 'triangle'));
+    writeFileSync(join(root, 'triangle', '.DS_Store'), 'x');
+    await refuses(readImageFolder(root), join(root, 'triangle'), /has no images; every class folder needs at least one/);
+    const one = mkdtempSync(join(tmpdir(), 'one-'));
+    cpSync(join(fixtures, 'gray', 'circle'), join(one, 'circle'), { recursive: true });
+    await refuses(readImageFolder(one), one, /only one class sub-folder \(circle\); an image dataset needs one sub-folder per class, at least 2/);
+    const none = mkdtempSync(join(tmpdir(), 'none-'));
+    cpSync(join(fixtures, 'gray', 'circle', '0.png'), join(none, '0.png'));
+    await refuses(readImageFolder(none), none, /has no class sub-folders/);
+    await refuses(readImageFolder(join(none, 'missing')), join(none, 'missing'), /cannot be read \(ENOENT\)/);
+  });
+});
