@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Dataset } from '../shared/dataset.js';
 import { IDX_CATALOG, loadCatalogIdx, loadIdxFolder } from './catalog/idx-datasets.js';
+import { loadDataset } from './cache/index.js';
 
 export function openDataset(home: string, id: string): Dataset {
   const entry = IDX_CATALOG.find((e) => e.id === id);
@@ -13,11 +14,5 @@ export function openDataset(home: string, id: string): Dataset {
     const dir = resolve(id.slice(4));
     return loadIdxFolder(dir, { id, name: dir });
   }
-  return openCached(home, id);
+  return loadDataset(home, id);
 }
-
-let openCached: (home: string, id: string) => Dataset = (_home, id) => {
-  throw new Error(`unknown dataset ${id}`);
-};
-/** The cache registers its loader here (keeps this file free of a cycle while the cache grows). */
-export function setCacheLoader(loader: typeof openCached): void { openCached = loader; }

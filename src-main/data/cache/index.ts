@@ -4,12 +4,6 @@
  * test-x.bin / test-y.bin when the source has a test split. Writes go through
  * <home>/datasets/.tmp-<random>/ and a rename, so a folder in cache/ is always complete.
  */
-import { setCacheLoader } from '../open.js';
-import { loadDataset } from './read.js';
-
 export { CACHE_VERSION, ManifestSchema, manifestToInfo, cacheDir, type Manifest } from './manifest.js';
 export { writeDatasetCache, type CacheMeta } from './write.js';
 export { listDatasets, readManifest, loadDataset, deleteDataset } from './read.js';
-
-// openDataset(home, id) falls through to the cache for ids it does not know.
-setCacheLoader(loadDataset);

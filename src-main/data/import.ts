@@ -1,0 +1,97 @@
+/**
+ * Import one user file or folder into the dataset cache: detect the format (unless given), parse it
+ * with its parser, write the cache all-or-nothing. Runs in the importer process.
+ */
+import { basename, extname, resolve } from 'node:path';
+import { statSync, readdirSync } from 'node:fs';
+import type { DatasetInfo, ImportOptions } from '../shared/datasets.js';
+import { ImportError } from './errors.js';
+import type { ParsedDataset, SourceFormat } from './formats/types.js';
+import { parseCsvFile } from './formats/csv.js';
+import { readImageFolder } from './formats/images.js';
+import { parseNpyPair } from './formats/npy.js';
+import { readNpz } from './formats/npz.js';
+import { findIdxFiles } from './catalog/idx-datasets.js';
+import { readIdxPair } from './formats/idx.js';
+import { writeDatasetCache, manifestToInfo } from './cache/index.js';
+
+export type ImportPhase = 'reading' | 'parsing' | 'writing';
+export type ImportProgress = (phase: ImportPhase, done: number, total: number) => void;
+
+type Format = Exclude<SourceFormat, 'synthetic'>;
+
+/** The format a path holds, from what it is: a folder of IDX files or of class folders, or a file's ending. */
+export function detectFormat(path: string): Format {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw new ImportError(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (st.isDirectory()) return findIdxFiles(path) ? 'idx' : 'images';
+  const name = basename(path).toLowerCase();
+  const ext = extname(name.replace(/\.gz$/, ''));
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  if (ext === '.npz') return 'npz';
+  if (ext === '.npy') return 'npy';
+  if (/idx\d-ubyte/.test(name)) {
+    throw new ImportError(path, 'is one IDX file; import the folder that holds the images and labels files (train-images-idx3-ubyte, train-labels-idx1-ubyte, …)');
+  }
+  throw new ImportError(path, `has an unknown format ('${ext || name}'); give --format idx, csv, images, npy or npz`);
+}
+
+function parseIdxFolder(dir: string): ParsedDataset {
+  const files = findIdxFiles(dir);
+  if (!files) {
+    const found = readdirSync(dir).slice(0, 5).join(', ');
+    throw new ImportError(dir, `holds no train-images-idx3-ubyte / train-labels-idx1-ubyte / t10k-… files (plain or .gz)${found ? `; found ${found}` : ''}`);
+  }
+  const train = readIdxPair(files.trainImages, files.trainLabels);
+  const test = readIdxPair(files.testImages, files.testLabels);
+  if (train.featureShape.join('x') !== test.featureShape.join('x')) {
+    throw new ImportError(files.testImages, `images are ${test.featureShape.join('×')} but the training images are ${train.featureShape.join('×')}`);
+  }
+  let k = 0;
+  for (const y of [train.y, test.y]) for (let i = 0; i < y.length; i++) k = Math.max(k, y[i] + 1);
+  return {
+    format: 'idx', featureShape: train.featureShape, classNames: Array.from({ length: k }, (_, i) => String(i)),
+    train: { x: train.x, y: train.y, count: train.count }, test: { x: test.x, y: test.y, count: test.count },
+    isImage: train.featureShape.length >= 2, notes: [],
+  };
+}
+
+async function parse(path: string, format: Format, o: ImportOptions, progress: ImportProgress): Promise<ParsedDataset> {
+  switch (format) {
+    case 'csv':
+      return parseCsvFile(path, { labelColumn: o.labelColumn, imageShape: o.imageShape }, (done, total) => progress('parsing', done, total));
+    case 'images':
+      return readImageFolder(path, {
+        channels: o.channels,
+        size: o.imageShape ? { height: o.imageShape[0], width: o.imageShape[1] } : undefined,
+        onProgress: (done, total) => progress('parsing', done, total),
+      });
+    case 'npz':
+      return readNpz(path, o.xKey && o.yKey ? { names: { x: o.xKey, y: o.yKey } } : {});
+    case 'npy':
+      if (!o.labelsPath) throw new ImportError(path, 'is a single .npy of features; give the .npy of labels too (--labels FILE), or save both with np.savez');
+      return parseNpyPair(path, o.labelsPath);
+    case 'idx':
+      return parseIdxFolder(path);
+  }
+}
+
+export async function importPath(home: string, path: string, options: ImportOptions, progress: ImportProgress = () => undefined): Promise<DatasetInfo> {
+  const source = resolve(path);
+  const format = options.format ?? detectFormat(source);
+  progress('reading', 0, 1);
+  const parsed = await parse(source, format, options, progress);
+  if (parsed.classNames.length < 2) throw new ImportError(source, `has ${parsed.classNames.length} class; a classifier needs at least 2`);
+  progress('writing', 0, 1);
+  const manifest = await writeDatasetCache(home, parsed, {
+    name: options.name ?? basename(source).replace(/\.(csv|tsv|txt|npz|npy)(\.gz)?$/i, ''),
+    sourcePath: source,
+    format,
+  });
+  progress('writing', 1, 1);
+  return manifestToInfo(manifest);
+}
