@@ -34,7 +34,7 @@ const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const KINDS: Record<string, number> = { u1: 1, i1: 1, b1: 1, u2: 2, i2: 2, u4: 4, i4: 4, u8: 8, i8: 8, f4: 4, f8: 8 };
 
-export function fail(src: NpySource, problem: string): never {
+function fail(src: NpySource, problem: string): never {
   throw new ImportError(src.file, src.member ? `member ${src.member} ${problem}` : problem);
 }
 
