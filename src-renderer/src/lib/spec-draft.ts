@@ -128,27 +128,30 @@ export interface SpecIssue {
 export function validateDraft(d: Draft): { ok: true; spec: ModelSpec } | { ok: false; issues: SpecIssue[] } {
   const r = ModelSpec.safeParse(toSpecInput(d));
   if (r.success) return { ok: true, spec: r.data };
-  return {
-    ok: false,
-    issues: r.error.issues.map((i): SpecIssue => {
-      const path = i.path.map(String).join('.') || '(root)';
-      const raw = i as unknown as { code: string; expected?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; message: string };
-      switch (raw.code) {
-        case 'invalid_type':
-          return { path, kind: raw.expected === 'int' ? 'notInteger' : 'required', message: i.message };
-        case 'too_small':
-          return { path, kind: 'tooSmall', limit: Number(raw.minimum), inclusive: raw.inclusive !== false, message: i.message };
-        case 'too_big':
-          return { path, kind: 'tooBig', limit: Number(raw.maximum), inclusive: raw.inclusive !== false, message: i.message };
-        case 'invalid_value': case 'invalid_union':
-          return { path, kind: 'choice', message: i.message };
-        case 'custom':
-          return { path, kind: i.message.includes('last layer') ? 'lastDense' : 'other', message: i.message };
-        default:
-          return { path, kind: 'other', message: i.message };
-      }
-    }),
-  };
+  const issues = r.error.issues.map((i): SpecIssue => {
+    const path = i.path.map(String).join('.') || '(root)';
+    const raw = i as unknown as { code: string; expected?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; message: string };
+    switch (raw.code) {
+      case 'invalid_type':
+        return { path, kind: raw.expected === 'int' ? 'notInteger' : 'required', message: i.message };
+      case 'too_small':
+        return { path, kind: 'tooSmall', limit: Number(raw.minimum), inclusive: raw.inclusive !== false, message: i.message };
+      case 'too_big':
+        return { path, kind: 'tooBig', limit: Number(raw.maximum), inclusive: raw.inclusive !== false, message: i.message };
+      case 'invalid_value': case 'invalid_union':
+        return { path, kind: 'choice', message: i.message };
+      case 'custom':
+        return { path, kind: i.message.includes('last layer') ? 'lastDense' : 'other', message: i.message };
+      default:
+        return { path, kind: 'other', message: i.message };
+    }
+  });
+  // zod runs the spec-wide check (the output layer) only once every field parses; say it at once.
+  const lastIndex = d.layers.length - 1;
+  if (lastIndex >= 0 && d.layers[lastIndex].type !== 'dense' && !issues.some((i) => i.kind === 'lastDense')) {
+    issues.push({ path: `layers.${lastIndex}`, kind: 'lastDense', message: 'the last layer must be Dense (the output layer)' });
+  }
+  return { ok: false, issues };
 }
 
 /** Issues by path; a layer-level issue (e.g. "layers.2") is kept apart from its fields. */

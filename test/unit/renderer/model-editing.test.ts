@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { defaultDraft, draftFromSpec, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, validateDraft } from '../../../src-renderer/src/lib/spec-draft.js';
+import { issueText } from '../../../src-renderer/src/lib/issues.js';
+import { diffSpecs } from '../../../src-renderer/src/lib/spec-diff.js';
+import { clock, etaSeconds, parseTags, parseValue, runFraction } from '../../../src-renderer/src/lib/format.js';
+import { activate } from '../../../src-renderer/src/lib/activations.js';
+import { translate } from '../../../src-renderer/src/i18n/translate.js';
+import { PRESETS } from '../../../src-main/shared/presets.js';
+import { summarize } from '../../../src-main/shared/summary.js';
+
+const tEn = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('en', k, p);
+
+describe('the model draft', () => {
+  it('starts as the book’s relu model: 79,510 params', () => {
+    const r = validateDraft(defaultDraft());
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(summarize(r.spec).totalParams).toBe(79510);
+  });
+
+  it('round-trips every preset', () => {
+    for (const p of PRESETS) {
+      const r = validateDraft(draftFromSpec(p.spec));
+      expect(r.ok, p.name).toBe(true);
+      if (r.ok) expect(r.spec).toEqual(p.spec);
+    }
+  });
+
+  it('names bad fields by path, in words a learner can act on', () => {
+    const d = defaultDraft();
+    d.layers[1].units = null;
+    d.layers[2].type = 'dropout';
+    d.training.validationSplit = 0.95;
+    d.inputShape = '28, a';
+    const r = validateDraft(d);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const byPath = Object.fromEntries(r.issues.map((i) => [i.path, issueText(i, tEn)]));
+    expect(byPath['layers.1.units']).toBe('Enter a number.');
+    expect(byPath['training.validationSplit']).toBe('Must be at most 0.9.');
+    expect(byPath['inputShape.1']).toBe('Enter a number.');
+    expect(byPath['layers.2']).toBe('The last layer must be Dense (the output layer).');
+  });
+
+  it('sends only the fields of each layer’s current type', () => {
+    const d = defaultDraft();
+    d.layers[1].type = 'dropout';
+    expect((toSpecInput(d).layers as unknown[])[1]).toEqual({ type: 'dropout', rate: 0.3 });
+  });
+
+  it('reads Keras’ optimizer defaults from the schema', () => {
+    expect(optimizerDefaults('sgd')).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0, nesterov: false });
+    expect(optimizerDefaults('adam')).toMatchObject({ learningRate: 0.001, beta1: 0.9, beta2: 0.999 });
+  });
+
+  it('restores saved JSON, and falls back to the default on junk', () => {
+    const d = defaultDraft();
+    d.training.epochs = 2;
+    expect(restoreDraft(JSON.stringify(d)).training.epochs).toBe(2);
+    expect(restoreDraft('{oops').layers).toHaveLength(3);
+    expect(restoreDraft(null).inputShape).toBe('28, 28');
+  });
+
+  it('parses shapes and moves items', () => {
+    expect(parseShape('28 x 28')).toEqual([28, 28]);
+    expect(parseShape('784,')).toEqual([784]);
+    expect(moveItem(['a', 'b', 'c'], 2, 1)).toEqual(['a', 'c', 'b']);
+    expect(moveItem(['a', 'b'], 0, -1)).toEqual(['a', 'b']);
+  });
+});
+
+describe('small helpers', () => {
+  it('diffs specs by dotted path, ignoring the seed', () => {
+    const a = PRESETS[1].spec;
+    const b = { ...a, layers: a.layers.map((l, i) => (i === 1 && l.type === 'dense' ? { ...l, activation: 'sigmoid' as const } : l)), training: { ...a.training, seed: 9 } };
+    expect(diffSpecs([a, b])).toEqual([{ path: 'layers.1.activation', values: ['relu', 'sigmoid'] }]);
+  });
+
+  it('estimates time left and prints clocks', () => {
+    expect(etaSeconds(0.25, 10)).toBe(30);
+    expect(etaSeconds(0, 10)).toBeNull();
+    expect(clock(75)).toBe('1:15');
+    expect(clock(3725)).toBe('1:02:05');
+    expect(runFraction(1, 4, 50, 100)).toBeCloseTo(0.375);
+  });
+
+  it('parses what a learner types', () => {
+    expect(parseValue(' 0.5 ')).toBe(0.5);
+    expect(parseValue('true')).toBe(true);
+    expect(parseValue('relu')).toBe('relu');
+    expect(parseTags('a, b,,a , c')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('draws the activations’ known shapes', () => {
+    expect(activate('relu', -2)).toBe(0);
+    expect(activate('sigmoid', 0)).toBe(0.5);
+    expect(activate('tanh', 0)).toBe(0);
+    expect(activate('relu6', 10)).toBe(6);
+  });
+});
