@@ -82,6 +82,8 @@ function attach(ws: WebSocket, service: Service): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
   }));
   ws.on('close', () => unsubscribe.forEach((u) => u()));
+  // An oversized or malformed frame: ws closes the connection (1009/1002); nothing reached the service.
+  ws.on('error', () => ws.terminate());
   ws.on('message', async (data, isBinary) => {
     let id: unknown = null;
     const reply = (body: object) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...body })); };
