@@ -1,0 +1,50 @@
+/**
+ * Durable file writes: data reaches the disk before the name that points at it, and the
+ * directory entry itself is flushed, so a crash or power loss leaves the old file or the new
+ * one, never a torn one.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Writes a new file (it must not exist) and fsyncs it before closing. */
+export function writeNewFileSynced(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'wx');
+  try {
+    let done = 0;
+    while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a directory's entries (a rename is only durable once its directory is). */
+export function fsyncDir(dir: string): void {
+  // Windows cannot open a directory for fsync; NTFS journals renames itself.
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}
+
+/** A name beside `path` that no other writer picks: `.<name>.tmp-<random>`. */
+export function tempNameBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
+}
+
+/** Replaces `path` atomically: temp file, fsync, rename, fsync the directory. */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const temp = tempNameBeside(path);
+  try {
+    writeNewFileSynced(temp, bytes);
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  fsyncDir(dirname(path));
+}

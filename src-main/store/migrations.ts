@@ -1,0 +1,98 @@
+/**
+ * The schema, as numbered migrations. Never edit a released migration: add the next one.
+ * `PRAGMA user_version` holds the number of the last migration applied.
+ */
+import type Database from 'better-sqlite3';
+
+const STATUSES = "'queued', 'running', 'completed', 'stopped', 'failed', 'interrupted'";
+
+/** Index i holds migration i + 1. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    group_id      TEXT,
+    experiment_id TEXT,
+    status        TEXT NOT NULL CHECK (status IN (${STATUSES})),
+    spec          TEXT NOT NULL CHECK (json_valid(spec)),
+    dataset_id    TEXT NOT NULL,
+    seed          INTEGER NOT NULL,
+    backend       TEXT,
+    created_at    TEXT NOT NULL,
+    started_at    TEXT,
+    ended_at      TEXT,
+    error         TEXT,
+    notes         TEXT NOT NULL DEFAULT '',
+    train_count   INTEGER,
+    val_count     INTEGER,
+    limit_n       INTEGER,
+    -- the id the run had in the history it was exported from
+    imported_from TEXT
+  );
+  CREATE INDEX runs_by_created ON runs (created_at);
+  CREATE INDEX runs_by_group ON runs (group_id);
+  CREATE INDEX runs_by_experiment ON runs (experiment_id);
+  CREATE INDEX runs_by_status ON runs (status);
+
+  CREATE TABLE run_tags (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    tag    TEXT NOT NULL,
+    PRIMARY KEY (run_id, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX run_tags_by_tag ON run_tags (tag);
+
+  -- NaN metrics (no validation split) are stored as NULL: SQLite has no NaN.
+  CREATE TABLE epochs (
+    run_id             TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    epoch              INTEGER NOT NULL CHECK (epoch >= 1),
+    loss               REAL,
+    accuracy           REAL,
+    val_loss           REAL,
+    val_accuracy       REAL,
+    seconds            REAL NOT NULL,
+    samples_per_second REAL,
+    PRIMARY KEY (run_id, epoch)
+  ) WITHOUT ROWID;
+
+  -- One evaluation per run (RunDetail.evaluation); a new one replaces the old.
+  CREATE TABLE evaluations (
+    run_id        TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    split         TEXT NOT NULL CHECK (split IN ('test', 'validation')),
+    count         INTEGER NOT NULL,
+    loss          REAL,
+    accuracy      REAL,
+    confusion     TEXT NOT NULL CHECK (json_valid(confusion)),
+    misclassified TEXT NOT NULL CHECK (json_valid(misclassified))
+  );
+
+  -- path is relative to the data folder, with '/' separators.
+  CREATE TABLE artifacts (
+    run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    path       TEXT NOT NULL,
+    bytes      INTEGER NOT NULL CHECK (bytes >= 0),
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, path)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The schema this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the database up to SCHEMA_VERSION. Each migration and its user_version bump commit
+ * together, under BEGIN IMMEDIATE so two processes opening a new file cannot both migrate it.
+ */
+export function migrate(db: Database.Database): void {
+  const step = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return false;
+    db.exec(MIGRATIONS[version]);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (step.immediate()) { /* one migration per transaction */ }
+}

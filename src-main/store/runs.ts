@@ -1,0 +1,297 @@
+/**
+ * The run history: one RunStore per open database. Only the service writes through it (one
+ * writer); every write that checks a run's state does so inside an IMMEDIATE transaction, so a
+ * second process on the same data folder cannot slip between the check and the write.
+ */
+import type Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../shared/errors.js';
+import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunStatus, type RunSummary } from '../shared/runs.js';
+import type { ModelSpec } from '../shared/spec.js';
+import { databasePath, newRunId, openDatabase } from './db.js';
+import { placeArtifact, recoverArtifactFolders, runFolder, type ArtifactFile, type ArtifactRow, type PlacedArtifact } from './artifacts.js';
+import { getDetail, getSummary, listSummaries, type RunFilter } from './queries.js';
+import { buildRunFile, readRunFile } from './transfer.js';
+import { sha256, writeFileAtomic } from './files.js';
+
+export type { RunFilter } from './queries.js';
+export type { ArtifactFile, ArtifactRow } from './artifacts.js';
+
+export interface NewRun {
+  name?: string;
+  group?: string;
+  experiment?: string;
+  spec: ModelSpec;
+  datasetId: string;
+  seed: number;
+  limit?: number;
+  tags?: string[];
+  notes?: string;
+}
+
+export type FinalStatus = Exclude<RunStatus, 'queued' | 'running'>;
+
+export const INTERRUPTED_RUNNING = 'the training process ended unexpectedly; completed epochs are kept';
+export const INTERRUPTED_QUEUED = 'Layerlab stopped before this run started';
+
+/** Opens (creating and migrating) <home>/layerlab.db. Does not touch runs of other processes. */
+export function openStore(home: string): RunStore {
+  return new RunStore(home, openDatabase(databasePath(home)));
+}
+
+const now = (): string => new Date().toISOString();
+/** SQLite has no NaN: store it as NULL (read back as NaN). */
+const real = (v: number): number | null => (Number.isNaN(v) ? null : v);
+/** A set of tags: trimmed, no empties, no repeats. */
+const tagSet = (tags: readonly string[] = []): string[] => [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+
+export class RunStore {
+  constructor(readonly home: string, private readonly db: Database.Database) {}
+
+  /** Records a new run as `queued`. @returns its id (sortable by creation time). */
+  createRun(run: NewRun): string {
+    const id = newRunId();
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, created_at, notes, limit_n)
+        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(
+        id, run.name || 'run', run.group ?? null, run.experiment ?? null, JSON.stringify(run.spec),
+        run.datasetId, run.seed, now(), run.notes ?? '', run.limit ?? null);
+      this.setTags(id, run.tags);
+    })();
+    return id;
+  }
+
+  /** queued → running, with what the trainer chose. @throws UserError if the run is not queued. */
+  markRunning(id: string, info: { backend: string; trainCount: number; valCount: number }): void {
+    this.db.transaction(() => {
+      this.expectStatus(id, ['queued'], 'start');
+      this.db.prepare("UPDATE runs SET status = 'running', backend = ?, train_count = ?, val_count = ?, started_at = ? WHERE id = ?")
+        .run(info.backend, info.trainCount, info.valCount, now(), id);
+    }).immediate();
+  }
+
+  /**
+   * Commits one completed epoch (its own transaction, so a crash keeps every earlier epoch).
+   * @throws UserError unless the run is running and this is the next epoch (1, 2, …).
+   */
+  addEpoch(id: string, e: EpochRecord): void {
+    this.db.transaction(() => {
+      this.expectStatus(id, ['running'], 'record an epoch');
+      const last = this.db.prepare('SELECT coalesce(max(epoch), 0) FROM epochs WHERE run_id = ?').pluck().get(id) as number;
+      if (e.epoch !== last + 1) throw new UserError(`run ${id}: epoch ${e.epoch} does not follow epoch ${last}`);
+      this.db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id, e.epoch, real(e.loss), real(e.accuracy), real(e.valLoss), real(e.valAccuracy), e.seconds, real(e.samplesPerSecond));
+    }).immediate();
+  }
+
+  /** Records (or replaces) the run's evaluation. */
+  setEvaluation(id: string, ev: EvaluationRecord): void {
+    this.db.transaction(() => {
+      this.requireStatus(id);
+      this.insertEvaluation(id, ev);
+    }).immediate();
+  }
+
+  /**
+   * Ends a run: exactly once. `completed` needs a running run; the others may end a queued one.
+   * @throws UserError if the run already ended (or is unknown).
+   */
+  finishRun(id: string, status: FinalStatus, error?: string): void {
+    this.db.transaction(() => {
+      this.expectStatus(id, status === 'completed' ? ['running'] : ['queued', 'running'], `become ${status}`);
+      this.db.prepare('UPDATE runs SET status = ?, error = ?, ended_at = ? WHERE id = ?').run(status, error ?? null, now(), id);
+    }).immediate();
+  }
+
+  /**
+   * Marks runs a dead process left `running` (or `queued`: the queue lives in memory) as
+   * `interrupted`, keeping their epochs, and makes the artifact folders agree with the rows
+   * (see recoverArtifactFolders). Call once at start-up, before any trainer starts: it cannot
+   * tell a dead writer from a live one.
+   * @returns the ids of the runs it marked.
+   */
+  recoverInterrupted(): string[] {
+    const ids = this.db.transaction(() => this.db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = ?,
+        error = CASE status WHEN 'queued' THEN ? ELSE ? END
+      WHERE status IN ('queued', 'running') RETURNING id`).pluck().all(now(), INTERRUPTED_QUEUED, INTERRUPTED_RUNNING) as string[]).immediate();
+    recoverArtifactFolders(this.home, (runId) => this.artifactsByKind(runId));
+    return ids;
+  }
+
+  /** Runs matching every given field of the filter, newest first. */
+  listRuns(filter: RunFilter = {}): RunSummary[] {
+    return listSummaries(this.db, filter);
+  }
+
+  /** The run with its spec, epochs, evaluation and artifacts; null if there is none. */
+  getRun(id: string): RunDetail | null {
+    return getDetail(this.db, id);
+  }
+
+  /** Changes what the user may change. Tags given replace the old set. @throws UserError for an unknown id. */
+  updateRun(id: string, changes: { name?: string; notes?: string; tags?: string[] }): void {
+    this.db.transaction(() => {
+      this.requireStatus(id);
+      if (changes.name !== undefined) this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(changes.name, id);
+      if (changes.notes !== undefined) this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(changes.notes, id);
+      if (changes.tags !== undefined) {
+        this.db.prepare('DELETE FROM run_tags WHERE run_id = ?').run(id);
+        this.setTags(id, changes.tags);
+      }
+    }).immediate();
+  }
+
+  /**
+   * Deletes runs with everything they own, then their folders <home>/runs/<id> (after the
+   * commit: a stray folder is harmless, a row naming deleted files is not).
+   * @throws UserError naming the first unknown id; then nothing is deleted.
+   */
+  deleteRuns(ids: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.requireStatus(id);
+      const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
+      for (const id of ids) del.run(id);
+    }).immediate();
+    for (const id of ids) rmSync(runFolder(this.home, id), { recursive: true, force: true });
+  }
+
+  /**
+   * Writes a kind's files to <home>/runs/<runId>/<kind>/ durably, then records them in one
+   * transaction (replacing that kind's earlier files and rows). Either both or neither remain.
+   */
+  saveArtifact(runId: string, kind: string, files: readonly ArtifactFile[]): ArtifactRow[] {
+    this.requireStatus(runId);
+    const placed = placeArtifact(this.home, runId, kind, files);
+    this.commitPlaced([placed], () => {
+      this.db.prepare('DELETE FROM artifacts WHERE run_id = ? AND kind = ?').run(runId, kind);
+      this.insertArtifacts(runId, placed.rows);
+    });
+    return placed.rows;
+  }
+
+  /**
+   * Writes a finished run, its artifacts inlined, as one JSON file (atomically).
+   * @param out default <home>/exports/<id>.layerlab-run.json
+   */
+  exportRun(id: string, out?: string): { path: string; bytes: number } {
+    const run = this.getRun(id);
+    if (!run) throw new UserError(`no run with id ${id}`);
+    if (!TERMINAL_STATUSES.includes(run.status)) throw new UserError(`run ${id} is ${run.status}: export it once it has finished`);
+    const artifacts = run.artifacts.map((a) => {
+      const bytes = this.readArtifact(a);
+      return { kind: a.kind, name: a.path.slice(a.path.lastIndexOf('/') + 1), bytes };
+    });
+    const path = out ?? join(this.home, 'exports', `${id}.layerlab-run.json`);
+    const bytes = Buffer.from(`${JSON.stringify(buildRunFile(run, artifacts), null, 1)}\n`);
+    if (!out) mkdirSync(join(this.home, 'exports'), { recursive: true });
+    try {
+      writeFileAtomic(path, bytes);
+    } catch (err) {
+      throw new UserError(`${path}: cannot write the export (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    return { path, bytes: bytes.byteLength };
+  }
+
+  /**
+   * Adds the run in an export file under a new id (the original is kept in `imported_from` and
+   * in the notes). The file is checked completely first; a bad one changes nothing.
+   * @throws UserError "<file>: <field>: …" for a malformed or tampered file.
+   */
+  importRun(file: string): RunSummary {
+    const f = readRunFile(file);
+    const id = newRunId();
+    const byKind = new Map<string, ArtifactFile[]>();
+    for (const a of f.artifacts) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), { name: a.name, bytes: a.bytes }]);
+    const placed: PlacedArtifact[] = [];
+    try {
+      for (const [kind, files] of byKind) placed.push(placeArtifact(this.home, id, kind, files));
+    } catch (err) {
+      for (const p of placed) p.undo();
+      rmSync(runFolder(this.home, id), { recursive: true, force: true });
+      throw err;
+    }
+    const r = f.run;
+    const notes = `${r.notes}${r.notes ? '\n\n' : ''}Imported from run ${r.id}.`;
+    this.commitPlaced(placed, () => {
+      this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, backend, created_at,
+          started_at, ended_at, error, notes, train_count, val_count, limit_n, imported_from)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        id, r.name, r.group, r.experiment, r.status, JSON.stringify(f.spec), r.datasetId, r.seed, r.backend, r.createdAt,
+        r.startedAt, r.endedAt, r.error, notes, r.trainCount, r.valCount, r.limit, r.id);
+      this.setTags(id, r.tags);
+      const epoch = this.db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const e of f.epochs) {
+        epoch.run(id, e.epoch, real(e.loss), real(e.accuracy), real(e.valLoss), real(e.valAccuracy), e.seconds, real(e.samplesPerSecond));
+      }
+      if (f.evaluation) this.insertEvaluation(id, f.evaluation);
+      for (const p of placed) this.insertArtifacts(id, p.rows);
+    }, () => rmSync(runFolder(this.home, id), { recursive: true, force: true }));
+    return getSummary(this.db, id)!;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `write` in one transaction; keeps the placed files on commit, removes them on failure. */
+  private commitPlaced(placed: PlacedArtifact[], write: () => void, onFailure?: () => void): void {
+    try {
+      this.db.transaction(write).immediate();
+    } catch (err) {
+      for (const p of placed) p.undo();
+      onFailure?.();
+      throw err;
+    }
+    for (const p of placed) p.keep();
+  }
+
+  private artifactsByKind(runId: string): Map<string, ArtifactRow[]> | null {
+    if (!this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId)) return null;
+    const rows = this.db.prepare('SELECT kind, path, bytes, sha256 FROM artifacts WHERE run_id = ?').all(runId) as ArtifactRow[];
+    const byKind = new Map<string, ArtifactRow[]>();
+    for (const r of rows) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+    return byKind;
+  }
+
+  private readArtifact(a: ArtifactRow): Uint8Array {
+    const file = join(this.home, ...a.path.split('/'));
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      throw new UserError(`${file}: cannot read this artifact (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (bytes.byteLength !== a.bytes || sha256(bytes) !== a.sha256) {
+      throw new UserError(`${file}: does not match its recorded size and sha256: the file was changed after it was saved`);
+    }
+    return bytes;
+  }
+
+  private setTags(id: string, tags: readonly string[] | undefined): void {
+    const insert = this.db.prepare('INSERT INTO run_tags (run_id, tag) VALUES (?, ?)');
+    for (const tag of tagSet(tags)) insert.run(id, tag);
+  }
+
+  private insertEvaluation(id: string, ev: EvaluationRecord): void {
+    this.db.prepare('INSERT OR REPLACE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      id, ev.split, ev.count, real(ev.loss), real(ev.accuracy), JSON.stringify(ev.confusion), JSON.stringify(ev.misclassified));
+  }
+
+  private insertArtifacts(id: string, rows: readonly ArtifactRow[]): void {
+    const insert = this.db.prepare('INSERT INTO artifacts (run_id, kind, path, bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const a of rows) insert.run(id, a.kind, a.path, a.bytes, a.sha256, now());
+  }
+
+  /** The run's status. @throws UserError naming an unknown id. */
+  private requireStatus(id: string): RunStatus {
+    const status = this.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id) as RunStatus | undefined;
+    if (!status) throw new UserError(`no run with id ${id}`);
+    return status;
+  }
+
+  private expectStatus(id: string, allowed: readonly RunStatus[], action: string): void {
+    const status = this.requireStatus(id);
+    if (!allowed.includes(status)) throw new UserError(`run ${id} is ${status}: it cannot ${action}`);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One run as one file: `layerlab runs export` writes it, `runs import` reads it on another
+ * machine. The file is untrusted on the way in: it is parsed completely, and every artifact's
+ * size and sha256 checked, before the caller touches the database or the data folder.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../shared/errors.js';
+import { ModelSpec, formatPath } from '../shared/spec.js';
+import { RUN_STATUSES, TERMINAL_STATUSES, type RunDetail } from '../shared/runs.js';
+import { KIND_PATTERN, badFileName } from './artifacts.js';
+import { sha256 } from './files.js';
+
+export const RUN_FILE_FORMAT = 'layerlab-run';
+export const RUN_FILE_VERSION = 1;
+/** Node cannot hold a longer string; no real run comes near it. */
+const MAX_FILE_BYTES = 500 * 1024 * 1024;
+
+/** NaN and Infinity become null in JSON; read them back as NaN. */
+const metric = z.number().nullable().transform((v) => v ?? NaN);
+const count = z.number().int().min(0).nullable();
+const iso = z.iso.datetime();
+
+const EpochSchema = z.object({
+  epoch: z.number().int().min(1), loss: metric, accuracy: metric, valLoss: metric, valAccuracy: metric,
+  seconds: z.number().min(0), samplesPerSecond: metric,
+}).strict();
+
+const EvaluationSchema = z.object({
+  split: z.enum(['test', 'validation']),
+  count: z.number().int().min(0),
+  loss: metric,
+  accuracy: metric,
+  confusion: z.array(z.array(z.number().int().min(0))),
+  misclassified: z.array(z.object({
+    index: z.number().int().min(0), label: z.number().int().min(0),
+    predicted: z.number().int().min(0), confidence: z.number(),
+  }).strict()),
+}).strict();
+
+const ArtifactSchema = z.object({
+  kind: z.string().regex(KIND_PATTERN),
+  name: z.string().max(255).refine((n) => badFileName(n) === null, 'not a plain file name'),
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  data: z.base64(),
+}).strict();
+
+const RunFieldsSchema = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().max(200),
+  group: z.string().max(200).nullable(),
+  experiment: z.string().max(200).nullable(),
+  // A queued or running run is not finished: there is nothing stable to move.
+  status: z.enum(RUN_STATUSES).refine((s) => TERMINAL_STATUSES.includes(s), 'must be a finished status'),
+  datasetId: z.string().min(1).max(4200),
+  seed: z.number().int(),
+  backend: z.string().max(100).nullable(),
+  createdAt: iso, startedAt: iso.nullable(), endedAt: iso.nullable(),
+  error: z.string().max(100_000).nullable(),
+  notes: z.string().max(100_000),
+  tags: z.array(z.string().min(1).max(64)).max(32),
+  trainCount: count, valCount: count,
+  limit: z.number().int().positive().nullable(),
+}).strict();
+
+export const RunFileSchema = z.object({
+  format: z.literal(RUN_FILE_FORMAT),
+  version: z.literal(RUN_FILE_VERSION),
+  exportedAt: iso,
+  run: RunFieldsSchema,
+  spec: ModelSpec,
+  epochs: z.array(EpochSchema).superRefine((epochs, ctx) => {
+    epochs.forEach((e, i) => {
+      if (e.epoch !== i + 1) ctx.addIssue({ code: 'custom', path: [i, 'epoch'], message: `expected epoch ${i + 1}` });
+    });
+  }),
+  evaluation: EvaluationSchema.nullable(),
+  artifacts: z.array(ArtifactSchema).superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((a, i) => {
+      const key = `${a.kind}/${a.name}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${key} appears twice` });
+      seen.add(key);
+    });
+  }),
+}).strict();
+
+export type RunFile = z.infer<typeof RunFileSchema>;
+/** What the importer gets: the file's fields, artifacts decoded and checked. */
+export type CheckedRunFile = Omit<RunFile, 'artifacts'> & { artifacts: { kind: string; name: string; bytes: Uint8Array }[] };
+
+/** The export document for a run whose artifact bytes the caller has read (and checked). */
+export function buildRunFile(run: RunDetail, artifacts: { kind: string; name: string; bytes: Uint8Array }[]): z.input<typeof RunFileSchema> {
+  const { spec, epochs, evaluation, artifacts: _rows, epochsDone: _e, trainAccuracy: _t, valAccuracy: _v, valLoss: _l, seconds: _s, testAccuracy: _a, ...fields } = run;
+  return {
+    format: RUN_FILE_FORMAT, version: RUN_FILE_VERSION, exportedAt: new Date().toISOString(),
+    run: fields, spec, epochs, evaluation,
+    artifacts: artifacts.map((a) => ({
+      kind: a.kind, name: a.name, bytes: a.bytes.byteLength, sha256: sha256(a.bytes),
+      data: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('base64'),
+    })),
+  };
+}
+
+/**
+ * Reads and checks a run file completely.
+ * @throws UserError "<file>: <field>: <what is wrong>" for anything unreadable, malformed or tampered.
+ */
+export function readRunFile(file: string): CheckedRunFile {
+  const fail = (field: string, message: string): never => { throw new UserError(`${file}: ${field}: ${message}`); };
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_FILE_BYTES) fail('(file)', `larger than ${MAX_FILE_BYTES} bytes: not a run export`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    return fail('(file)', `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { return fail('(file)', 'not JSON: not a Layerlab run export'); }
+  const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  if (head.format !== RUN_FILE_FORMAT) fail('format', `expected '${RUN_FILE_FORMAT}': not a Layerlab run export`);
+  if (typeof head.version === 'number' && head.version > RUN_FILE_VERSION) {
+    fail('version', `made by a newer Layerlab (format ${head.version}, this one reads ${RUN_FILE_VERSION}): update Layerlab`);
+  }
+  const parsed = RunFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(formatPath(issue.path), issue.message);
+  }
+  const artifacts = parsed.data.artifacts.map((a, i) => {
+    const bytes = new Uint8Array(Buffer.from(a.data, 'base64'));
+    if (bytes.byteLength !== a.bytes) fail(`artifacts.${i}.bytes`, `says ${a.bytes}, the data has ${bytes.byteLength}: the file was changed or damaged`);
+    if (sha256(bytes) !== a.sha256) fail(`artifacts.${i}.sha256`, 'does not match the data: the file was changed or damaged');
+    return { kind: a.kind, name: a.name, bytes };
+  });
+  return { ...parsed.data, artifacts };
+}

@@ -1,0 +1,129 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../../src-main/shared/errors.js';
+import type { RunDetail } from '../../../src-main/shared/runs.js';
+import { openStore, type RunStore } from '../../../src-main/store/runs.js';
+import { EVALUATION, SPEC, epoch, listFiles, tempHome } from './helpers.js';
+
+type Json = Record<string, unknown> & { run: Record<string, unknown>; artifacts: Record<string, unknown>[]; epochs: Record<string, unknown>[] };
+
+/** The fields an import keeps as they were (id and notes change by design). */
+function comparable(run: RunDetail): Omit<RunDetail, 'id' | 'notes' | 'artifacts'> & { artifacts: Omit<RunDetail['artifacts'][number], 'path'>[] } {
+  const { id: _id, notes: _notes, artifacts, ...rest } = run;
+  return { ...rest, artifacts: artifacts.map(({ path: _p, ...a }) => a) };
+}
+
+describe('exporting and importing a run', () => {
+  let source: RunStore;
+  let target: RunStore;
+  let targetHome: string;
+  let id: string;
+  let file: string;
+
+  beforeEach(() => {
+    const home = tempHome();
+    source = openStore(home);
+    targetHome = tempHome();
+    target = openStore(targetHome);
+    id = source.createRun({ name: 'dense 512', group: 'g', experiment: 'e', spec: SPEC, datasetId: 'fashion-mnist', seed: 7, limit: 100, tags: ['book', 'ch2'], notes: 'notes' });
+    source.markRunning(id, { backend: 'wasm', trainCount: 80, valCount: 20 });
+    source.addEpoch(id, epoch(1));
+    source.addEpoch(id, epoch(2, { valLoss: NaN, valAccuracy: NaN }));
+    source.setEvaluation(id, EVALUATION);
+    source.saveArtifact(id, 'model', [{ name: 'model.json', bytes: new TextEncoder().encode('{"a":1}') }, { name: 'weights.bin', bytes: new Uint8Array(256).map((_, i) => i) }]);
+    source.finishRun(id, 'completed');
+    file = source.exportRun(id, join(targetHome, '..', 'run.json')).path;
+  });
+  afterEach(() => { source.close(); target.close(); });
+
+  it('round-trips every field, epoch, the evaluation and the artifact bytes under a new id', () => {
+    const summary = target.importRun(file);
+    expect(summary.id).not.toBe(id);
+    const before = source.getRun(id)!;
+    const after = target.getRun(summary.id)!;
+    expect(comparable(after)).toEqual(comparable(before));
+    expect(after.notes).toBe(`notes\n\nImported from run ${id}.`);
+    expect(after.epochs[1].valLoss).toBeNaN();
+    for (const a of after.artifacts) {
+      expect(a.path.startsWith(`runs/${summary.id}/model/`)).toBe(true);
+      const original = before.artifacts.find((b) => b.sha256 === a.sha256)!;
+      expect(readFileSync(join(targetHome, a.path))).toEqual(readFileSync(join(source.home, original.path)));
+    }
+    // Importing twice gives two runs: the file is a copy, not an identity.
+    expect(target.importRun(file).id).not.toBe(summary.id);
+    expect(target.listRuns()).toHaveLength(2);
+  });
+
+  it('writes to <home>/exports by default and refuses an unfinished run', () => {
+    const r = source.exportRun(id);
+    expect(r.path).toBe(join(source.home, 'exports', `${id}.layerlab-run.json`));
+    expect(readFileSync(r.path).byteLength).toBe(r.bytes);
+    const queued = source.createRun({ spec: SPEC, datasetId: 'd', seed: 1 });
+    expect(() => source.exportRun(queued)).toThrow(new UserError(`run ${queued} is queued: export it once it has finished`));
+  });
+
+  it('refuses to export an artifact changed on disk', () => {
+    writeFileSync(join(source.home, 'runs', id, 'model', 'weights.bin'), 'tampered');
+    expect(() => source.exportRun(id, join(targetHome, '..', 'x.json'))).toThrow(/weights\.bin: does not match its recorded size and sha256/);
+  });
+
+  const tamper: [string, (j: Json) => void, RegExp][] = [
+    ['a bad sha256', (j) => { j.artifacts[1].sha256 = '0'.repeat(64); }, /: artifacts\.1\.sha256: does not match the data/],
+    ['changed artifact data', (j) => { j.artifacts[0].data = Buffer.from('{"a":2}').toString('base64'); }, /: artifacts\.0\.sha256: does not match/],
+    ['a wrong byte count', (j) => { j.artifacts[0].bytes = 3; }, /: artifacts\.0\.bytes: says 3/],
+    ['a missing field', (j) => { delete j.run.datasetId; }, /: run\.datasetId: /],
+    ['a missing spec', (j) => { delete j.spec; }, /: spec: /],
+    ['an invalid spec', (j) => { (j.spec as { layers: unknown[] }).layers = []; }, /: spec\.layers: /],
+    ['a newer version', (j) => { j.version = 2; }, /: version: made by a newer Layerlab \(format 2, this one reads 1\): update Layerlab$/],
+    ['a wrong version', (j) => { j.version = 0; }, /: version: /],
+    ['another format', (j) => { j.format = 'something'; }, /: format: expected 'layerlab-run'/],
+    ['an extra field', (j) => { j.run.admin = true; }, /: run: /],
+    ['an unfinished status', (j) => { j.run.status = 'running'; }, /: run\.status: must be a finished status/],
+    ['a gap in the epochs', (j) => { j.epochs.splice(0, 1); }, /: epochs\.0\.epoch: expected epoch 1/],
+    ['a path in a file name', (j) => { j.artifacts[0].name = '../../evil.json'; }, /: artifacts\.0\.name: /],
+    ['an unsafe kind', (j) => { j.artifacts[0].kind = '..'; }, /: artifacts\.0\.kind: /],
+    ['data that is not base64', (j) => { j.artifacts[0].data = '***'; }, /: artifacts\.0\.data: /],
+  ];
+
+  for (const [what, change, message] of tamper) {
+    it(`an export with ${what} is refused with one line naming the file and field, and changes nothing`, () => {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Json;
+      change(json);
+      const bad = join(targetHome, '..', 'bad.json');
+      writeFileSync(bad, JSON.stringify(json));
+      const existing = target.importRun(file);
+      const runsBefore = target.listRuns();
+      const filesBefore = listFiles(targetHome).filter((f) => !f.startsWith('layerlab.db'));
+      let error: unknown;
+      try { target.importRun(bad); } catch (err) { error = err; }
+      expect(error).toBeInstanceOf(UserError);
+      const text = (error as Error).message;
+      expect(text.startsWith(`${bad}: `)).toBe(true);
+      expect(text).toMatch(message);
+      expect(text).not.toContain('\n');
+      expect(target.listRuns()).toEqual(runsBefore);
+      expect(listFiles(targetHome).filter((f) => !f.startsWith('layerlab.db'))).toEqual(filesBefore);
+      expect(target.getRun(existing.id)).not.toBeNull();
+    });
+  }
+
+  it('refuses a file that is missing or not JSON', () => {
+    const missing = join(targetHome, 'nope.json');
+    expect(() => target.importRun(missing)).toThrow(new UserError(`${missing}: (file): cannot read it (ENOENT)`));
+    const notJson = join(targetHome, '..', 'not.json');
+    writeFileSync(notJson, '{"format": "layerlab-run",');
+    expect(() => target.importRun(notJson)).toThrow(`${notJson}: (file): not JSON: not a Layerlab run export`);
+    expect(target.listRuns()).toEqual([]);
+  });
+
+  it('an import whose database write fails leaves no files behind', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(join(targetHome, 'layerlab.db'));
+    other.exec("CREATE TRIGGER fail BEFORE INSERT ON epochs BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => target.importRun(file)).toThrow('disk full');
+    other.close();
+    expect(target.listRuns()).toEqual([]);
+    expect(listFiles(targetHome).filter((f) => f.startsWith('runs/'))).toEqual([]);
+  });
+});
