@@ -47,12 +47,10 @@ describe('quitting with runs in flight', () => {
 
   it('still quits when closing fails or hangs', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const failing = createShutdown({ close: async () => { throw new Error('disk gone'); }, quit: vi.fn() });
     const quit1 = vi.fn();
     const s1 = createShutdown({ close: async () => { throw new Error('disk gone'); }, quit: quit1 });
     s1.beforeQuit({ preventDefault: vi.fn() });
     await vi.waitFor(() => expect(quit1).toHaveBeenCalled());
-    expect(failing).toBeDefined();
 
     vi.useFakeTimers();
     const quit2 = vi.fn();
