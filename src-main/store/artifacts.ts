@@ -108,13 +108,15 @@ function folderMatches(dir: string, rows: readonly ArtifactRow[]): boolean {
  * Call only when no other process is writing.
  * @param recorded the artifact rows of a run by kind, or null if there is no such run
  */
-export function recoverArtifactFolders(home: string, recorded: (runId: string) => Map<string, ArtifactRow[]> | null): void {
+export function recoverArtifactFolders(home: string, recorded: (runId: string) => Map<string, ArtifactRow[]> | null | 'live'): void {
   const runs = join(home, 'runs');
   if (!existsSync(runs)) return;
   for (const run of readdirSync(runs, { withFileTypes: true })) {
     if (!run.isDirectory()) continue;
     const folder = join(runs, run.name);
     const kinds = recorded(run.name);
+    // Another live Layerlab process is writing this run: not ours to tidy.
+    if (kinds === 'live') continue;
     if (!kinds) { rmSync(folder, { recursive: true, force: true }); continue; }
     for (const entry of readdirSync(folder)) {
       const path = join(folder, entry);

@@ -77,6 +77,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, path)
   ) WITHOUT ROWID;
   `,
+  // 2: which process owns a queued or running run, so a second Layerlab process (a CLI beside
+  // the app) does not mark the first one's live runs interrupted.
+  `
+  ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+  `,
 ];
 
 /** The schema this code writes. */

@@ -36,6 +36,16 @@ export const INTERRUPTED_RUNNING = 'the training process ended unexpectedly; com
 export const INTERRUPTED_QUEUED = 'Layerlab stopped before this run started';
 
 /** Opens (creating and migrating) <home>/layerlab.db. Does not touch runs of other processes. */
+/** True while a process with this pid exists (signal 0 checks without signalling). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function openStore(home: string): RunStore {
   return new RunStore(home, openDatabase(databasePath(home)));
 }
@@ -53,10 +63,10 @@ export class RunStore {
   createRun(run: NewRun): string {
     const id = newRunId();
     this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, created_at, notes, limit_n)
-        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(
+      this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, created_at, notes, limit_n, owner_pid)
+        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`).run(
         id, run.name || 'run', run.group ?? null, run.experiment ?? null, JSON.stringify(run.spec),
-        run.datasetId, run.seed, now(), run.notes ?? '', run.limit ?? null);
+        run.datasetId, run.seed, now(), run.notes ?? '', run.limit ?? null, process.pid);
       this.setTags(id, run.tags);
     })();
     return id;
@@ -107,15 +117,25 @@ export class RunStore {
   /**
    * Marks runs a dead process left `running` (or `queued`: the queue lives in memory) as
    * `interrupted`, keeping their epochs, and makes the artifact folders agree with the rows
-   * (see recoverArtifactFolders). Call once at start-up, before any trainer starts: it cannot
-   * tell a dead writer from a live one.
+   * (see recoverArtifactFolders). Runs whose owning process is still alive (another Layerlab:
+   * the app beside a CLI) are left alone. Call once at start-up, before any trainer starts.
    * @returns the ids of the runs it marked.
    */
-  recoverInterrupted(): string[] {
-    const ids = this.db.transaction(() => this.db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = ?,
-        error = CASE status WHEN 'queued' THEN ? ELSE ? END
-      WHERE status IN ('queued', 'running') RETURNING id`).pluck().all(now(), INTERRUPTED_QUEUED, INTERRUPTED_RUNNING) as string[]).immediate();
-    recoverArtifactFolders(this.home, (runId) => this.artifactsByKind(runId));
+  recoverInterrupted(isAlive: (pid: number) => boolean = processAlive): string[] {
+    const live = new Set<string>();
+    const ids = this.db.transaction(() => {
+      const open = this.db.prepare("SELECT id, owner_pid FROM runs WHERE status IN ('queued', 'running')").all() as { id: string; owner_pid: number | null }[];
+      const dead: string[] = [];
+      for (const r of open) {
+        if (r.owner_pid !== null && r.owner_pid !== process.pid && isAlive(r.owner_pid)) live.add(r.id);
+        else dead.push(r.id);
+      }
+      const mark = this.db.prepare(`UPDATE runs SET status = 'interrupted', ended_at = ?,
+        error = CASE status WHEN 'queued' THEN ? ELSE ? END WHERE id = ?`);
+      for (const id of dead) mark.run(now(), INTERRUPTED_QUEUED, INTERRUPTED_RUNNING, id);
+      return dead;
+    }).immediate();
+    recoverArtifactFolders(this.home, (runId) => (live.has(runId) ? 'live' : this.artifactsByKind(runId)));
     return ids;
   }
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -206,5 +207,24 @@ describe('RunStore: recovering after a crash', () => {
     expect(after.recoverInterrupted()).toEqual([]);
     expect(() => after.finishRun(running, 'failed')).toThrow(UserError);
     after.close();
+  });
+
+  it('leaves alone the runs of another Layerlab process that is still alive, and recovers them once it is gone', () => {
+    const home = tempHome();
+    const store = openStore(home);
+    const theirs = store.createRun({ spec: SPEC, datasetId: 'd', seed: 1 });
+    store.markRunning(theirs, RUNNING);
+    store.addEpoch(theirs, epoch(1));
+    store.close();
+    // The row says another process owns it: pid 4242, alive, then dead.
+    const db = new Database(join(home, 'layerlab.db'));
+    db.prepare('UPDATE runs SET owner_pid = 4242 WHERE id = ?').run(theirs);
+    db.close();
+    const again = openStore(home);
+    expect(again.recoverInterrupted((pid) => pid === 4242)).toEqual([]);
+    expect(again.getRun(theirs)!.status).toBe('running');
+    expect(again.recoverInterrupted(() => false)).toEqual([theirs]);
+    expect(again.getRun(theirs)).toMatchObject({ status: 'interrupted', epochsDone: 1 });
+    again.close();
   });
 });
