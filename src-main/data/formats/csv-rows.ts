@@ -36,6 +36,8 @@ export class CsvRows {
   line = 1;
   private count = 0;
   private headerPending: boolean;
+  private fast = true;
+  private misses = 0;
   private readonly role: Int32Array;
   private readonly store: FeatureStore;
   private readonly labels = new LabelCollector();
@@ -46,7 +48,8 @@ export class CsvRows {
   private qEscapes = false;
   private qLines = 0;
 
-  constructor(private readonly file: string, private readonly layout: RowLayout) {
+  /** `sourceBytes`: the source's size, which bounds how many values can come. */
+  constructor(private readonly file: string, private readonly layout: RowLayout, sourceBytes: number) {
     this.headerPending = layout.header;
     this.d = layout.delimiter;
     this.role = new Int32Array(layout.columns);
@@ -54,7 +57,7 @@ export class CsvRows {
     for (let c = 0; c < layout.columns; c++) {
       this.role[c] = c === layout.label ? LABEL : layout.skipped.includes(c) ? SKIP : f++;
     }
-    this.store = new FeatureStore(f);
+    this.store = new FeatureStore(f, Math.ceil(sourceBytes / 2) + f);
   }
 
   /** Parses rows in buf[pos, end); returns the offset of the first unfinished row (end when none). */
@@ -68,12 +71,57 @@ export class CsvRows {
         this.line++;
         continue;
       }
-      const next = this.headerPending ? this.skipRow(buf, pos, end, atEof) : this.row(buf, pos, end, atEof);
+      let next: number;
+      if (this.headerPending) next = this.skipRow(buf, pos, end, atEof);
+      else {
+        next = this.fast ? this.rowFast(buf, pos, end) : -1;
+        if (next < 0) {
+          // Rows the fast path cannot take: stop trying once they are common (text labels, floats).
+          if (this.fast && ++this.misses >= 64 && this.misses * 16 > this.count) this.fast = false;
+          next = this.row(buf, pos, end, atEof);
+        }
+      }
       if (next < 0) return pos;
       this.headerPending = false;
       pos = next;
     }
     return pos;
+  }
+
+  /**
+   * The common row of an image CSV: every cell 0..255 written as plain digits, the label too, no
+   * quotes. Relies on the 0 sentinel at buf[end] (see csv.ts) instead of bounds checks. Returns -1
+   * for anything else, and the general `row` parses it again (nothing is committed here until the
+   * row is complete).
+   */
+  private rowFast(buf: Uint8Array, p: number, end: number): number {
+    const u8 = this.store.u8;
+    if (u8 === null) return -1;
+    const D = this.d;
+    const role = this.role;
+    const last = this.layout.columns - 1;
+    const base = this.store.rowInBlock * this.store.width;
+    let labelId = -1;
+    for (let col = 0; col <= last; col++) {
+      const s = p;
+      let v = 0;
+      let digit: number;
+      while ((digit = buf[p] - 48) >= 0 && digit <= 9) { v = v * 10 + digit; p++; }
+      if (p === s || p - s > 3 || v > 255) return -1;
+      const t = buf[p];
+      if (col < last) { if (t !== D) return -1; }
+      else if (t === CR) { if (p + 1 >= end) return -1; if (buf[p + 1] === LF) p++; }
+      else if (t !== LF) return -1;
+      p++;
+      const r = role[col];
+      if (r >= 0) u8[base + r] = v;
+      else if (r === LABEL) labelId = this.labels.idOfSmallInt(v);
+    }
+    this.store.endRow();
+    this.labels.push(labelId);
+    this.count++;
+    this.line++;
+    return p;
   }
 
   private row(buf: Uint8Array, p: number, end: number, atEof: boolean): number {

@@ -16,9 +16,10 @@ export class FeatureStore {
   /** Rows in the current block. */
   rowInBlock = 0;
 
-  constructor(width: number) {
+  /** `maxValues`: an upper bound on the values to come (a value takes at least 2 bytes of text), so small files get small blocks. */
+  constructor(width: number, maxValues = BLOCK_VALUES) {
     this.width = width;
-    this.rowsPerBlock = Math.max(1, Math.floor(BLOCK_VALUES / width));
+    this.rowsPerBlock = Math.max(1, Math.floor(Math.min(BLOCK_VALUES, maxValues) / width));
     this.u8 = new Uint8Array(this.rowsPerBlock * width);
   }
 
@@ -98,6 +99,10 @@ export function parseNumberBytes(buf: Uint8Array, start: number, end: number): n
   if (p !== end) return NaN;
   let v: number;
   if (significant <= 15 && exp >= -22 && exp <= 22) v = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
-  else v = Number(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
+  else {
+    // The sign was consumed above: parse the rest, or a long '-…' would come back positive.
+    const from = buf[start] === 45 || buf[start] === 43 ? start + 1 : start;
+    v = Number(Buffer.from(buf.buffer, buf.byteOffset + from, end - from).toString('latin1'));
+  }
   return neg ? -v : v;
 }

@@ -21,6 +21,8 @@ export interface CsvOptions {
 export type ReadAt = (buf: Uint8Array, offset: number, length: number, position: number) => number;
 
 const CHUNK = 4 << 20;
+const SAMPLE = 1 << 20;
+const MAX_SAMPLE = 16 << 20;
 /** A longer row is taken as a broken file (an unclosed quote swallowing the rest), not data. */
 const MAX_ROW = 64 << 20;
 
@@ -50,38 +52,39 @@ export function parseCsvBytes(file: string, bytes: Uint8Array, options: CsvOptio
 }
 
 /**
- * The parser proper over any positional reader: sniffs the layout from the first chunk, then streams.
- * The result carries `sourceSha256`, the hash of exactly the bytes parsed.
+ * The parser proper over any positional reader: sniffs the layout from the first MiB, then streams
+ * the whole source in chunks of `chunkBytes` (tests make them tiny to exercise rows cut across
+ * chunks). The result carries `sourceSha256`, the hash of exactly the bytes parsed.
  */
-export function parseCsvSource(file: string, size: number, read: ReadAt, options: CsvOptions, onProgress?: ProgressFn): ParsedDataset {
+export function parseCsvSource(file: string, size: number, read: ReadAt, options: CsvOptions, onProgress?: ProgressFn, chunkBytes = CHUNK): ParsedDataset {
+  const { layout, bom } = sniff(file, size, read, options);
   const hash = createHash('sha256');
   // Small inputs get a small buffer (property tests parse thousands); a longer row grows it.
-  let buf = new Uint8Array(Math.min(CHUNK, size + 1));
-  let len = fill(read, buf, 0, 0, hash);
+  // One byte past the capacity holds a 0 sentinel after the data, so the row loop's digit scan
+  // needs no bounds check.
+  let cap = Math.max(4, Math.min(chunkBytes, size + 1));
+  let buf = new Uint8Array(cap + 1);
+  let len = fill(read, buf, cap, 0, 0, hash);
   let position = len;
-  if (len >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-    throw new ImportError(file, 'is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)');
-  }
-  const bom = len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  const layout = sniff(file, buf.subarray(bom, len), position >= size || len < buf.length, options);
-
-  const rows = new CsvRows(file, layout);
-  let start = bom;
+  const rows = new CsvRows(file, layout, size);
+  let start = Math.min(bom, len);
   for (;;) {
-    const atEof = position >= size || len < buf.length;
+    const atEof = position >= size || len < cap;
+    buf[len] = 0;
     const stop = rows.parse(buf, start, len, atEof);
     onProgress?.(position - (len - stop), size);
     if (atEof && stop === len) break;
     if (atEof) throw new ImportError(file, `line ${rows.line}: a row does not end (internal)`);
     // Keep the unfinished row: move it to the front, grow the buffer if it fills it, read on.
     const carry = len - stop;
-    if (carry >= buf.length) {
-      if (buf.length >= MAX_ROW) throw new ImportError(file, `line ${rows.line}: a row is longer than ${MAX_ROW >> 20} MiB; is a quote left open?`);
-      const grown = new Uint8Array(buf.length * 2);
+    if (carry >= cap) {
+      if (cap >= MAX_ROW) throw new ImportError(file, `line ${rows.line}: a row is longer than ${MAX_ROW >> 20} MiB; is a quote left open?`);
+      cap *= 2;
+      const grown = new Uint8Array(cap + 1);
       grown.set(buf.subarray(stop, len));
       buf = grown;
     } else buf.copyWithin(0, stop, len);
-    const got = fill(read, buf, carry, position, hash);
+    const got = fill(read, buf, cap, carry, position, hash);
     position += got;
     len = carry + got;
     start = 0;
@@ -91,11 +94,11 @@ export function parseCsvSource(file: string, size: number, read: ReadAt, options
   return { ...result, format: 'csv', notes: [...layout.notes, ...result.notes], sourceSha256: hash.digest('hex') };
 }
 
-/** Reads until `buf` is full or the source ends; hashes what it read. */
-function fill(read: ReadAt, buf: Uint8Array, offset: number, position: number, hash: Hash): number {
+/** Reads until `cap` bytes of `buf` are full or the source ends; hashes what it read. */
+function fill(read: ReadAt, buf: Uint8Array, cap: number, offset: number, position: number, hash: Hash): number {
   let total = 0;
-  while (offset + total < buf.length) {
-    const n = read(buf, offset + total, buf.length - offset - total, position + total);
+  while (offset + total < cap) {
+    const n = read(buf, offset + total, cap - offset - total, position + total);
     if (n <= 0) break;
     total += n;
   }
@@ -103,18 +106,35 @@ function fill(read: ReadAt, buf: Uint8Array, offset: number, position: number, h
   return total;
 }
 
-function sniff(file: string, head: Uint8Array, atEof: boolean, options: CsvOptions): RowLayout {
-  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
-  if (text.trim() === '') throw new ImportError(file, 'is empty');
-  const delimiter = detectDelimiter(text, atEof);
-  const { rows } = tokenizeSample(text, delimiter, 50, atEof);
-  if (rows.length === 0) {
-    throw new ImportError(file, atEof ? 'line 1: a quoted field is not closed' : `has no complete row in its first ${CHUNK >> 20} MiB`);
+/** Reads the first MiB (more, up to 16 MiB, until two rows are complete) and decides the layout. */
+function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): { layout: RowLayout; bom: number } {
+  for (let want = Math.min(size, SAMPLE); ; want = Math.min(size, want * 4)) {
+    const head = new Uint8Array(want);
+    let got = 0;
+    while (got < want) {
+      const n = read(head, got, want - got, got);
+      if (n <= 0) break;
+      got += n;
+    }
+    const atEof = got >= size || got < want;
+    if (got >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+      throw new ImportError(file, 'is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)');
+    }
+    const bom = got >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const text = Buffer.from(head.buffer, bom, got - bom).toString('utf8');
+    const delimiter = detectDelimiter(text, atEof);
+    const { rows } = tokenizeSample(text, delimiter, 50, atEof);
+    if (rows.length < 2 && !atEof && want < MAX_SAMPLE) continue;
+    if (rows.length === 0) {
+      if (text.trim() === '') throw new ImportError(file, 'is empty');
+      throw new ImportError(file, atEof ? 'line 1: a quoted field is not closed (a missing \'"\')' : `has no complete row in its first ${MAX_SAMPLE >> 20} MiB`);
+    }
+    const header = detectHeader(rows);
+    const columns = rows[0].length;
+    const names = header ? rows[0].map((c) => c.trim()) : null;
+    const plan = planColumns(file, names, columns, options.labelColumn);
+    const notes = [`delimiter: ${delimiter === '\t' ? 'tab' : `'${delimiter}'`}`, header ? 'header detected' : 'no header row'];
+    const layout = { delimiter: delimiter.charCodeAt(0), header, columns, names, label: plan.label, skipped: plan.skipped, imageShape: options.imageShape, notes: [...notes, ...plan.notes] };
+    return { layout, bom };
   }
-  const header = detectHeader(rows);
-  const columns = rows[0].length;
-  const names = header ? rows[0].map((c) => c.trim()) : null;
-  const plan = planColumns(file, names, columns, options.labelColumn);
-  const notes = [`delimiter: ${delimiter === '\t' ? 'tab' : `'${delimiter}'`}`, header ? 'header detected' : 'no header row'];
-  return { delimiter: delimiter.charCodeAt(0), header, columns, names, label: plan.label, skipped: plan.skipped, imageShape: options.imageShape, notes: [...notes, ...plan.notes] };
 }
