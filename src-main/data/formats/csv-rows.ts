@@ -5,7 +5,7 @@
  */
 import { ImportError } from '../errors.js';
 import { LabelCollector } from './csv-labels.js';
-import { FeatureStore, parseNumberBytes } from './csv-store.js';
+import { FeatureStore, POW10, parseNumberBytes } from './csv-store.js';
 import type { ParsedDataset } from './types.js';
 
 export interface RowLayout {
@@ -146,20 +146,33 @@ export class CsvRows {
         } else if (r === LABEL) labelId = this.labelOfText(this.text(buf, this.qStart, this.qEnd), lines);
         p = q;
       } else if (r >= 0) {
-        // Fast path: a plain non-negative integer, the bulk of image CSVs.
+        // Fast path: [-]digits[.digits] with at most 15 digits, exact in a double (see
+        // parseNumberBytes); the 0 sentinel at buf[end] stops the digit loops.
         let q = p;
+        const neg = buf[q] === 45;
+        if (neg) q++;
+        const digitsStart = q;
         let v = 0;
-        while (q < end) {
-          const digit = buf[q] - 48;
-          if (digit < 0 || digit > 9) break;
-          v = v * 10 + digit;
-          q++;
+        let digit: number;
+        while ((digit = buf[q] - 48) >= 0 && digit <= 9) { v = v * 10 + digit; q++; }
+        let fraction = 0;
+        const dot = buf[q] === 46;
+        if (dot) {
+          const fractionStart = ++q;
+          while ((digit = buf[q] - 48) >= 0 && digit <= 9) { v = v * 10 + digit; q++; }
+          fraction = q - fractionStart;
         }
+        const digits = q - digitsStart - (dot ? 1 : 0);
         const t = q < end ? buf[q] : -1;
-        if (q > p && q - p <= 15 && (t === D || t === LF || t === CR || (t === -1 && atEof))) {
+        if (digits > 0 && digits <= 15 && (t === D || t === LF || t === CR || (t === -1 && atEof))) {
           const u8 = store.u8;
-          if (u8 !== null && v <= 255) u8[base + r] = v;
-          else store.put(base + r, v);
+          if (u8 !== null && !neg && fraction === 0 && v <= 255) u8[base + r] = v;
+          else {
+            const x = fraction === 0 ? v : v / POW10[fraction];
+            const f32 = store.f32;
+            if (f32 !== null) f32[base + r] = neg ? -x : x;
+            else store.put(base + r, neg ? -x : x);
+          }
         } else {
           while (q < end) { const b = buf[q]; if (b === D || b === LF || b === CR) break; q++; }
           if (q === end && !atEof) return -1;

@@ -4,7 +4,8 @@
  * doubling array) keep the peak near 1× the data until the final join, which makes it 2× once.
  */
 const BLOCK_VALUES = 1 << 22;
-const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Exact powers of ten, 10^0..10^22. */
+export const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 export class FeatureStore {
   /** Features per row. */
@@ -33,8 +34,10 @@ export class FeatureStore {
   }
 
   private toFloat(): void {
-    this.done = this.done.map((b) => Float32Array.from(b));
-    this.f32 = Float32Array.from(this.u8!);
+    // set() converts in native code; Float32Array.from would walk an iterator.
+    const widen = (b: Uint8Array | Float32Array) => { const f = new Float32Array(b.length); f.set(b); return f; };
+    this.done = this.done.map(widen);
+    this.f32 = widen(this.u8!);
     this.u8 = null;
   }
 
