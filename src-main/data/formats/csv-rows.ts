@@ -5,6 +5,7 @@
  */
 import { ImportError } from '../errors.js';
 import { LabelCollector } from './csv-labels.js';
+import { sampleShape } from './csv-sniff.js';
 import { FeatureStore, POW10, parseNumberBytes } from './csv-store.js';
 import type { ParsedDataset } from './types.js';
 
@@ -294,21 +295,8 @@ export class CsvRows {
     const x = this.store.finish(this.count);
     const width = this.store.width;
     const notes = [`${this.count} rows, ${width} features, ${classNames.length} classes`, x instanceof Uint8Array ? 'features are integers 0..255: stored as uint8' : 'features stored as float32'];
-    let featureShape = [width];
-    let isImage = false;
-    const shape = this.layout.imageShape;
-    if (shape) {
-      const product = shape.reduce((a, b) => a * b, 1);
-      if (product !== width) throw new ImportError(this.file, `image shape [${shape.join(', ')}] holds ${product} values but the file has ${width} feature columns`);
-      featureShape = [...shape];
-      isImage = true;
-    } else if (x instanceof Uint8Array && width >= 64 && Number.isInteger(Math.sqrt(width))) {
-      // Rule: uint8 features whose count is a square (≥ 8×8) are taken as grayscale pixels.
-      const side = Math.sqrt(width);
-      featureShape = [side, side];
-      isImage = true;
-      notes.push(`${width} columns of 0..255 read as ${side}×${side} grayscale images (pass imageShape to change)`);
-    }
+    const { featureShape, isImage, note } = sampleShape(this.file, width, x instanceof Uint8Array, this.layout.imageShape);
+    if (note) notes.push(note);
     const names = this.layout.names;
     const featureNames = names ? names.filter((_, c) => this.role[c] >= 0) : undefined;
     return { featureShape, classNames, train: { x, y, count: this.count }, isImage, featureNames, notes };

@@ -141,3 +141,22 @@ export function planColumns(file: string, names: string[] | null, columns: numbe
   if (columns - 1 - skipped.length < 1) throw new ImportError(file, `has ${columns} column${columns === 1 ? '' : 's'} but needs a label and at least one feature (delimiters recognised: , ; tab |)`);
   return { label, skipped, notes };
 }
+
+/**
+ * The shape of one sample, and whether samples are images (which makes uint8 data scale by 1/255
+ * in the cache). Rule: an explicit imageShape must hold exactly the feature columns; without one,
+ * uint8 features whose count is a square of at least 8×8 are grayscale pixels (Kaggle's
+ * MNIST-style CSVs); everything else is a flat row of `width` tabular features.
+ */
+export function sampleShape(file: string, width: number, isUint8: boolean, imageShape?: number[]): { featureShape: number[]; isImage: boolean; note?: string } {
+  if (imageShape) {
+    const product = imageShape.reduce((a, b) => a * b, 1);
+    if (product !== width) throw new ImportError(file, `image shape [${imageShape.join(', ')}] holds ${product} values but the file has ${width} feature columns`);
+    return { featureShape: [...imageShape], isImage: true };
+  }
+  const side = Math.sqrt(width);
+  if (isUint8 && width >= 64 && Number.isInteger(side)) {
+    return { featureShape: [side, side], isImage: true, note: `${width} columns of 0..255 read as ${side}×${side} grayscale images (pass imageShape to change)` };
+  }
+  return { featureShape: [width], isImage: false };
+}
