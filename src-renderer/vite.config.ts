@@ -4,10 +4,9 @@
  */
 import { defineConfig, type PluginOption } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
+// import.meta.dirname (Node ≥ 20.11) rather than node:path: the renderer folder imports no node: modules.
+const here = import.meta.dirname;
 
 export function rendererPlugins(): PluginOption[] {
   // Component CSS goes to a .css file (never injected <style>), so the CSP needs no 'unsafe-inline'.
@@ -19,7 +18,7 @@ export default defineConfig({
   base: './',
   plugins: rendererPlugins(),
   build: {
-    outDir: resolve(here, '../out/renderer'),
+    outDir: `${here}/../out/renderer`,
     emptyOutDir: true,
     // Electron's Chromium and any current browser: no legacy transforms.
     target: 'es2022',

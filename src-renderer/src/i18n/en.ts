@@ -256,6 +256,8 @@ export const en = {
   'runs.edit': 'Edit {name}',
   'runs.export': 'Export {name}',
   'runs.delete': 'Delete {name}',
+  'runs.editShort': 'Edit',
+  'runs.exportShort': 'Export',
   'runs.exported': 'Exported to {path} ({bytes} bytes).',
   'runs.confirmDelete': 'Delete {n} run(s)? This cannot be undone.',
   'runs.deleteSelected': 'Delete selected',

@@ -258,6 +258,8 @@ export const ko: Record<MessageKey, string> = {
   'runs.edit': '{name} 편집',
   'runs.export': '{name} 내보내기',
   'runs.delete': '{name} 삭제',
+  'runs.editShort': '편집',
+  'runs.exportShort': '내보내기',
   'runs.exported': '{path}에 내보냈습니다 ({bytes}바이트).',
   'runs.confirmDelete': '실행 {n}개를 삭제할까요? 되돌릴 수 없습니다.',
   'runs.deleteSelected': '선택 항목 삭제',

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { describe, expect, it } from 'vitest';
 import { WsApi, ServiceError, socketUrl, takeToken, type WireSocket } from '../../../src-renderer/src/lib/api.js';
 

@@ -26,8 +26,9 @@ export class BarChart {
   }
 
   update(d: BarData, label: string): void {
-    this.chart.data.labels = d.labels;
-    this.chart.data.datasets = [{ data: d.values, backgroundColor: d.color, borderRadius: 3 }];
+    // Copies: chart.js defines listener properties on data arrays, which Svelte's $state proxies refuse.
+    this.chart.data.labels = [...d.labels];
+    this.chart.data.datasets = [{ data: [...d.values], backgroundColor: d.color, borderRadius: 3 }];
     const scales = this.chart.options.scales as { x: { title: { text: string } }; y: { title: { text: string } } };
     scales.x.title.text = d.xTitle;
     scales.y.title.text = d.yTitle;

@@ -24,12 +24,13 @@ export function toDatasets(series: readonly LineSeries[]): LineData[] {
   const out: LineData[] = [];
   for (const s of series) {
     if (s.band) {
-      out.push({ label: `${s.label} +sd`, data: s.band.hi, borderWidth: 0, pointRadius: 0, borderColor: 'transparent', backgroundColor: 'transparent', fill: false });
-      out.push({ label: `${s.label} −sd`, data: s.band.lo, borderWidth: 0, pointRadius: 0, borderColor: 'transparent', backgroundColor: fade(s.color, 0.15), fill: '-1' });
+      out.push({ label: `${s.label} +sd`, data: [...s.band.hi], borderWidth: 0, pointRadius: 0, borderColor: 'transparent', backgroundColor: 'transparent', fill: false });
+      out.push({ label: `${s.label} −sd`, data: [...s.band.lo], borderWidth: 0, pointRadius: 0, borderColor: 'transparent', backgroundColor: fade(s.color, 0.15), fill: '-1' });
     }
     out.push({
       label: s.label,
-      data: s.points,
+      // Copies: chart.js defines listener properties on data arrays, which $state proxies refuse.
+      data: [...s.points],
       borderColor: s.color,
       backgroundColor: s.color,
       borderWidth: s.thin ? 1 : 2,
@@ -57,7 +58,7 @@ function options(axes: LineAxes): ChartOptions<'line'> {
     },
     plugins: {
       // Band edges are drawing aids, not legend entries.
-      legend: { position: 'bottom', labels: { boxWidth: 14, filter: (item) => !/[+−]sd$/.test(item.text) } },
+      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 10, filter: (item) => !/[+−]sd$/.test(item.text) } },
       tooltip: { filter: (item) => !/[+−]sd$/.test(item.dataset.label ?? '') },
       decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
     },
