@@ -14,25 +14,31 @@ import { openApp, startServer } from '../test/e2e/helpers/app.js';
 
 const INTERACTIONS = 50;
 
+/**
+ * The in-page loop, as source text: tsx (esbuild keepNames) would wrap a serialised function's
+ * inner arrows in a `__name` helper that does not exist in the page.
+ */
+const MEASURE = `async (n) => {
+  const button = document.querySelector('button[aria-controls="settings"]');
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const opening = !document.getElementById('settings');
+    const t0 = performance.now();
+    button.click();
+    await Promise.resolve();
+    while (!!document.getElementById('settings') !== opening) await new Promise((r) => requestAnimationFrame(r));
+    await frame();
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  return times;
+}`;
+
 /** Runs `count` open/close clicks in the page and returns each one's latency in ms. */
 function measure(page: Page, count: number): Promise<number[]> {
-  return page.evaluate(async (n) => {
-    const button = document.querySelector<HTMLButtonElement>('button[aria-controls="settings"]')!;
-    const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const opening = !document.getElementById('settings');
-      const t0 = performance.now();
-      button.click();
-      // Svelte flushes in a microtask; poll per frame in case it ever defers further.
-      await Promise.resolve();
-      while (!!document.getElementById('settings') !== opening) await new Promise((r) => requestAnimationFrame(r));
-      await frame();
-      times.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    return times;
-  }, count);
+  // Svelte flushes in a microtask; the loop polls per frame in case it ever defers further.
+  return page.evaluate(`(${MEASURE})(${count})`) as Promise<number[]>;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -49,8 +55,7 @@ async function main(): Promise<void> {
   try {
     const dataset = await client.invoke('datasets:generate', { kind: 'spiral', samples: 4000, noise: 0.1, name: 'bench-spiral' });
     // The editor's model, set through localStorage as a learner's saved model would be.
-    await page.evaluate(() => {
-      localStorage.setItem('layerlab.model', JSON.stringify({
+    await page.evaluate(`localStorage.setItem('layerlab.model', JSON.stringify(${JSON.stringify({
         inputShape: '2',
         layers: [
           { key: 1, type: 'dense', units: 64, activation: 'relu', useBias: true, rate: 0.3 },
@@ -59,8 +64,7 @@ async function main(): Promise<void> {
         ],
         optimizer: { type: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
         training: { epochs: 50, batchSize: 8, validationSplit: 0.2, seed: 1, splitSeed: 42 },
-      }));
-    });
+    })}))`);
     await page.reload();
     await page.getByRole('link', { name: 'Train', exact: true }).click();
     await page.getByLabel('Dataset').selectOption(dataset.id);
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
     const idle = await measure(page, INTERACTIONS);
 
     await page.getByRole('button', { name: 'Start training' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="run-live"]')?.getAttribute('data-status') === 'running', null, { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="run-live"][data-status="running"]', { timeout: 60_000 });
     // Let the first epoch land so charts are redrawing while we measure.
     await page.waitForSelector('[data-testid="epochs"] tbody tr', { timeout: 120_000 });
     const busy = await measure(page, INTERACTIONS);

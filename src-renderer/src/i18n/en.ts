@@ -272,8 +272,8 @@ export const en = {
   'runs.open': 'Open {name} on the Train page',
 
   'compare.title': 'Comparison',
-  'compare.loss': 'Validation loss',
-  'compare.acc': 'Validation accuracy',
+  'compare.loss': 'Loss (solid: validation, dashed: train)',
+  'compare.acc': 'Accuracy (solid: validation, dashed: train)',
   'compare.table': 'Scores',
   'compare.col.what': 'Run or group',
   'compare.col.n': 'Runs',

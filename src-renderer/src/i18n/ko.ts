@@ -274,8 +274,8 @@ export const ko: Record<MessageKey, string> = {
   'runs.open': '{name}을(를) 훈련 화면에서 열기',
 
   'compare.title': '비교',
-  'compare.loss': '검증 손실',
-  'compare.acc': '검증 정확도',
+  'compare.loss': '손실 (실선: 검증 세트, 점선: 훈련 세트)',
+  'compare.acc': '정확도 (실선: 검증 세트, 점선: 훈련 세트)',
   'compare.table': '점수',
   'compare.col.what': '실행 또는 그룹',
   'compare.col.n': '실행 수',

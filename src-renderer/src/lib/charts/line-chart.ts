@@ -58,7 +58,7 @@ function options(axes: LineAxes): ChartOptions<'line'> {
     },
     plugins: {
       // Band edges are drawing aids, not legend entries.
-      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 10, filter: (item) => !/[+−]sd$/.test(item.text) } },
+      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, filter: (item) => !/[+−]sd$/.test(item.text) } },
       tooltip: { filter: (item) => !/[+−]sd$/.test(item.dataset.label ?? '') },
       decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
     },
