@@ -3,8 +3,8 @@
  * model.fit and without the autodiff tape: forward and backward written out, so the products are
  * laid out for the backend (see wasm-kernels.ts), the first layer's input gradient is never
  * computed, and softmax + sparse cross-entropy has its closed-form gradient (p − onehot) / n, as
- * Keras uses. It trains the LayersModel's own variables through the model's own optimizer, so the
- * result is the same model the stock path would return.
+ * Keras uses. It trains the LayersModel's own variables (with the lean update rules of
+ * fast-optimizers.ts), so the result is the same model the stock path would return.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../shared/spec.js';
@@ -12,6 +12,7 @@ import { deriveSeed, mulberry32 } from '../shared/random.js';
 import { activationOf, type FastActivation } from './activations.js';
 import type { HostBatch, Layout } from './batches.js';
 import { chooseRoute } from './wasm-kernels.js';
+import { buildFastOptimizer, type FastOptimizer } from './fast-optimizers.js';
 
 interface DenseOp { kind: 'dense'; kernel: tf.Variable; bias: tf.Variable | null; act: FastActivation; units: number }
 interface DropoutOp { kind: 'dropout'; rate: number; rand: () => number }
@@ -43,10 +44,10 @@ export class FastStep {
   readonly inputLayout: Layout;
   private readonly ops: Op[];
   private readonly firstDense: number;
-  private readonly order: tf.Variable[];
+  private readonly optimizer: FastOptimizer;
 
   /** Use fastUnsupportedReason first: this assumes the model is supported. */
-  constructor(private readonly model: tf.LayersModel, spec: ModelSpec, seed: number, private readonly options: FastStepOptions) {
+  constructor(model: tf.LayersModel, spec: ModelSpec, seed: number, private readonly options: FastStepOptions) {
     this.inputLayout = options.planned ? 'col' : 'row';
     this.ops = [];
     spec.layers.forEach((layer, i) => {
@@ -60,7 +61,7 @@ export class FastStep {
       }
     });
     this.firstDense = this.ops.findIndex((op) => op.kind === 'dense');
-    this.order = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.optimizer = buildFastOptimizer(spec.optimizer);
   }
 
   /**
@@ -98,7 +99,7 @@ export class FastStep {
       const probs = a.dataSync() as Float32Array;
 
       const last = this.ops.length - 1;
-      const grads = new Map<string, tf.Tensor>();
+      const grads: Array<[tf.Variable, tf.Tensor]> = [];
       let dz: tf.Tensor2D | null = null;
       let da: tf.Tensor2D | null = null;
       const lastOp = this.ops[last];
@@ -118,15 +119,19 @@ export class FastStep {
         const input = inputs[i];
         const inputIsCol = i === this.firstDense && this.inputLayout === 'col';
         // [in, out]: with a feature-major input the product needs no transpose at all.
-        grads.set(op.kernel.name, inputIsCol ? tf.matMul(input, dz) : tf.matMul(input, dz, true, false));
-        if (op.bias) grads.set(op.bias.name, tf.sum(dz, 0));
+        grads.push([op.kernel, inputIsCol ? tf.matMul(input, dz) : tf.matMul(input, dz, true, false)]);
+        if (op.bias) grads.push([op.bias, tf.sum(dz, 0)]);
         if (i > this.firstDense) da = tf.matMul(dz, op.kernel as tf.Tensor2D, false, true) as tf.Tensor2D;
         dz = null;
       }
-      const list = this.order.map((v) => ({ name: v.name, tensor: grads.get(v.name)! }));
-      this.model.optimizer.applyGradients(list);
+      this.optimizer.apply(grads);
       return probs;
     });
+  }
+
+  /** Frees the optimizer's state; the model's variables stay. */
+  dispose(): void {
+    this.optimizer.dispose();
   }
 
   /** @returns [n, out] = input · kernel, input given as [n, in] or, when `inputIsCol`, [in, n] */

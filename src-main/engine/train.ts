@@ -107,26 +107,30 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   let status: TrainOutcome['status'] = 'completed';
   const { x, y } = dataset.train;
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = performance.now();
-    const order = permutation(trainIdx.length, shuffle).map((i) => trainIdx[i]);
-    const ctx = { epoch, batchSize, order, onBatch: hooks.onBatch, shouldStop: hooks.shouldStop };
-    const r = step && builder
-      ? await runFastEpoch(step, builder, ctx)
-      : await runStockEpoch(model, { x, y, inputShape: spec.inputShape, scale: dataset.scale }, ctx);
-    if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
-    if (r.stopped) { status = 'stopped'; break; }
-    const v = valIdx.length
-      ? predictSplit(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames.length)
-      : { loss: NaN, accuracy: NaN };
-    const m: EpochMetrics = {
-      epoch, loss: r.loss, accuracy: r.accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
-      seconds: (performance.now() - started) / 1000,
-      samplesPerSecond: trainIdx.length / r.seconds,
-    };
-    history.push(m);
-    await hooks.onEpoch?.(m);
-    if (hooks.shouldStop?.()) { status = 'stopped'; break; }
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      const order = permutation(trainIdx.length, shuffle).map((i) => trainIdx[i]);
+      const ctx = { epoch, batchSize, order, onBatch: hooks.onBatch, shouldStop: hooks.shouldStop };
+      const r = step && builder
+        ? await runFastEpoch(step, builder, ctx)
+        : await runStockEpoch(model, { x, y, inputShape: spec.inputShape, scale: dataset.scale }, ctx);
+      if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
+      if (r.stopped) { status = 'stopped'; break; }
+      const v = valIdx.length
+        ? predictSplit(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames.length)
+        : { loss: NaN, accuracy: NaN };
+      const m: EpochMetrics = {
+        epoch, loss: r.loss, accuracy: r.accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
+        seconds: (performance.now() - started) / 1000,
+        samplesPerSecond: trainIdx.length / r.seconds,
+      };
+      history.push(m);
+      await hooks.onEpoch?.(m);
+      if (hooks.shouldStop?.()) { status = 'stopped'; break; }
+    }
+  } finally {
+    step?.dispose();
   }
 
   let evaluation: Evaluation | undefined;
