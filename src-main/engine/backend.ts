@@ -3,6 +3,7 @@
  * A skipped rung is reported with its reason, never silently.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installWasmMatMul } from './wasm-kernels.js';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -49,6 +50,8 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   for (const name of ladder) {
     const reason = await tryBackend(name);
     if (reason === null) {
+      // The wasm backend's transposed matrix products are a scalar loop; see wasm-kernels.ts.
+      if (name === 'wasm') installWasmMatMul();
       chosen = { name, skipped, device: describeDevice(name) };
       return chosen;
     }
