@@ -33,7 +33,6 @@ export function fastUnsupportedReason(spec: ModelSpec, model: tf.LayersModel): s
     if (layer.type === 'flatten') rank = 1;
     if (layer.type === 'dense' && rank !== 1) return `layer ${i} is Dense on a rank-${rank} input (no Flatten before it)`;
   }
-  if (!model.optimizer) return 'the model is not compiled';
   for (const layer of model.layers) {
     if (layer.getClassName() === 'Dense' && !activationOf(layer)) return `layer ${layer.name} hides its activation`;
   }

@@ -26,14 +26,14 @@ type KernelArgs = Parameters<KernelFunc>[0];
 /** The slice of the wasm backend used here: freeing an intermediate's memory. */
 interface DisposingBackend { disposeData(dataId: object): boolean }
 
-/** Rough costs in ns, measured on 4.22 with SIMD, 1 thread: see bench/README.md. */
+/** Rough costs in ns, measured on 4.22 with SIMD, 1 thread, on 2 busy cores. */
 const COST = {
-  /** Per element transposed (the Transpose kernel). */
+  /** Per element transposed (the Transpose kernel: 78,400 in ~35 µs, 25,088 in ~20 µs). */
   transpose: 1,
-  /** Per element of the right operand XNNPACK packs on a fresh operator. */
-  pack: 5,
+  /** Per element of the right operand XNNPACK packs on a fresh operator (~3 ns from 3,200 to 100,000). */
+  pack: 3,
   /** Creating and running an XNNPACK operator, per call. */
-  fixed: 10_000,
+  fixed: 20_000,
   /** Per multiply-add of the compute itself; the same for both fast options. */
   fastMac: 0.07,
   /** Per multiply-add in the stock scalar loop. */

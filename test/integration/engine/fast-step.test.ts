@@ -97,3 +97,35 @@ describe.each(['wasm', 'cpu'])('fast step vs model.fit on %s', (backend) => {
     expect(diff).toBeLessThanOrEqual(TOLERANCE);
   });
 });
+
+describe('fast step layouts', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    installWasmMatMul();
+  });
+
+  it('feature-major and row-major inputs give the same step, dropout masks included', () => {
+    const s = spec({ type: 'adam' }, [
+      { type: 'dropout', rate: 0.25 },
+      { type: 'dense', units: 24, activation: 'relu' },
+      { type: 'dropout', rate: 0.5 },
+      { type: 'dense', units: 10, activation: 'softmax' },
+    ]);
+    const data = blobs(BATCH * 2, FEATURES);
+    const order = Int32Array.from({ length: BATCH * 2 }, (_, i) => i);
+    const run = (planned: boolean) => {
+      const model = buildCompiledModel(s, 3);
+      const step = new FastStep(model, s, 3, { planned });
+      const builder = new BatchBuilder(data.train.x, data.train.y, FEATURES, 10, 1, step.inputLayout);
+      for (let i = 0; i < 2; i++) step.run(builder.fill(order, i * BATCH, BATCH));
+      const w = weightsOf(model);
+      step.dispose();
+      model.dispose();
+      return w;
+    };
+    const col = run(true);
+    const row = run(false);
+    expect(maxAbsDiff(col, row)).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
