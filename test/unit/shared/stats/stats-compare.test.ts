@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import type { RunDetail, EpochRecord } from '../../../src-main/shared/runs.js';
-import type { Comparison } from '../../../src-main/shared/compare.js';
-import { parseModelSpec, type ModelSpecInput } from '../../../src-main/shared/spec.js';
+import type { RunDetail, EpochRecord } from '../../../../src-main/shared/runs.js';
+import type { Comparison } from '../../../../src-main/shared/compare.js';
+import { parseModelSpec, type ModelSpecInput } from '../../../../src-main/shared/spec.js';
 import {
   alignSeries, compareGroups, comparePairs, compareRuns, finalTable, flattenSpec, formatVerdict, groupRuns,
   labelGroups, specDiff, type LabeledGroup,
-} from '../../../src-main/shared/stats/index.js';
+} from '../../../../src-main/shared/stats/index.js';
 
 const MINUS = '\u2212';
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   logGamma, regularizedIncompleteBeta, studentTCdf, studentTQuantile, studentTTwoSided,
-} from '../../../src-main/shared/stats/distribution.js';
+} from '../../../../src-main/shared/stats/distribution.js';
 
 /** |actual − expected| ≤ rel·|expected|, with a message that shows both. */
 function close(actual: number, expected: number, rel: number): void {

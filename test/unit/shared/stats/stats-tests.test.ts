@@ -1,8 +1,8 @@
 import { describe as group, it, expect } from 'vitest';
-import { describe } from '../../../src-main/shared/stats/describe.js';
-import { holmAdjust, pairBySeed, pairedTest, pooledSd, welchTest } from '../../../src-main/shared/stats/hypothesis.js';
-import { runsNeeded, twoSampleTPower } from '../../../src-main/shared/stats/power.js';
-import { formatMeanSd, formatPp, formatPValue, formatSigned, formatTest } from '../../../src-main/shared/stats/format.js';
+import { describe } from '../../../../src-main/shared/stats/describe.js';
+import { holmAdjust, pairBySeed, pairedTest, pooledSd, welchTest } from '../../../../src-main/shared/stats/hypothesis.js';
+import { runsNeeded, twoSampleTPower } from '../../../../src-main/shared/stats/power.js';
+import { formatMeanSd, formatPp, formatPValue, formatSigned, formatTest } from '../../../../src-main/shared/stats/format.js';
 
 function close(actual: number | null, expected: number, rel: number): void {
   expect(actual).not.toBeNull();
