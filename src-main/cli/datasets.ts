@@ -55,8 +55,8 @@ export async function datasetsCommand(service: Service, args: string[], v: Recor
           labelsPath: stringOption(v, 'labels') ? resolve(stringOption(v, 'labels')!) : undefined,
         },
       });
-      if (!json) status.done(`imported ${describe(d)}`);
-      else print(d, '');
+      status.clear();
+      print(d, `imported ${describe(d)}`);
       return 0;
     }
     case 'delete': {

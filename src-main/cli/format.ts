@@ -43,4 +43,8 @@ export class StatusLine {
   done(text: string): void {
     process.stderr.write(this.tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
   }
+  /** Erases the status line, so a result can go to stdout. */
+  clear(): void {
+    if (this.tty) process.stderr.write('\r\x1b[2K');
+  }
 }

@@ -6,6 +6,7 @@ import type { Service } from '../service/service.js';
 import { stringOption } from './args.js';
 import { fixed, table } from './format.js';
 import { formatComparison } from './compare-format.js';
+import type { ModelSpec } from '../shared/spec.js';
 
 export async function runsCommand(service: Service, args: string[], v: Record<string, unknown>): Promise<number> {
   const [sub, ...rest] = args;
@@ -63,6 +64,10 @@ export async function compareCommand(service: Service, args: string[], v: Record
   for (const id of ids) if (!all.some((r) => r.id === id)) throw new UserError(`compare: '${id}' is neither a run id nor a group id (see layerlab runs list)`);
   const comparison = await service.invoke('compare:runs', { ids, groups });
   if (v.json === true) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
-  else process.stdout.write(`${formatComparison(comparison, (stringOption(v, 'format') ?? 'table') as 'table')}\n`);
+  else {
+    const models = new Map<string, ModelSpec>();
+    for (const g of comparison.groups) models.set(g.runIds[0], (await service.invoke('runs:show', { id: g.runIds[0] })).spec);
+    process.stdout.write(`${formatComparison(comparison, (stringOption(v, 'format') ?? 'table') as 'table', models)}\n`);
+  }
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `layerlab train`: builds a spec from a preset or a file plus flags, runs it through the service. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { isUserError, UserError } from '../shared/errors.js';
 import { findPreset, PRESETS } from '../shared/presets.js';
 import { OptimizerSpec, parseModelSpec, describeSpecErrors, type ModelSpec } from '../shared/spec.js';
@@ -42,7 +42,7 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
   let label: string;
   if (modelFile) {
     input = readSpecFile(modelFile) as Record<string, unknown>;
-    label = modelFile;
+    label = basename(modelFile).replace(/\.json$/i, '');
   } else {
     const name = presetName ?? 'book-relu';
     const preset = findPreset(name);
@@ -50,7 +50,7 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
     input = structuredClone(preset.spec) as unknown as Record<string, unknown>;
     label = name;
   }
-  if (typeof input !== 'object' || input === null) throw new UserError(`${label}: a model spec must be a JSON object`);
+  if (typeof input !== 'object' || input === null) throw new UserError(`${modelFile ?? label}: a model spec must be a JSON object`);
   const optimizer = stringOption(v, 'optimizer');
   const lr = numberOption(v, 'lr');
   if (optimizer) {
@@ -67,7 +67,7 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
   set('seed', intOption(v, 'seed', 0));
   input.training = training;
   const r = parseModelSpec(input);
-  if (!r.ok) throw new UserError(`${label}: ${describeSpecErrors(r.errors)}`);
+  if (!r.ok) throw new UserError(`${modelFile ?? label}: ${describeSpecErrors(r.errors)}`);
   return { spec: r.spec, label };
 }
 
@@ -96,7 +96,8 @@ export async function trainCommand(service: Service, v: Record<string, unknown>)
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
     const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-    if (!json) status.done(`backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount} training / ${e.valCount} validation samples`);
+    if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
+    else status.done(`backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount} training / ${e.valCount} validation samples`);
   });
   service.on('runs:batch', (e) => {
     if (json || !runIds.includes(e.runId)) return;
@@ -148,7 +149,7 @@ async function report(service: Service, runs: RunSummary[], json: boolean, group
       process.stdout.write(`${JSON.stringify({
         type: 'result', runId: run.id, group, seed: run.seed, status: run.status,
         trainAccuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null, valLoss: last?.valLoss ?? null,
-        testAccuracy: detail.evaluation?.accuracy ?? null, epochs: detail.epochs.length,
+        testAccuracy: run.testAccuracy ?? null, epochs: detail.epochs.length,
         seconds: run.seconds, backend: run.backend, samplesPerSecond: sps, error: run.error,
       })}\n`);
     }

@@ -12,3 +12,14 @@ export class ImportError extends UserError {
 export class DatasetError extends UserError {
   override name = 'DatasetError';
 }
+
+/** Why a file could not be opened or read, in words a user can act on. */
+export function unreadable(file: string, err: unknown): ImportError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const problem = code === 'ENOENT' ? 'does not exist; check the path'
+    : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied; check its permissions'
+    : code === 'EISDIR' ? 'is a folder; give a file inside it'
+    : code === 'ENOTDIR' ? 'is not a folder; give the folder that holds it'
+    : `cannot be read (${code ?? (err as Error).message})`;
+  return new ImportError(file, problem);
+}

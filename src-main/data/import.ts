@@ -5,7 +5,7 @@
 import { basename, extname, resolve } from 'node:path';
 import { statSync, readdirSync } from 'node:fs';
 import type { DatasetInfo, ImportOptions } from '../shared/datasets.js';
-import { ImportError } from './errors.js';
+import { ImportError, unreadable } from './errors.js';
 import type { ParsedDataset, SourceFormat } from './formats/types.js';
 import { parseCsvFile } from './formats/csv.js';
 import { readImageFolder } from './formats/images.js';
@@ -26,7 +26,7 @@ export function detectFormat(path: string): Format {
   try {
     st = statSync(path);
   } catch (err) {
-    throw new ImportError(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unreadable(path, err);
   }
   if (st.isDirectory()) return findIdxFiles(path) ? 'idx' : 'images';
   const name = basename(path).toLowerCase();

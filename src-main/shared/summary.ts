@@ -60,3 +60,13 @@ export function formatSummary(summary: ModelSummary): string {
     `Trainable params: ${summary.trainableParams.toLocaleString('en-US')}`,
   ].join('\n');
 }
+
+/** The layer stack in one line, e.g. "28×28 → Flatten → Dense(100, relu) → Dense(10, softmax)". */
+export function describeLayers(spec: Pick<ModelSpec, 'inputShape' | 'layers'>): string {
+  const layers = spec.layers.map((l) => {
+    if (l.type === 'dense') return `Dense(${l.units}, ${l.activation}${l.useBias ? '' : ', no bias'})`;
+    if (l.type === 'dropout') return `Dropout(${l.rate})`;
+    return 'Flatten';
+  });
+  return [spec.inputShape.join('×'), ...layers].join(' → ');
+}

@@ -198,7 +198,7 @@ export class CsvRows {
       }
       break;
     }
-    if (col !== columns) throw new ImportError(this.file, `line ${this.line}: ${col} field${col === 1 ? '' : 's'}, expected ${columns}`);
+    if (col !== columns) throw new ImportError(this.file, `line ${this.line}: ${col} field${col === 1 ? '' : 's'}, expected ${columns} as on the first line; fix or remove that line`);
     store.endRow();
     this.labels.push(labelId);
     this.count++;
@@ -284,7 +284,7 @@ export class CsvRows {
     if (text.trim() === '') return new ImportError(this.file, `${where} is empty; missing values are not supported (fill or drop them first)`);
     if (Number.isFinite(v)) return new ImportError(this.file, `${where}: ${text.trim()} is too large for float32`);
     const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-    return new ImportError(this.file, `${where}: '${shown}' is not a number`);
+    return new ImportError(this.file, `${where}: '${shown}' is not a number; features must be numeric (if this column holds the classes, choose it as the label column)`);
   }
 
   /** The dataset, once every row is parsed. */

@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { ImportError } from '../errors.js';
+import { ImportError, unreadable } from '../errors.js';
 import { detectDelimiter, detectHeader, planColumns, tokenizeSample } from './csv-sniff.js';
 import { CsvRows, type RowLayout } from './csv-rows.js';
 import type { ParsedDataset, ProgressFn } from './types.js';
@@ -32,7 +32,7 @@ export function parseCsvFile(file: string, options: CsvOptions = {}, onProgress?
   try {
     fd = openSync(file, 'r');
   } catch (err) {
-    throw new ImportError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unreadable(file, err);
   }
   try {
     const size = fstatSync(fd).size;

@@ -3,7 +3,7 @@
  * `rank` big-endian uint32 dimensions; the data follows and must fill the file exactly.
  */
 import { readFileSync } from 'node:fs';
-import { ImportError } from '../errors.js';
+import { ImportError, unreadable } from '../errors.js';
 import { gunzipBounded, isGzip } from '../gzip.js';
 
 export interface IdxArray {
@@ -70,7 +70,7 @@ export function readIdx(file: string): IdxArray {
   try {
     raw = readFileSync(file);
   } catch (err) {
-    throw new ImportError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unreadable(file, err);
   }
   return parseIdx(file, raw);
 }

@@ -7,7 +7,7 @@
 import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { ImportError } from '../errors.js';
+import { ImportError, unreadable } from '../errors.js';
 import { MAX_INFLATED_BYTES, formatBytes } from '../gzip.js';
 import type { ParsedDataset, ProgressFn } from './types.js';
 
@@ -143,7 +143,7 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   try {
     entries = readdirSync(root).filter((n) => !ignored(n)).sort();
   } catch (err) {
-    throw new ImportError(root, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unreadable(root, err);
   }
   const classNames = entries.filter((n) => statSync(join(root, n), { throwIfNoEntry: false })?.isDirectory());
   if (classNames.length < 2) {

@@ -6,7 +6,7 @@
  * and nothing is unpickled.
  */
 import { readFileSync } from 'node:fs';
-import { ImportError } from '../errors.js';
+import { ImportError, unreadable } from '../errors.js';
 import { MAX_INFLATED_BYTES, gunzipBounded, isGzip } from '../gzip.js';
 import type { ParsedDataset, ParsedSplit } from './types.js';
 
@@ -200,7 +200,7 @@ export function readNpy(file: string): NpyArray {
   try {
     raw = readFileSync(file);
   } catch (err) {
-    throw new ImportError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unreadable(file, err);
   }
   return parseNpy({ file }, raw);
 }

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { ImportError } from '../errors.js';
+import { ImportError, unreadable } from '../errors.js';
 import { MAX_INFLATED_BYTES, formatBytes, inflateRawBounded } from '../gzip.js';
 import { parseNpy, toDataset, toSplit, type NpyArray } from './npy.js';
 import type { ParsedDataset } from './types.js';
@@ -197,7 +197,7 @@ export function readNpz(file: string, opts: NpzOptions = {}): ParsedDataset {
   try {
     raw = readFileSync(file);
   } catch (err) {
-    throw new ImportError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw unreadable(file, err);
   }
   return parseNpz(file, raw, opts);
 }

@@ -23,10 +23,19 @@ export * from './format.js';
 export function labelGroups(groups: ReadonlyArray<RunGroup<RunDetail>>, maxFields = 2): string[] {
   const keys = groups.map((g) => g.key);
   if (groups.length < 2 || groups.some((g) => g.runs.length === 0)) return keys;
+  const unique = (labels: string[]) => new Set(labels).size === labels.length;
   const diffs = specDiff(groups.map((g) => g.runs[0])).filter((d) => d.path !== 'training.seed');
-  if (diffs.length === 0 || diffs.length > maxFields) return keys;
-  const labels = groups.map((_, i) => diffs.map((d) => String(d.values[i] ?? '(none)')).join(', '));
-  return new Set(labels).size === labels.length ? labels : keys;
+  if (diffs.length > 0 && diffs.length <= maxFields) {
+    const labels = groups.map((_, i) => diffs.map((d) => String(d.values[i] ?? '(none)')).join(', '));
+    if (unique(labels)) return labels;
+  }
+  // Else the name the runs were started under ("book-relu" for "book-relu (seed 2)"), when each
+  // group's runs share one and no two groups do.
+  const names = groups.map((g) => {
+    const bases = new Set(g.runs.map((r) => r.name.replace(/ \(seed \d+\)$/, '')));
+    return bases.size === 1 ? [...bases][0] : '';
+  });
+  return names.every((n) => n !== '') && unique(names) ? names : keys;
 }
 
 /** The whole comparison; a type alias (not an interface) so it fits the contract's `Comparison`. */

@@ -100,7 +100,7 @@ describe('CSV details', () => {
 
   it('counts lines inside quoted fields in error messages', () => {
     const err = thrown(() => parseCsvBytes('t.csv', bytes('a,label\n1,"two\nlines"\n2,x\nfoo,y\n')));
-    expect(err.message).toBe("t.csv: line 5, column 'a': 'foo' is not a number");
+    expect(err.message).toBe("t.csv: line 5, column 'a': 'foo' is not a number; features must be numeric (if this column holds the classes, choose it as the label column)");
   });
 
   it('refuses UTF-16 and a single column with advice', () => {

@@ -149,6 +149,6 @@ describe('image folders', () => {
     const none = mkdtempSync(join(tmpdir(), 'none-'));
     cpSync(join(fixtures, 'gray', 'circle', '0.png'), join(none, '0.png'));
     await refuses(readImageFolder(none), none, /has no class sub-folders/);
-    await refuses(readImageFolder(join(none, 'missing')), join(none, 'missing'), /cannot be read \(ENOENT\)/);
+    await refuses(readImageFolder(join(none, 'missing')), join(none, 'missing'), /does not exist; check the path/);
   });
 });

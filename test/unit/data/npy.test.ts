@@ -111,7 +111,7 @@ describe('npy: pairs', () => {
     refuses(() => parseNpyPair(at('x_f4.npy'), at('y_bad_f4.npy')), at('y_bad_f4.npy'), /label 1 is 1\.5; labels must be whole numbers/);
     refuses(() => parseNpyPair(at('x_f4.npy'), at('y_neg_i2.npy')), at('y_neg_i2.npy'), /label 1 is -1/);
     refuses(() => parseNpyPair(at('x_u1.npy'), at('y_i8.npy')), at('y_i8.npy'), /has 6 labels but .*x_u1\.npy has 5 samples/);
-    refuses(() => parseNpyPair(at('x_f4.npy'), at('nope.npy')), at('nope.npy'), /cannot be read \(ENOENT\)/);
+    refuses(() => parseNpyPair(at('x_f4.npy'), at('nope.npy')), at('nope.npy'), /does not exist; check the path/);
   });
 });
 

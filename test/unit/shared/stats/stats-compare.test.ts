@@ -236,8 +236,17 @@ describe('compareRuns', () => {
     expect(c.pairwise!.pairs.every((p) => p.reason === 'too-few-runs' && p.adjustedPValue === null)).toBe(true);
   });
 
-  it('falls back to group keys when the specs do not tell groups apart briefly', () => {
-    const groups = groupRuns([run({ id: 'x', group: 'g1' }), run({ id: 'y', group: 'g2' })]);
-    expect(labelGroups(groups)).toEqual(['g1', 'g2']);
+  it('labels groups by the name their runs were started under when the specs do not tell them apart', () => {
+    const named = (id: string, group: string, name: string, seed: number) => ({ ...run({ id, group, seed }), name: `${name} (seed ${seed})` });
+    const groups = groupRuns([named('a1', 'g1', 'book-relu', 1), named('a2', 'g1', 'book-relu', 2), named('b1', 'g2', 'my-relu', 1)]);
+    expect(labelGroups(groups)).toEqual(['book-relu', 'my-relu']);
+  });
+
+  it('falls back to group keys when neither the specs nor the run names tell groups apart', () => {
+    const same = (id: string, group: string) => ({ ...run({ id, group }), name: 'same name' });
+    expect(labelGroups(groupRuns([same('x', 'g1'), same('y', 'g2')]))).toEqual(['g1', 'g2']);
+    // A group whose runs carry different names has no one name either.
+    const mixed = groupRuns([run({ id: 'x', group: 'g1' }), run({ id: 'z', group: 'g1' }), run({ id: 'y', group: 'g2' })]);
+    expect(labelGroups(mixed)).toEqual(['g1', 'g2']);
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: every benchmark, one after another (they would disturb each other's timings on a
+ * 2-core machine), each in its own process; prints one JSON document on stdout:
+ *
+ *   {"date": "...", "node": "v20...", "cpus": 2, "cpuModel": "...",
+ *    "benches": {"train-speed": {...}, "book-table": {...}, "import-csv": {...}, "ui-latency": {...}},
+ *    "failed": {"name": "one-line reason", ...}}
+ *
+ *   npm run bench                        # all of them
+ *   npm run bench -- train-speed import-csv   # some of them
+ *
+ * Progress goes to stderr. Each bench's own figures are described in bench/README.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const BENCHES: Record<string, string[]> = {
+  'train-speed': ['train-speed.ts', '--rounds', '2'],
+  'book-table': ['book-table.ts'],
+  'import-csv': ['import-csv.ts'],
+  'ui-latency': ['ui-latency.ts'],
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted) {
+  if (!(name in BENCHES)) {
+    process.stderr.write(`layerlab bench: no benchmark called "${name}"; choose from ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+}
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+
+/** The last line of stdout that parses as a JSON object: benches may log before it. */
+function lastJson(stdout: string): unknown {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      // not the result line
+    }
+  }
+  return undefined;
+}
+
+const benches: Record<string, unknown> = {};
+const failed: Record<string, string> = {};
+const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+for (const name of names) {
+  const [script, ...args] = BENCHES[name];
+  process.stderr.write(`bench ${name}…\n`);
+  const t0 = performance.now();
+  const run = spawnSync(tsx, [join(import.meta.dirname, script), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const seconds = (performance.now() - t0) / 1000;
+  const result = lastJson(run.stdout ?? '');
+  if (run.status === 0 && result !== undefined) {
+    benches[name] = result;
+    process.stderr.write(`bench ${name}: done in ${seconds.toFixed(0)} s\n`);
+  } else {
+    failed[name] = `exit ${run.status ?? run.signal}${result === undefined ? ', no JSON result' : ''}`;
+    process.stderr.write(`bench ${name}: failed (${failed[name]})\n`);
+  }
+}
+
+process.stdout.write(`${JSON.stringify({
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? null,
+  benches,
+  failed,
+}, null, 1)}\n`);
+process.exit(Object.keys(failed).length > 0 ? 1 : 0);

@@ -1,0 +1,162 @@
+/**
+ * `layerlab datasets import` and `layerlab train --dataset ID` end to end: the built CLI, the
+ * importer process, the on-disk cache, a real trainer. Good files of every format become datasets
+ * a model trains on; bad and hostile files are refused in one line that names the file, with exit
+ * status 2, in seconds, and leave the catalog and the data folder as they were.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, resolve } from 'node:path';
+import { layerlab, jsonLines } from '../helpers/cli.js';
+import { tempHome } from '../helpers/home.js';
+
+const FIX = resolve(import.meta.dirname, '..', 'fixtures');
+
+interface DatasetRow { id: string; name: string; featureShape: number[]; classNames: string[]; trainCount: number; testCount: number; available: boolean }
+
+/** Everything in the dataset cache folder, half-written entries included. */
+function cacheEntries(home: string): string[] {
+  const dir = join(home, 'datasets', 'cache');
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+function list(home: string): DatasetRow[] {
+  const r = layerlab(['datasets', 'list', '--json'], home);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as DatasetRow[];
+}
+
+describe('layerlab datasets import, then train on it', () => {
+  const { home, cleanup } = tempHome();
+  afterAll(cleanup);
+  const spec = join(home, 'iris-spec.json');
+
+  beforeAll(() => {
+    writeFileSync(spec, JSON.stringify({
+      inputShape: [4],
+      layers: [{ type: 'dense', units: 16, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }],
+      optimizer: { type: 'adam', learningRate: 0.01 },
+      training: { epochs: 20, batchSize: 8, validationSplit: 0.2, seed: 1 },
+    }));
+  });
+
+  const cases: Array<[string, string[], Partial<DatasetRow>]> = [
+    ['a CSV with a header and word labels', [join(FIX, 'csv', 'iris.csv')], { featureShape: [4], classNames: ['setosa', 'versicolor', 'virginica'], trainCount: 30 }],
+    ['an NPZ with train and test arrays', [join(FIX, 'npy', 'mnist.npz')], { featureShape: [6, 6], trainCount: 8, testCount: 4 }],
+    ['a folder of class folders of images', [join(FIX, 'images', 'gray')], { featureShape: [6, 8], classNames: ['circle', 'square'], trainCount: 6 }],
+    ['a pair of .npy files', [join(FIX, 'npy', 'x_f4.npy'), '--labels', join(FIX, 'npy', 'y_i8.npy')], {}],
+  ];
+  for (const [what, args, expected] of cases) {
+    it(`imports ${what} and lists it with its shape and classes`, () => {
+      const before = list(home).length;
+      const r = layerlab(['datasets', 'import', ...args, '--json'], home);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const d = JSON.parse(r.stdout) as DatasetRow;
+      expect(d).toMatchObject({ available: true, ...expected });
+      const after = list(home);
+      expect(after).toHaveLength(before + 1);
+      expect(after.find((x) => x.id === d.id)).toMatchObject(expected);
+    });
+  }
+
+  it('trains a model on an imported CSV by its id, and keeps the run', () => {
+    const iris = list(home).find((d) => d.name === 'iris')!;
+    const r = layerlab(['train', '--model', spec, '--dataset', iris.id, '--json'], home);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout);
+    const epochs = lines.filter((l) => l.type === 'epoch');
+    expect(epochs).toHaveLength(20);
+    // 30 rows, validation split 0.2: 24 / 6, and no test split to score.
+    expect(lines.find((l) => l.type === 'start')).toMatchObject({ trainCount: 24, valCount: 6 });
+    const result = lines.find((l) => l.type === 'result')!;
+    expect(result.status).toBe('completed');
+    expect(result.testAccuracy).toBeNull();
+    // The fixture's features are noise, so there is nothing to generalise; Adam at 0.01 still fits
+    // the 24 training rows better and better.
+    expect(epochs[19].loss as number).toBeLessThan(epochs[0].loss as number);
+    const runs = JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as Array<{ datasetId: string; status: string }>;
+    expect(runs.some((x) => x.datasetId === iris.id && x.status === 'completed')).toBe(true);
+  });
+
+  it('trains on imported images with the shape they were imported at', () => {
+    const gray = list(home).find((d) => d.name === 'gray')!;
+    const imageSpec = join(home, 'gray-spec.json');
+    writeFileSync(imageSpec, JSON.stringify({
+      inputShape: [6, 8],
+      layers: [{ type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }],
+      training: { epochs: 2, batchSize: 2, validationSplit: 0.34, seed: 3 },
+    }));
+    const r = layerlab(['train', '--model', imageSpec, '--dataset', gray.id, '--json'], home);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout).filter((l) => l.type === 'epoch')).toHaveLength(2);
+  });
+
+  it('refuses a model whose input does not fit the dataset, naming both shapes', () => {
+    const iris = list(home).find((d) => d.name === 'iris')!;
+    const r = layerlab(['train', '--preset', 'book-relu', '--dataset', iris.id], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/28.*28|784/);
+    expect(r.stderr).toMatch(/\b4\b/);
+  });
+});
+
+describe('layerlab datasets import refuses bad and hostile files in one line, exit 2, changing nothing', () => {
+  const { home, cleanup } = tempHome();
+  afterAll(cleanup);
+  const work = join(home, 'inputs');
+
+  beforeAll(() => {
+    mkdirSync(work, { recursive: true });
+    // An IDX pair whose header claims 2^31 images of 28×28: a size bomb for a naive reader.
+    const header = Buffer.from([0, 0, 8, 3, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 28, 0, 0, 0, 28]);
+    writeFileSync(join(work, 'bomb-images-idx3-ubyte'), Buffer.concat([header, Buffer.alloc(784)]));
+    writeFileSync(join(work, 'bomb-labels-idx1-ubyte'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 3]));
+    // A gzip that is cut short.
+    const gz = gzipSync(Buffer.alloc(100_000, 7));
+    writeFileSync(join(work, 'cut-images-idx3-ubyte.gz'), gz.subarray(0, gz.length >> 1));
+    writeFileSync(join(work, 'cut-labels-idx1-ubyte.gz'), gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 3])));
+    // An .npy whose header claims a huge shape.
+    const npyHeader = "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100000), }";
+    const padded = npyHeader.padEnd(118, ' ') + '\n';
+    writeFileSync(join(work, 'huge.npy'), Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, padded.length, 0]), Buffer.from(padded), Buffer.alloc(64)]));
+    // Random bytes with a .csv name, and a binary blob with an .npz name.
+    writeFileSync(join(work, 'noise.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    writeFileSync(join(work, 'noise.npz'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 104729) % 256)));
+    copyFileSync(join(FIX, 'csv', 'error-ragged.csv'), join(work, 'ragged.csv'));
+  });
+
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ['a CSV with a short line', () => [join(work, 'ragged.csv')], /ragged\.csv: line 17: 4 fields, expected 5/],
+    ['a CSV with a word among the numbers', () => [join(FIX, 'csv', 'error-not-a-number.csv')], /error-not-a-number\.csv: line 5, column 'petal_width': 'abc' is not a number/],
+    ['a CSV of one class', () => [join(FIX, 'csv', 'error-one-class.csv')], /error-one-class\.csv: has only one class/],
+    ['random bytes named .csv', () => [join(work, 'noise.csv')], /noise\.csv: /],
+    ['random bytes named .npz', () => [join(work, 'noise.npz')], /noise\.npz: /],
+    ['an IDX header claiming 2^31 images', () => [join(work, 'bomb-images-idx3-ubyte'), '--labels', join(work, 'bomb-labels-idx1-ubyte')], /bomb-images-idx3-ubyte: /],
+    ['a gzip cut short', () => [join(work, 'cut-images-idx3-ubyte.gz'), '--labels', join(work, 'cut-labels-idx1-ubyte.gz')], /cut-images-idx3-ubyte\.gz: /],
+    ['an .npy header claiming 10^13 values', () => [join(work, 'huge.npy'), '--labels', join(FIX, 'npy', 'y_i8.npy')], /huge\.npy: /],
+    ['a pickled object array', () => [join(FIX, 'npy', 'object.npy'), '--labels', join(FIX, 'npy', 'y_i8.npy')], /object\.npy: holds Python objects .* never unpickles/],
+    ['an image folder with a text file in a class', () => [join(FIX, 'images', 'bad')], /notes\.txt: not an image/],
+    ['a path that does not exist', () => [join(work, 'nope.csv')], /nope\.csv: does not exist; check the path/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`for ${what}`, () => {
+      const before = list(home);
+      const cacheBefore = cacheEntries(home);
+      // The 30 s limit is a hang guard, not a speed measurement: a reader that believed a header's
+      // sizes would allocate or loop far past it and be killed (code null), failing the test.
+      const r = layerlab(['datasets', 'import', ...args()], home, 30_000);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at |Error:/);
+      expect(list(home)).toEqual(before);
+      expect(cacheEntries(home)).toEqual(cacheBefore);
+    });
+  }
+});
