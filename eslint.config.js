@@ -57,6 +57,10 @@ export default tseslint.config(
     folder('electron', 'no electron here'), folder('engine', 'go through the service'), folder('store', 'go through the service'),
     { group: ['electron', '@tensorflow/*'], message: 'faces talk to the service' },
   ]),
+  restrict(['src-main/electron/**/*.ts'], [
+    folder('engine', 'go through the service'), folder('store', 'go through the service'), folder('server', 'faces are side by side'), folder('cli', 'faces are side by side'),
+    { group: ['@tensorflow/*', 'better-sqlite3'], message: 'the shell talks to the service' },
+  ]),
   restrict(['src-renderer/**/*.ts'], [
     { group: ['**/src-main/!(shared)/**', 'node:*', 'electron', '@tensorflow/*', 'better-sqlite3', 'sharp'], message: 'the renderer imports src-main/shared only' },
   ]),

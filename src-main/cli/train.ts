@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { isUserError, UserError } from '../shared/errors.js';
 import { findPreset, PRESETS } from '../shared/presets.js';
-import { OptimizerSpec, parseModelSpec, describeSpecErrors, type ModelSpec } from '../shared/spec.js';
+import { OptimizerSpec, parseModelSpec, describeSpecErrors, fitToDataset, type ModelSpec } from '../shared/spec.js';
 import type { RunSummary } from '../shared/runs.js';
 import type { Service } from '../service/service.js';
 import { intOption, numberOption, stringOption, type Options } from './args.js';
@@ -34,7 +34,7 @@ function readSpecFile(file: string): unknown {
 }
 
 /** The spec the flags describe: a preset or a file, then each flag applied on top. */
-export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; label: string } {
+export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; label: string; fromPreset: boolean } {
   const presetName = stringOption(v, 'preset');
   const modelFile = stringOption(v, 'model');
   if (presetName && modelFile) throw new UserError('give --preset or --model, not both');
@@ -68,7 +68,7 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
   input.training = training;
   const r = parseModelSpec(input);
   if (!r.ok) throw new UserError(`${modelFile ?? label}: ${describeSpecErrors(r.errors)}`);
-  return { spec: r.spec, label };
+  return { spec: r.spec, label, fromPreset: !modelFile };
 }
 
 /** `--dataset`: a catalog or imported id, or a folder of IDX files. */
@@ -80,9 +80,23 @@ export function datasetFromOption(value: string | undefined): string {
 }
 
 export async function trainCommand(service: Service, v: Record<string, unknown>): Promise<number> {
-  const { spec, label } = specFromOptions(v);
+  const chosen = specFromOptions(v);
+  const { label } = chosen;
+  let { spec } = chosen;
   const json = v.json === true;
   const datasetId = datasetFromOption(stringOption(v, 'dataset'));
+  if (chosen.fromPreset) {
+    // A preset is the book's layer stack; on another dataset its input and output take that
+    // dataset's shape and classes (a model file is taken as written).
+    const dataset = await service.invoke('datasets:show', { id: datasetId }).catch(() => null);
+    if (dataset?.available) {
+      const fitted = fitToDataset(spec, dataset.featureShape, dataset.classNames.length);
+      if (fitted !== spec && !json) {
+        process.stderr.write(`${label} fitted to ${dataset.name}: input ${fitted.inputShape.join('×')}, ${dataset.classNames.length} output classes\n`);
+      }
+      spec = fitted;
+    }
+  }
   const repeat = intOption(v, 'repeat', 1) ?? 1;
   const status = new StatusLine();
   const started = new Map<string, number>();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * Layerlab's data folder: --home, else LAYERLAB_HOME, else the platform's user data folder.
- * (The desktop app passes Electron's userData.) Tests always set one, so they never touch a
+ * The desktop app uses this too, so it and the CLI share one history. Tests always set one, so they never touch a
  * user's real history.
  */
 export function resolveHome(explicit?: string): string {

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, session, shell
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Service } from '../service/service.js';
+import { resolveHome } from '../data/home.js';
 import { UtilityWorkerHost } from './utility-host.js';
 import { APP_ORIGIN, APP_URL, registerAppScheme, serveApp } from './protocol.js';
 import { guardContents, guardSession, originOf } from './guards.js';
@@ -35,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
 function main(): void {
   let win: BrowserWindow | null = null;
   let selectedRun: string | null = null;
-  const home = process.env.LAYERLAB_HOME || app.getPath('userData');
+  // The same data folder as `layerlab` on the command line, so both see one history. Electron's
+  // userData (Chromium's profile, caches) stays where Electron puts it.
+  const home = resolveHome();
   const service = new Service({ home, host: new UtilityWorkerHost(here) });
   const shutdown = createShutdown({ close: (reason) => service.close(reason), quit: () => app.quit() });
   const actions = createActions({ service, window: () => win, selectedRun: () => selectedRun });

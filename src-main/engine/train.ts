@@ -5,7 +5,7 @@
  * the stock one (tf.LayersModel.fit), see epochs.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSpec } from '../shared/spec.js';
+import { specFitError, type ModelSpec } from '../shared/spec.js';
 import { featureSize, type Dataset } from '../shared/dataset.js';
 import { mulberry32, permutation, deriveSeed } from '../shared/random.js';
 import { splitIndices } from '../shared/split.js';
@@ -58,16 +58,8 @@ export interface TrainOutcome {
 
 /** Checks that the model fits the dataset; a mismatch is the user's to fix, so it says how. */
 export function checkCompatible(spec: ModelSpec, dataset: Dataset): void {
-  const want = featureSize(spec.inputShape);
-  const have = featureSize(dataset.featureShape);
-  if (want !== have) {
-    throw new UserError(`the model's input shape [${spec.inputShape.join(', ')}] (${want} values) does not fit ${dataset.name}'s samples [${dataset.featureShape.join(', ')}] (${have} values): set inputShape to [${dataset.featureShape.join(', ')}]`);
-  }
-  const last = spec.layers[spec.layers.length - 1];
-  const k = dataset.classNames.length;
-  if (last.type === 'dense' && last.units !== k) {
-    throw new UserError(`the output layer has ${last.units} units but ${dataset.name} has ${k} classes: set the last Dense layer's units to ${k}`);
-  }
+  const problem = specFitError(spec, dataset);
+  if (problem) throw new UserError(problem);
 }
 
 export type TrainPath = 'fast' | 'stock';

@@ -65,7 +65,8 @@ export class DatasetService {
 
   preview(id: string, perClass: number): DatasetPreview {
     this.assertTrainable(id);
-    return datasetPreview(this.open(id), { perClass, isImage: this.show(id).isImage });
+    const info = this.show(id);
+    return datasetPreview(this.open(id), { perClass, isImage: info.isImage, featureNames: info.featureNames });
   }
 
   samples(id: string, split: 'train' | 'test', indices: number[]): DatasetSamples {

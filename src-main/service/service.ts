@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import type { Channel, Events, EventName, Responses, SystemInfo } from '../shared/contract.js';
 import { UserError } from '../shared/errors.js';
-import { parseModelSpec, describeSpecErrors, type ModelSpec } from '../shared/spec.js';
+import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
 import { PRESETS } from '../shared/presets.js';
 import { kerasCode } from '../shared/keras.js';
@@ -102,6 +102,12 @@ export class Service {
 
   private startRuns(args: { spec: ModelSpec; datasetId: string; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean; group?: string | null; experiment?: string | null }): { runIds: string[]; group: string | null } {
     this.datasets.assertTrainable(args.datasetId);
+    // A model that cannot take the dataset is refused here, before any run is made of it. (An IDX
+    // folder given by path is only read by the trainer, which makes the same check.)
+    if (!args.datasetId.startsWith('idx:')) {
+      const problem = specFitError(args.spec, this.datasets.show(args.datasetId));
+      if (problem) throw new UserError(problem);
+    }
     const repeat = args.repeat ?? 1;
     const baseName = args.name || 'run';
     const group = args.group ?? (repeat > 1 ? `${slug(baseName)}-${Date.now().toString(36)}` : null);

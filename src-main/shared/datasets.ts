@@ -23,6 +23,8 @@ export interface DatasetInfo {
   createdAt?: string;
   /** True when samples are images (shown as pictures), false for tabular rows. */
   isImage: boolean;
+  /** Column names of tabular data (a CSV header), one per feature. */
+  featureNames?: string[];
 }
 
 export interface DatasetPreview {

@@ -119,3 +119,37 @@ export function parseModelSpec(input: unknown): SpecResult {
 export function describeSpecErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
 }
+
+/**
+ * The spec made to fit a dataset: its input shaped like the dataset's samples (a Flatten in front
+ * for multi-dimensional samples, none for flat rows) and its output layer sized to the classes.
+ * A spec that already fits (same number of input values, as many outputs as classes) comes back
+ * unchanged: 784 and 28×28 both fit Fashion-MNIST.
+ */
+export function fitToDataset(spec: ModelSpec, featureShape: readonly number[], classes: number): ModelSpec {
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  const layers = [...spec.layers];
+  const last = layers[layers.length - 1];
+  const outputFits = last.type !== 'dense' || classes < 2 || last.units === classes;
+  if (size(spec.inputShape) === size(featureShape) && outputFits) return spec;
+  if (!outputFits && last.type === 'dense') layers[layers.length - 1] = { ...last, units: classes };
+  if (featureShape.length > 1 && layers[0].type !== 'flatten') layers.unshift({ type: 'flatten' });
+  if (featureShape.length === 1 && layers[0].type === 'flatten') layers.shift();
+  return { ...spec, inputShape: [...featureShape], layers };
+}
+
+/** Why a model cannot train on a dataset, in words that say how to fix it; null when it can. */
+export function specFitError(spec: Pick<ModelSpec, 'inputShape' | 'layers'>, dataset: { name: string; featureShape: readonly number[]; classNames: readonly string[] }): string | null {
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  const want = size(spec.inputShape);
+  const have = size(dataset.featureShape);
+  if (want !== have) {
+    return `the model's input shape [${spec.inputShape.join(', ')}] (${want} values) does not fit ${dataset.name}'s samples [${dataset.featureShape.join(', ')}] (${have} values): set inputShape to [${dataset.featureShape.join(', ')}]`;
+  }
+  const last = spec.layers[spec.layers.length - 1];
+  const k = dataset.classNames.length;
+  if (last.type === 'dense' && last.units !== k) {
+    return `the output layer has ${last.units} units but ${dataset.name} has ${k} classes: set the last Dense layer's units to ${k}`;
+  }
+  return null;
+}

@@ -5,6 +5,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { layerlab, jsonLines } from '../helpers/cli.js';
 import { tempHome } from '../helpers/home.js';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FASHION = '/usr/share/datasets/fashion-mnist';
 
 describe('layerlab train on Fashion-MNIST', () => {
   const { home, cleanup } = tempHome();
@@ -67,4 +71,27 @@ describe('layerlab train refuses a user\'s mistakes in one line, exit 2', () => 
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+});
+
+describe('layerlab train on a damaged IDX folder', () => {
+  const { home, cleanup } = tempHome();
+  afterAll(cleanup);
+
+  it('fails the run with one line naming the damaged file, exit 2, and keeps the failure in the history', () => {
+    const folder = join(home, 'fmnist-damaged');
+    mkdirSync(folder);
+    for (const f of readdirSync(FASHION)) copyFileSync(join(FASHION, f), join(folder, f));
+    // The training images cut to their first megabyte: the gzip stream ends early.
+    const whole = readFileSync(join(FASHION, 'train-images-idx3-ubyte.gz'));
+    writeFileSync(join(folder, 'train-images-idx3-ubyte.gz'), whole.subarray(0, 1_000_000));
+    const r = layerlab(['train', '--dataset', folder, '--epochs', '1', '--limit', '100'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${join(folder, 'train-images-idx3-ubyte.gz')}: is not a valid gzip file`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const runs = JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as Array<{ status: string; error: string | null }>;
+    expect(runs).toHaveLength(1);
+    expect(runs[0].status).toBe('failed');
+    expect(runs[0].error).toContain('is not a valid gzip file');
+  });
 });

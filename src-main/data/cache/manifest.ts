@@ -98,8 +98,9 @@ export function readManifestIn(dir: string): Manifest {
 /** The manifest as the faces see it. */
 export function manifestToInfo(m: Manifest): DatasetInfo {
   return {
-    id: m.id, name: m.name, kind: 'imported', available: true, format: m.format,
+    id: m.id, name: m.name, kind: m.format === 'synthetic' ? 'synthetic' : 'imported', available: true, format: m.format,
     featureShape: m.featureShape, classNames: m.classNames, trainCount: m.train.count, testCount: m.test?.count ?? 0,
     classCounts: m.train.classCounts, sourcePath: m.sourcePath, createdAt: m.createdAt, isImage: m.isImage,
+    ...(m.featureNames ? { featureNames: m.featureNames } : {}),
   };
 }

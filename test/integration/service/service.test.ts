@@ -85,6 +85,8 @@ describe('service over WebSocket and in memory', () => {
     const d = await ws.invoke('datasets:generate', { kind: 'spiral', samples: 400, noise: 0.05, seed: 3 });
     spiral = d.id;
     expect(d.featureShape).toEqual([2]);
+    expect(d.kind).toBe('synthetic');
+    expect((await local.invoke('datasets:list', {})).find((x) => x.id === spiral)?.kind).toBe('synthetic');
     const preview = await local.invoke('datasets:preview', { id: spiral, perClass: 2 });
     expect(preview.classCounts.reduce((a, b) => a + b, 0)).toBe(400);
     const { runIds } = await ws.invoke('runs:start', { spec: spiralModel, datasetId: spiral, name: 'spiral' });
