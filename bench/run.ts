@@ -19,6 +19,7 @@ const BENCHES: Record<string, string[]> = {
   'train-speed': ['train-speed.ts', '--rounds', '2'],
   'book-table': ['book-table.ts'],
   'import-csv': ['import-csv.ts'],
+  'import-images': ['import-images.ts'],
   'ui-latency': ['ui-latency.ts'],
 };
 
