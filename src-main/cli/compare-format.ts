@@ -14,13 +14,14 @@ function formatDifferences(c: Comparison, models: ReadonlyMap<string, ModelSpec>
   if (firsts.some((m) => m === undefined)) return [];
   const specs = firsts as ModelSpec[];
   const stacks = specs.map((s) => describeLayers(s));
+  const stacksDiffer = new Set(stacks).size > 1;
   const lines: string[] = [];
-  if (new Set(stacks).size > 1) {
+  if (stacksDiffer) {
     const width = Math.max(...c.groups.map((g) => g.label.length));
     lines.push('', 'models:', ...c.groups.map((g, i) => `  ${g.label.padEnd(width)}  ${stacks[i]}`));
   }
   const rest = specDiff(specs.map((spec) => ({ spec })))
-    .filter((d) => d.path !== 'training.seed' && (new Set(stacks).size === 1 || !/^(layers|inputShape)\./.test(d.path)));
+    .filter((d) => d.path !== 'training.seed' && (!stacksDiffer || !/^(layers|inputShape)\./.test(d.path)));
   if (rest.length) lines.push('', `differs: ${rest.map((d) => `${d.path} (${d.values.map((v) => String(v ?? '—')).join(' / ')})`).join('; ')}`);
   return lines;
 }

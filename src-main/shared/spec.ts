@@ -3,6 +3,7 @@
  * and its training settings. Defaults are Keras' own, so the textbook's code carries over.
  */
 import { z } from 'zod';
+import { featureSize } from './dataset.js';
 
 /** Every activation tfjs-layers knows, by its Keras name. */
 export const ACTIVATIONS = [
@@ -127,11 +128,10 @@ export function describeSpecErrors(errors: FieldError[]): string {
  * unchanged: 784 and 28×28 both fit Fashion-MNIST.
  */
 export function fitToDataset(spec: ModelSpec, featureShape: readonly number[], classes: number): ModelSpec {
-  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
   const layers = [...spec.layers];
   const last = layers[layers.length - 1];
   const outputFits = last.type !== 'dense' || classes < 2 || last.units === classes;
-  if (size(spec.inputShape) === size(featureShape) && outputFits) return spec;
+  if (featureSize(spec.inputShape) === featureSize(featureShape) && outputFits) return spec;
   if (!outputFits && last.type === 'dense') layers[layers.length - 1] = { ...last, units: classes };
   if (featureShape.length > 1 && layers[0].type !== 'flatten') layers.unshift({ type: 'flatten' });
   if (featureShape.length === 1 && layers[0].type === 'flatten') layers.shift();
@@ -140,9 +140,8 @@ export function fitToDataset(spec: ModelSpec, featureShape: readonly number[], c
 
 /** Why a model cannot train on a dataset, in words that say how to fix it; null when it can. */
 export function specFitError(spec: Pick<ModelSpec, 'inputShape' | 'layers'>, dataset: { name: string; featureShape: readonly number[]; classNames: readonly string[] }): string | null {
-  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-  const want = size(spec.inputShape);
-  const have = size(dataset.featureShape);
+  const want = featureSize(spec.inputShape);
+  const have = featureSize(dataset.featureShape);
   if (want !== have) {
     return `the model's input shape [${spec.inputShape.join(', ')}] (${want} values) does not fit ${dataset.name}'s samples [${dataset.featureShape.join(', ')}] (${have} values): set inputShape to [${dataset.featureShape.join(', ')}]`;
   }
