@@ -1,7 +1,8 @@
-/** `layerlab datasets …`: list, show, import (with a progress bar), delete, generate. */
+/** `layerlab datasets …`: list, show, import and download (with a progress bar), delete, generate. */
 import { resolve } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/datasets.js';
+import { parseRequest } from '../shared/contract.js';
 import type { Service } from '../service/service.js';
 import { intOption, numberOption, stringOption } from './args.js';
 import { bar, StatusLine, table } from './format.js';
@@ -59,6 +60,26 @@ export async function datasetsCommand(service: Service, args: string[], v: Recor
       print(d, `imported ${describe(d)}`);
       return 0;
     }
+    case 'download': {
+      const id = rest[0];
+      if (id !== 'fashion-mnist' && id !== 'mnist') throw new UserError('datasets download: give fashion-mnist or mnist');
+      const status = new StatusLine();
+      const importId = `cli-${process.pid}`;
+      service.on('datasets:progress', (e) => {
+        if (e.importId !== importId || json || e.phase === 'done') return;
+        const mb = (n: number) => (n / 1048576).toFixed(1);
+        status.update(`${e.phase} ${bar(e.total ? e.done / e.total : 0)} ${mb(e.done)} / ${mb(e.total)} MB`);
+      });
+      const request = { id, mirror: stringOption(v, 'mirror'), importId };
+      const parsed = parseRequest('datasets:download', request);
+      if (!parsed.ok) throw new UserError(parsed.error.message.replace(/^datasets:download: mirror/, '--mirror'));
+      const d = await service.invoke('datasets:download', request);
+      status.clear();
+      print(d, d.fetched.length
+        ? `downloaded ${d.fetched.map((f) => `${f}.gz`).join(', ')}, each checked against its published sha256\n${describe(d)}`
+        : `${d.name}: the data folder already holds all four files, intact; nothing to download\n${describe(d)}`);
+      return 0;
+    }
     case 'delete': {
       if (!rest.length) throw new UserError('datasets delete: give a dataset id');
       for (const id of rest) await service.invoke('datasets:delete', { id });
@@ -75,6 +96,6 @@ export async function datasetsCommand(service: Service, args: string[], v: Recor
       return 0;
     }
     default:
-      throw new UserError(`datasets: unknown subcommand '${sub}': use list, show, import, delete or generate`);
+      throw new UserError(`datasets: unknown subcommand '${sub}': use list, show, import, download, delete or generate`);
   }
 }

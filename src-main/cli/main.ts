@@ -24,6 +24,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab presets [--json]              the textbook's models
   layerlab summary [--preset NAME | --model spec.json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
+  layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID|delete ID…|export ID --out FILE|import FILE [--json]
   layerlab compare ID|GROUP… [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--host 127.0.0.1]   the app in a browser
@@ -113,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const DATASET_OPTIONS = {
-  json: { type: 'boolean' }, format: { type: 'string' }, 'label-column': { type: 'string' }, 'image-shape': { type: 'string' },
+  json: { type: 'boolean' }, format: { type: 'string' }, mirror: { type: 'string' }, 'label-column': { type: 'string' }, 'image-shape': { type: 'string' },
   name: { type: 'string' }, samples: { type: 'string' }, noise: { type: 'string' }, seed: { type: 'string' }, labels: { type: 'string' },
   ...HOME_OPTION,
 } as const;

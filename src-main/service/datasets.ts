@@ -9,6 +9,7 @@ import type { DatasetInfo, DatasetPreview, ImportOptions } from '../shared/datas
 import type { DatasetSamples, Events } from '../shared/contract.js';
 import { UserError } from '../shared/errors.js';
 import { IDX_CATALOG, locateIdxDataset, missingMessage } from '../data/catalog/idx-datasets.js';
+import { downloadIdxDataset } from '../data/catalog/download.js';
 import { generateSynthetic, type SyntheticKind } from '../data/catalog/synthetic.js';
 import { listDatasets, deleteDataset, writeDatasetCache, readManifest, manifestToInfo } from '../data/cache/index.js';
 import { openDataset } from '../data/open.js';
@@ -22,8 +23,10 @@ export class DatasetService {
   /** The last dataset opened for previews and samples: Fashion-MNIST takes ~0.3 s to read. */
   private opened: { id: string; dataset: Dataset } | null = null;
   private readonly imports = new Set<WorkerHandle>();
+  /** Downloads in flight, by dataset id: one at a time each; closing the service stops them. */
+  private readonly downloads = new Map<string, AbortController>();
 
-  constructor(private readonly home: string, private readonly host: WorkerHost, private readonly emit: Emit) {}
+  constructor(private readonly home: string, private readonly host: WorkerHost, private readonly emit: Emit, private readonly mirror?: string) {}
 
   list(): DatasetInfo[] {
     const builtin = IDX_CATALOG.map((entry): DatasetInfo => {
@@ -132,7 +135,36 @@ export class DatasetService {
     });
   }
 
+  /**
+   * Fetches Fashion-MNIST or MNIST into the data folder (files already there and intact are kept),
+   * with progress in bytes as `datasets:progress` events, at most ten a second.
+   */
+  async download(id: 'fashion-mnist' | 'mnist', mirror = this.mirror, importId: string = randomUUID()): Promise<DatasetInfo & { fetched: string[] }> {
+    const entry = IDX_CATALOG.find((e) => e.id === id)!;
+    if (this.downloads.has(id)) throw new UserError(`${entry.name} is already being downloaded; wait for it to finish`);
+    const controller = new AbortController();
+    this.downloads.set(id, controller);
+    let last = 0;
+    try {
+      const result = await downloadIdxDataset(entry, this.home, {
+        mirror, signal: controller.signal,
+        onProgress: (p) => {
+          const now = Date.now();
+          if (p.phase === 'downloading' && now - last < 100 && p.done < p.total) return;
+          last = now;
+          this.emit('datasets:progress', { importId, phase: p.phase, done: p.done, total: p.total });
+        },
+      });
+      this.emit('datasets:progress', { importId, phase: 'done', done: 1, total: 1 });
+      if (result.fetched.length) this.emit('datasets:changed', { ids: [id] });
+      return { ...this.show(id), fetched: result.fetched };
+    } finally {
+      this.downloads.delete(id);
+    }
+  }
+
   async close(): Promise<void> {
+    for (const controller of this.downloads.values()) controller.abort();
     await Promise.all([...this.imports].map((w) => w.stop(1000)));
   }
 }

@@ -28,6 +28,8 @@ export interface ServiceOptions {
   concurrency?: number;
   backend?: SystemInfo['settings']['backend'];
   trainingPath?: SystemInfo['settings']['trainingPath'];
+  /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
+  datasetMirror?: string;
 }
 
 type Handler<C extends Channel> = (request: never) => Promise<Responses[C]> | Responses[C];
@@ -60,7 +62,7 @@ export class Service {
     const host = this.options.host ?? new NodeWorkerHost();
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
-    this.datasets = new DatasetService(this.home, host, emit);
+    this.datasets = new DatasetService(this.home, host, emit, this.options.datasetMirror ?? (process.env.LAYERLAB_DATASET_MIRROR || undefined));
     this.experiments = new ExperimentService(this.store, (args) => this.startRuns(args));
     this.on('runs:started', (e) => { this.lastBackend = { name: e.backend, device: e.device, skipped: e.skipped }; });
   }
@@ -141,6 +143,7 @@ export class Service {
     'datasets:samples': (r: { id: string; split: 'train' | 'test'; indices: number[] }) => this.datasets.samples(r.id, r.split, r.indices),
     'datasets:import': (r: { path: string; options?: Record<string, unknown>; importId?: string }) => this.datasets.import(r.path, r.options ?? {}, r.importId),
     'datasets:delete': (r: { id: string }) => this.datasets.delete(r.id),
+    'datasets:download': (r: { id: 'fashion-mnist' | 'mnist'; mirror?: string; importId?: string }) => this.datasets.download(r.id, r.mirror, r.importId),
     'datasets:generate': (r: { kind: 'circle' | 'xor' | 'gaussian' | 'spiral'; samples?: number; noise?: number; seed?: number; name?: string }) => this.datasets.generate(r),
     'models:validate': (r: { spec: unknown }) => {
       const p = parseModelSpec(r.spec);

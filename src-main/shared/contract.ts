@@ -89,6 +89,12 @@ export const requests = {
   'datasets:samples': z.object({ id: z.string().min(1).max(4200), split: z.enum(['train', 'test']), indices: z.array(z.number().int().min(0)).max(500) }).strict(),
   'datasets:import': z.object({ path, options: ImportOptionsSchema.optional(), importId: id.optional() }).strict(),
   'datasets:delete': z.object({ id }).strict(),
+  /** Fetches a catalog dataset into the data folder; `mirror` is a base address to use instead of the published ones. */
+  'datasets:download': z.object({
+    id: z.enum(['fashion-mnist', 'mnist']),
+    mirror: z.string().max(2000).url().refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// address').optional(),
+    importId: id.optional(),
+  }).strict(),
   'datasets:generate': z.object({
     kind: z.enum(['circle', 'xor', 'gaussian', 'spiral']),
     samples: z.number().int().min(10).max(100000).optional(),
@@ -148,6 +154,7 @@ export interface Responses {
   'datasets:samples': DatasetSamples;
   'datasets:import': DatasetInfo;
   'datasets:delete': { deleted: string };
+  'datasets:download': DatasetInfo & { fetched: string[] };
   'datasets:generate': DatasetInfo;
   'models:validate': ValidateResult;
   'models:presets': Preset[];
@@ -173,7 +180,8 @@ export interface Events {
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;
   'runs:finished': { runId: string; status: RunStatus; error: string | null; /** 'UserError' and kin when the user can fix it. */ errorName: string | null; run: RunSummary };
-  'datasets:progress': { importId: string; phase: 'reading' | 'parsing' | 'writing' | 'done'; done: number; total: number };
+  /** An import's or a download's progress (a download counts bytes); `importId` names either. */
+  'datasets:progress': { importId: string; phase: 'reading' | 'parsing' | 'writing' | 'downloading' | 'verifying' | 'done'; done: number; total: number };
   'datasets:changed': { ids: string[] };
 }
 export type EventName = keyof Events;

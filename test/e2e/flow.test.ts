@@ -7,10 +7,12 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT } from '../helpers/build.js';
 import { WsClient } from '../helpers/ws-client.js';
 import { openApp, screenshot, startServer, type Served } from './helpers/app.js';
+import { serveMirror, type Mirror } from '../helpers/mirror.js';
 import { Shell } from './pages/shell.js';
 import { DataPage } from './pages/data.js';
 import { ModelPage } from './pages/model.js';
@@ -26,10 +28,17 @@ describe('Layerlab in the browser', () => {
   let errors: string[];
   let client: WsClient;
   let shell: Shell;
+  let mirror: Mirror;
   const runIds: string[] = [];
 
   beforeAll(async () => {
-    served = await startServer();
+    // A dataset mirror that offers Fashion-MNIST's files under MNIST's names, slowly: the download
+    // shows its progress, then the check refuses the data.
+    const gz = (n: string) => readFileSync(join('/usr/share/datasets/fashion-mnist', `${n}.gz`));
+    mirror = await serveMirror({ 'train-images-idx3-ubyte.gz': gz('train-images-idx3-ubyte') }, {
+      slow: { 'train-images-idx3-ubyte.gz': { chunk: 1 << 20, pauseMs: 150 } },
+    });
+    served = await startServer({ LAYERLAB_DATASET_MIRROR: mirror.url });
     ({ browser, page, errors } = await openApp(served.url));
     page.on('dialog', (d) => void d.accept());
     client = await WsClient.connect(served.wsUrl);
@@ -40,6 +49,7 @@ describe('Layerlab in the browser', () => {
     client?.close();
     await browser?.close();
     await served?.stop();
+    await mirror?.close();
   });
 
   it('has the four places as links, and keeps the token out of the address bar', async () => {
@@ -160,6 +170,21 @@ describe('Layerlab in the browser', () => {
     expect(bad.ok).toBe(false);
     expect(bad.text).toContain('nope.csv');
     await screenshot(page, '06-import');
+  });
+
+  it('downloads a catalog dataset with a progress bar, and shows why the data was refused', async () => {
+    await shell.go('Data');
+    const mnist = page.getByTestId('datasets').locator('tr[data-dataset="mnist"]');
+    await mnist.getByRole('button', { name: 'Download MNIST' }).click();
+    const bar = page.getByRole('progressbar', { name: 'Download MNIST' });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="download-mnist"] [role="progressbar"]')?.getAttribute('aria-valuenow')) >= 20);
+    await expect(bar.getAttribute('aria-valuetext')).resolves.toMatch(/^Downloading \d+\.\d \/ 26\.8 MB$/); // 25.2 MB from the mirror + what MNIST publishes for the other three
+    await page.getByTestId('download-mnist').scrollIntoViewIfNeeded();
+    await screenshot(page, '06b-download');
+    const alert = page.getByTestId('download-mnist').getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    await expect(alert.textContent()).resolves.toMatch(/train-images-idx3-ubyte\.gz: its data has sha256 c59f468a2f67…, not the published ba891046e650…, so it is not MNIST's/);
+    await expect(mnist.textContent()).resolves.toContain('missing');
   });
 
   it('speaks Korean, remembers it, and the links are found by their Korean names', async () => {

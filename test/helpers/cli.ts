@@ -15,7 +15,17 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-export function startLayerlab(args: string[], home: string): ChildProcess {
+export function startLayerlab(args: string[], home: string, env: Record<string, string> = {}): ChildProcess {
   requireBuild();
-  return spawn(process.execPath, [CLI, ...args, '--home', home], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LAYERLAB_HOME: home } });
+  return spawn(process.execPath, [CLI, ...args, '--home', home], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LAYERLAB_HOME: home, ...env } });
+}
+
+/** Like layerlab(), without blocking this process: for tests that serve something the CLI reaches. */
+export function layerlabAsync(args: string[], home: string, env: Record<string, string> = {}): Promise<CliResult> {
+  const child = startLayerlab(args, home, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => { stdout += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }

@@ -137,7 +137,7 @@ function writeFileSynced(path: string, data: Uint8Array | Float32Array | Int32Ar
 }
 
 /** Makes a rename durable; folders cannot be opened for fsync on Windows, where NTFS journals it. */
-function syncDir(dir: string): void {
+export function syncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

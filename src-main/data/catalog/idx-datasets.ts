@@ -8,6 +8,15 @@ import type { Dataset } from '../../shared/dataset.js';
 import { DatasetError } from '../errors.js';
 import { readIdxPair } from '../formats/idx.js';
 
+/** One of the four files as published; `sha256` and `bytes` are of the decompressed IDX data. */
+export interface IdxCatalogFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+  /** Size of the .gz as published: the progress bar's estimate before a server says. */
+  gzBytes: number;
+}
+
 export interface IdxCatalogEntry {
   id: 'fashion-mnist' | 'mnist';
   name: string;
@@ -16,6 +25,10 @@ export interface IdxCatalogEntry {
   debianPackage?: string;
   /** Folder names under the standard places. */
   folder: string;
+  /** Published addresses of the .gz files, tried in order. */
+  mirrors: string[];
+  /** train images, train labels, test images, test labels. */
+  files: IdxCatalogFile[];
 }
 
 export const IDX_CATALOG: readonly IdxCatalogEntry[] = [
@@ -25,12 +38,35 @@ export const IDX_CATALOG: readonly IdxCatalogEntry[] = [
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     debianPackage: 'dataset-fashion-mnist',
     folder: 'fashion-mnist',
+    mirrors: [
+      'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+      'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+    ],
+    // The data's sha256, not the archive's: Debian recompresses the same bytes, and a copy from any
+    // mirror is checked for what it holds.
+    files: [
+      { name: 'train-images-idx3-ubyte', bytes: 47040016, gzBytes: 26421880, sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888' },
+      { name: 'train-labels-idx1-ubyte', bytes: 60008, gzBytes: 29515, sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9' },
+      { name: 't10k-images-idx3-ubyte', bytes: 7840016, gzBytes: 4422102, sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b' },
+      { name: 't10k-labels-idx1-ubyte', bytes: 10008, gzBytes: 5148, sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34' },
+    ],
   },
   {
     id: 'mnist',
     name: 'MNIST',
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     folder: 'mnist',
+    mirrors: [
+      'https://storage.googleapis.com/cvdf-datasets/mnist/',
+      'https://ossci-datasets.s3.amazonaws.com/mnist/',
+    ],
+    files: [
+      { name: 'train-images-idx3-ubyte', bytes: 47040016, gzBytes: 9912422, sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db' },
+      { name: 'train-labels-idx1-ubyte', bytes: 60008, gzBytes: 28881, sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5' },
+      { name: 't10k-images-idx3-ubyte', bytes: 7840016, gzBytes: 1648877, sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7' },
+      { name: 't10k-labels-idx1-ubyte', bytes: 10008, gzBytes: 4542, sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2' },
+    ],
   },
 ];
 
@@ -74,7 +110,7 @@ export function locateIdxDataset(entry: IdxCatalogEntry, home: string): { dir: s
 
 export function missingMessage(entry: IdxCatalogEntry, home: string): string {
   const how = entry.debianPackage ? `install it with 'sudo apt-get install ${entry.debianPackage}', or ` : '';
-  return `${entry.name} not found (looked in ${searchDirs(entry, home).join(', ')}): ${how}put ${Object.values(FILES).map((f) => `${f}.gz`).join(', ')} in ${join(home, 'datasets', entry.folder)}, or pass --dataset <folder>`;
+  return `${entry.name} not found (looked in ${searchDirs(entry, home).join(', ')}): ${how}download it with 'layerlab datasets download ${entry.id}', or put ${Object.values(FILES).map((f) => `${f}.gz`).join(', ')} in ${join(home, 'datasets', entry.folder)}, or pass --dataset <folder>`;
 }
 
 /** Loads an IDX dataset from a folder holding the four standard files. */

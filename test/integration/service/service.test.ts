@@ -131,6 +131,8 @@ describe('service over WebSocket and in memory', () => {
   it('refuses malformed, oversized and unknown messages, and connections without the token; nothing changes', async () => {
     const n = countRuns().n;
     await expect(ws.raw({ channel: 'runs:nuke', request: {} })).rejects.toThrow(/unknown channel/);
+    await expect(ws.raw({ channel: 'datasets:download', request: { id: 'cifar10' } })).rejects.toThrow(/datasets:download: id/);
+    await expect(ws.raw({ channel: 'datasets:download', request: { id: 'mnist', mirror: 'file:///etc/' } })).rejects.toThrow(/datasets:download: mirror: must be an http:\/\/ or https:\/\/ address/);
     await expect(ws.raw({ channel: 'runs:start', request: { spec: {}, datasetId: 5 } })).rejects.toThrow(/runs:start: datasetId/);
     await expect(ws.raw({ channel: 'runs:start', request: { spec: {}, datasetId: 'x', extra: 1 } })).rejects.toThrow(/ContractError|Unrecognized key/);
     await expect(ws.raw({ channel: 'runs:start', request: { spec: { inputShape: [2], layers: [] }, datasetId: spiral } })).rejects.toThrow(/invalid model spec: layers/);

@@ -53,6 +53,16 @@ export class DatasetsStore {
     return { importId, done };
   }
 
+  /** Starts downloading a catalog dataset; its progress arrives under the returned id. */
+  startDownload(id: 'fashion-mnist' | 'mnist'): { importId: string; done: Promise<DatasetInfo & { fetched: string[] }> } {
+    const importId = newImportId();
+    const done = this.api.invoke('datasets:download', { id, importId }).then(async (info) => {
+      await this.refresh();
+      return info;
+    });
+    return { importId, done };
+  }
+
   async remove(id: string): Promise<void> {
     await this.api.invoke('datasets:delete', { id });
     await this.refresh();
