@@ -55,6 +55,11 @@ export class ExperimentService {
     return this.status(id);
   }
 
+  /** The most recent experiments, newest first: what a window opened later shows. */
+  list(limit = 20): ExperimentStatus[] {
+    return this.store.listExperimentIds(limit).map((id) => this.status(id));
+  }
+
   status(id: string): ExperimentStatus {
     const runs = this.store.listRuns({ experiment: id });
     if (!runs.length) throw new UserError(`no experiment with id ${id}`);

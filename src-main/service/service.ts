@@ -178,6 +178,7 @@ export class Service {
     'runs:import': (r: { path: string }) => this.store.importRun(r.path),
     'experiments:start': (r: Parameters<ExperimentService['start']>[0]) => this.experiments.start({ ...r, spec: this.parseSpec(r.spec) }),
     'experiments:status': (r: { id: string }) => this.experiments.status(r.id),
+    'experiments:list': (r: { limit?: number }) => this.experiments.list(r.limit),
     'compare:runs': (r: { ids?: string[]; groups?: string[]; metric?: 'valAccuracy' | 'trainAccuracy' | 'valLoss' }) => compareRuns(this.store, r),
   };
 

@@ -10,7 +10,7 @@ export const CHANNELS = [
   'datasets:list', 'datasets:show', 'datasets:preview', 'datasets:samples', 'datasets:import', 'datasets:delete', 'datasets:download', 'datasets:generate',
   'models:validate', 'models:presets', 'models:keras',
   'runs:start', 'runs:stop', 'runs:list', 'runs:show', 'runs:update', 'runs:delete', 'runs:export', 'runs:import',
-  'experiments:start', 'experiments:status',
+  'experiments:start', 'experiments:status', 'experiments:list',
   'compare:runs',
 ] as const satisfies readonly Channel[];
 

@@ -115,6 +115,7 @@ export const requests = {
   'runs:import': z.object({ path }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
+  'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
   'compare:runs': z.object({ ids: z.array(id).max(200).optional(), groups: z.array(id).max(20).optional(), metric: z.enum(['valAccuracy', 'trainAccuracy', 'valLoss']).optional() }).strict(),
 } as const;
 
@@ -169,6 +170,7 @@ export interface Responses {
   'runs:import': RunSummary;
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;
+  'experiments:list': ExperimentStatus[];
   'compare:runs': Comparison;
 }
 

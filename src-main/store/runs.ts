@@ -139,6 +139,13 @@ export class RunStore {
     return ids;
   }
 
+  /** Experiment ids, the one with the newest run first. */
+  listExperimentIds(limit: number): string[] {
+    const rows = this.db.prepare(`SELECT experiment_id AS id FROM runs WHERE experiment_id IS NOT NULL
+      GROUP BY experiment_id ORDER BY MAX(created_at) DESC, experiment_id LIMIT ?`).all(limit) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   /** Runs matching every given field of the filter, newest first. */
   listRuns(filter: RunFilter = {}): RunSummary[] {
     return listSummaries(this.db, filter);

@@ -158,6 +158,26 @@ describe('Layerlab in the browser', () => {
     await screenshot(page, '05-compare');
   });
 
+  it('runs an experiment (two activations × two seeds) and still lists it after a reload', async () => {
+    await shell.go('Runs');
+    const panel = page.getByRole('region', { name: 'Experiment' });
+    await panel.getByLabel('Experiment name').fill('act-e2e');
+    await panel.getByLabel('Field to vary').selectOption('layers.0.activation');
+    await panel.getByLabel('Values').fill('sigmoid, relu');
+    await panel.getByLabel('Seeds per variant').fill('2');
+    await panel.getByLabel('Dataset').selectOption({ label: 'spiral-e2e' });
+    await panel.getByRole('button', { name: 'Start experiment' }).click();
+    const status = panel.getByTestId('experiment').filter({ hasText: 'act-e2e: 4 of 4 runs finished' });
+    await status.waitFor({ timeout: 60_000 });
+    await page.reload();
+    await shell.go('Runs');
+    await status.waitFor();
+    await status.getByRole('button', { name: 'Compare its groups' }).click();
+    await page.getByTestId('verdict').first().waitFor();
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, '05b-experiment');
+  });
+
   it('imports a CSV with progress, and names the file when an import fails', async () => {
     await shell.go('Data');
     const data = new DataPage(page);

@@ -173,6 +173,10 @@ describe('service over WebSocket and in memory', () => {
     expect(v.pValue).not.toBeNull();
     expect(v.better === null ? !v.significant : v.significant).toBe(true);
     expect(c.specDiff.map((d) => d.path)).toContain('layers.0.activation');
+    // Kept in its runs: a window opened later lists it, newest first.
+    const listed = await ws.invoke('experiments:list', {});
+    expect(listed[0]).toEqual(done);
+    expect(listed.filter((e) => e.id === status.id)).toHaveLength(1);
   });
 
   it('imports a CSV through the importer process, and refuses a broken one in one line', async () => {

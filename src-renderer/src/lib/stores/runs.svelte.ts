@@ -104,15 +104,17 @@ export class RunsStore {
 
   async startExperiment(req: RequestOf<'experiments:start'>): Promise<ExperimentStatus> {
     const status = await this.api.invoke('experiments:start', req);
-    this.experiments = [status, ...this.experiments];
+    this.experiments = [status, ...this.experiments.filter((e) => e.id !== status.id)];
     void this.refresh();
     return status;
   }
 
+  /** The recent experiments as the service keeps them (in their runs), so a reload loses none. */
   async refreshExperiments(): Promise<void> {
-    const open = this.experiments.filter((e) => !e.done);
-    if (open.length === 0) return;
-    const fresh = await Promise.all(open.map((e) => this.api.invoke('experiments:status', { id: e.id }).catch(() => e)));
-    this.experiments = this.experiments.map((e) => fresh.find((f) => f.id === e.id) ?? e);
+    try {
+      this.experiments = await this.api.invoke('experiments:list', { limit: 10 });
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
   }
 }
