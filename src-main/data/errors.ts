@@ -3,7 +3,7 @@ import { UserError } from '../shared/errors.js';
 /** A file that cannot be imported: the message names the file and what is wrong with it. */
 export class ImportError extends UserError {
   override name = 'ImportError';
-  constructor(readonly file: string, problem: string) {
+  constructor(readonly file: string, readonly problem: string) {
     super(`${file}: ${problem}`);
   }
 }

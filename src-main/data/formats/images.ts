@@ -1,14 +1,21 @@
 /**
  * Image folders, the way Keras' image_dataset_from_directory reads them: root/<class>/<images>,
- * class names are the sub-folder names, sorted. Every header is read (sharp metadata, no decode)
- * before anything is decoded, so a non-image, an unsupported format or an oversized image is
- * reported by name up front, and the output size is known and bounded before it is allocated.
+ * class names are the sub-folder names, sorted. Every header is read before anything is decoded,
+ * so a non-image, an unsupported format or an oversized image is reported by name up front, and
+ * the output size is known and bounded before it is allocated.
+ *
+ * Headers of PNG, JPEG, GIF and WebP are read from the file's first bytes (image-header.ts);
+ * sharp's metadata() (no decode) answers for anything else. Then each image is decoded by one
+ * sharp call, except plain PNGs of the target size, which png-plain.ts decodes with zlib: a sharp
+ * call costs ~0.5–1 ms even for a 28×28 image, which made small-image folders slow.
  */
-import { openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync, fstatSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { ImportError, unreadable } from '../errors.js';
 import { MAX_INFLATED_BYTES, formatBytes } from '../gzip.js';
+import { HEADER_BYTES, readImageHeader } from './image-header.js';
+import { decodePlainPng } from './png-plain.js';
 import type { ParsedDataset, ProgressFn } from './types.js';
 
 export interface ImageFolderOptions {
@@ -18,7 +25,7 @@ export interface ImageFolderOptions {
   size?: { width: number; height: number };
   /** Largest width × height accepted, read from the header before decoding. Default 50 megapixels. */
   maxPixels?: number;
-  /** Images decoded at once (2–4 keeps both cores busy without holding many decoded images). */
+  /** Images decoded by sharp at once (4 keeps two cores busy without holding many decoded images). */
   concurrency?: number;
   /** Called with files decoded so far and the total. */
   onProgress?: ProgressFn;
@@ -27,6 +34,8 @@ export interface ImageFolderOptions {
 export const MAX_IMAGE_PIXELS = 50_000_000;
 const MAX_FILES = 1_000_000;
 const MAX_DEPTH = 8;
+/** PNGs up to this size are read into memory to try the plain decoder; larger ones go to sharp by path. */
+const PLAIN_PNG_BYTES = 16 * 1024 * 1024;
 /** Formats decoded as bitmaps; sharp also reads SVG and PDF, which are not photos of anything. */
 const ACCEPTED = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
 /** Operating-system litter, skipped without a word. */
@@ -34,7 +43,8 @@ const IGNORED = new Set(['thumbs.db', 'desktop.ini', '__macosx']);
 const ignored = (name: string): boolean => name.startsWith('.') || IGNORED.has(name.toLowerCase());
 
 interface Candidate { file: string; label: number }
-interface Header { width: number; height: number; gray: boolean }
+/** format: as the header parser or sharp named it ('png', 'jpeg', …). */
+interface Header { format: string; width: number; height: number; gray: boolean }
 interface Problem { file: string; problem: string }
 
 /** Lists the files under one class folder (recursing, as Keras does), sorted for a stable order. */
@@ -54,19 +64,31 @@ function listFiles(dir: string, depth = 0): string[] {
   return out;
 }
 
-function sniff(file: string): string {
-  const head = Buffer.alloc(4);
-  let fd = -1;
+/** The first HEADER_BYTES of a file, read into `buf` (shared: use them before the next read), and whether that is all of it. */
+function readHead(file: string, buf: Buffer): { head: Buffer; whole: boolean } {
+  const fd = openSync(file, 'r');
   try {
-    fd = openSync(file, 'r');
-    readSync(fd, head, 0, 4, 0);
-  } catch {
-    return '';
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    return { head: buf.subarray(0, n), whole: n < buf.length };
   } finally {
-    if (fd >= 0) closeSync(fd);
+    closeSync(fd);
   }
-  if (head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
-  return '';
+}
+
+/** A whole file if it is at most `max` bytes, else undefined. */
+function readSmallFile(file: string, max: number): Buffer | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) return undefined;
+    const buf = Buffer.allocUnsafe(size);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < size; n += got) got = readSync(fd, buf, n, size - n, n);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function bmpSupported(): boolean {
@@ -74,11 +96,20 @@ function bmpSupported(): boolean {
   return magick?.input?.file === true;
 }
 
-async function readHeader(file: string): Promise<Header | Problem> {
-  const isBmp = sniff(file) === 'bmp';
+async function readHeader(file: string, buf: Buffer): Promise<Header | Problem> {
+  let isBmp: boolean;
+  try {
+    const { head, whole } = readHead(file, buf);
+    const h = readImageHeader(file, head, whole);
+    if (h !== undefined) return h;
+    isBmp = head[0] === 0x42 && head[1] === 0x4d;
+  } catch (err) {
+    return { file, problem: err instanceof ImportError ? err.problem : unreadable(file, err).problem };
+  }
   if (isBmp && !bmpSupported()) {
     return { file, problem: 'is a BMP image, which this build of the image decoder cannot read; convert it to PNG (or remove it)' };
   }
+  // A format not parsed above (TIFF, HEIF, BMP, or not an image at all), or a header only the decoder can read.
   let m: Metadata;
   try {
     m = await sharp(file, { limitInputPixels: false }).metadata();
@@ -93,7 +124,34 @@ async function readHeader(file: string): Promise<Header | Problem> {
   const width = m.autoOrient?.width ?? m.width;
   const height = m.autoOrient?.height ?? m.height;
   if (!(width > 0 && height > 0)) return { file, problem: 'has no width or height in its header; re-save it or remove it' };
-  return { width, height, gray: m.channels - (m.hasAlpha ? 1 : 0) === 1 };
+  return { format: m.format, width, height, gray: m.channels - (m.hasAlpha ? 1 : 0) === 1 };
+}
+
+/** One image as w × h × channels uint8 into `out`; a Problem if it cannot be. */
+async function decode(file: string, format: string, out: Uint8Array, w: number, h: number, channels: 1 | 3, maxPixels: number): Promise<Problem | undefined> {
+  let input: string | Buffer = file;
+  if (format === 'png') {
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readSmallFile(file, PLAIN_PNG_BYTES);
+    } catch (err) {
+      return { file, problem: unreadable(file, err).problem };
+    }
+    if (bytes !== undefined && decodePlainPng(bytes, out, w, h, channels)) return undefined;
+    input = bytes ?? file;
+  }
+  try {
+    let img = sharp(input, { limitInputPixels: maxPixels, autoOrient: true }).removeAlpha().resize(w, h, { fit: 'fill' });
+    img = channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');
+    const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.width !== w || info.height !== h || info.channels !== channels || data.length !== out.length) {
+      return { file, problem: `decoded to ${info.width}×${info.height}×${info.channels}, not ${w}×${h}×${channels}; re-save it as PNG or JPEG` };
+    }
+    out.set(data);
+    return undefined;
+  } catch (err) {
+    return { file, problem: `cannot be decoded (${(err as Error).message}); re-save it or remove it` };
+  }
 }
 
 /** Runs fn over items with at most `limit` in flight; fn must not throw. */
@@ -138,7 +196,7 @@ function commonSize(headers: Header[]): { width: number; height: number } {
  */
 export async function readImageFolder(root: string, opts: ImageFolderOptions = {}): Promise<ParsedDataset> {
   const maxPixels = opts.maxPixels ?? MAX_IMAGE_PIXELS;
-  const concurrency = Math.max(1, Math.min(8, opts.concurrency ?? 3));
+  const concurrency = Math.max(1, Math.min(8, opts.concurrency ?? 4));
   let entries: string[];
   try {
     entries = readdirSync(root).filter((n) => !ignored(n)).sort();
@@ -159,7 +217,8 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
     if (candidates.length > MAX_FILES) throw new ImportError(root, `holds more than ${MAX_FILES} files; split the dataset`);
   }
 
-  const headers = await mapLimit(candidates, concurrency, (c) => readHeader(c.file));
+  const head = Buffer.allocUnsafe(HEADER_BYTES);
+  const headers = await mapLimit(candidates, concurrency, (c) => readHeader(c.file, head));
   const problems: Problem[] = [];
   const good: Header[] = [];
   headers.forEach((h, i) => {
@@ -183,23 +242,16 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
 
   const x = new Uint8Array(sample * candidates.length);
   const y = Int32Array.from(candidates, (c) => c.label);
+  // This runs in the importer process, which decodes nothing else: one libvips thread per image
+  // (the pool runs several images at once) and no operation cache (every input is new).
+  sharp.concurrency(1);
+  sharp.cache(false);
   let done = 0;
   opts.onProgress?.(0, candidates.length);
-  const failures = await mapLimit(candidates, concurrency, async (c, i): Promise<Problem | undefined> => {
-    try {
-      let img = sharp(c.file, { limitInputPixels: maxPixels, autoOrient: true }).removeAlpha().resize(w, h, { fit: 'fill' });
-      img = channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');
-      const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-      if (info.width !== w || info.height !== h || info.channels !== channels || data.length !== sample) {
-        return { file: c.file, problem: `decoded to ${info.width}×${info.height}×${info.channels}, not ${w}×${h}×${channels}; re-save it as PNG or JPEG` };
-      }
-      x.set(data, i * sample);
-      return undefined;
-    } catch (err) {
-      return { file: c.file, problem: `cannot be decoded (${(err as Error).message}); re-save it or remove it` };
-    } finally {
-      opts.onProgress?.(++done, candidates.length);
-    }
+  const failures = await mapLimit(candidates, concurrency, async (c, i) => {
+    const problem = await decode(c.file, good[i].format, x.subarray(i * sample, (i + 1) * sample), w, h, channels, maxPixels);
+    opts.onProgress?.(++done, candidates.length);
+    return problem;
   });
   const decodeProblems = failures.filter((f): f is Problem => f !== undefined);
   if (decodeProblems.length > 0) throwProblems(root, decodeProblems);

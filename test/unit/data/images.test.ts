@@ -130,6 +130,53 @@ describe('image folders', () => {
     await refuses(readImageFolder(join(fixtures, 'gray'), { maxPixels: 100 }), join(fixtures, 'gray', 'square', 'big.png'), /is 12×10 pixels/);
   });
 
+  it('refuses a JPEG, WebP or GIF whose header claims too many pixels, without decoding it', async () => {
+    const headers = join(fixtures, 'headers');
+    const jpeg = readFileSync(join(headers, 'rgb.jpg'));
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    jpeg.writeUInt16BE(60000, sof + 5);
+    jpeg.writeUInt16BE(60000, sof + 7);
+    const webp = readFileSync(join(headers, 'alpha.webp'));
+    expect(webp.toString('latin1', 12, 16)).toBe('VP8X');
+    webp.writeUIntLE(16382, 24, 3);
+    webp.writeUIntLE(16382, 27, 3);
+    const gif = readFileSync(join(headers, 'rgb.gif'));
+    const frame = 13 + 3 * 2 ** ((gif[10] & 7) + 1); // the image descriptor, after the global colour table
+    expect(gif[frame]).toBe(0x2c);
+    gif.writeUInt16LE(65535, frame + 5);
+    gif.writeUInt16LE(65535, frame + 7);
+    for (const [name, bytes, size] of [['huge.jpg', jpeg, '60000×60000'], ['huge.webp', webp, '16383×16383'], ['huge.gif', gif, '65535×65535']] as const) {
+      const root = copy('bad');
+      rmSync(join(root, 'a', 'notes.txt'));
+      writeFileSync(join(root, 'a', name), bytes);
+      await refuses(readImageFolder(root), join(root, 'a', name), new RegExp(`is ${size} pixels, more than the 50-megapixel limit`));
+    }
+  });
+
+  it('sizes JPEGs as their EXIF orientation shows them', async () => {
+    const root = copy('bad');
+    rmSync(join(root, 'a', 'notes.txt'));
+    for (const cls of ['a', 'b']) {
+      rmSync(join(root, cls, '0.png'));
+      cpSync(join(fixtures, 'headers', 'exif6.jpg'), join(root, cls, 'turned.jpg')); // 10×6 stored, 6×10 shown
+    }
+    cpSync(join(fixtures, 'headers', 'rgb.jpg'), join(root, 'b', 'plain.jpg'));
+    const d = await readImageFolder(root);
+    expect(d.featureShape).toEqual([10, 6, 3]);
+    expect(d.notes.join()).toMatch(/1 image of another size was resized \(stretched\) to 6×10/);
+  });
+
+  it('names a file whose header is damaged or cut short', async () => {
+    const root = copy('gray');
+    const file = join(root, 'circle', '1.png');
+    const png = readFileSync(file);
+    png[17] ^= 1; // width, under the IHDR checksum
+    writeFileSync(file, png);
+    await refuses(readImageFolder(root), file, /1\.png: has a damaged PNG header \(IHDR checksum mismatch\); re-save it or remove it$/);
+    writeFileSync(file, png.subarray(0, 20));
+    await refuses(readImageFolder(root), file, /1\.png: is cut short in its PNG header; re-save it or remove it$/);
+  });
+
   it('names a file that fails to decode', async () => {
     const root = copy('gray');
     const file = join(root, 'circle', '1.png');
