@@ -1,5 +1,5 @@
 /**
- * Image-folder import speed: 10,000 Fashion-MNIST images written once as PNGs in one folder per
+ * Image-folder import speed: 10,000 Fashion-MNIST images written once as gray PNGs in one folder per
  * class, imported (header scan, decode, cache write) in a child process so its peak RSS is its own,
  * against Pillow decoding the same files into one NumPy array (python3-pil) in the same run.
  * Prints one JSON object: {images, bytes, oursSeconds, oursImagesPerSecond, oursMBps, oursPeakRssMB,
@@ -21,7 +21,7 @@ const SOURCE = '/usr/share/datasets/fashion-mnist';
 const COUNT = 10_000;
 
 async function ensureFolder(): Promise<string> {
-  const dir = join(tmpdir(), 'layerlab-bench', 'fashion-mnist-png');
+  const dir = join(tmpdir(), 'layerlab-bench', 'fashion-mnist-png-gray');
   if (existsSync(dir)) return dir;
   const tmp = `${dir}.part`;
   rmSync(tmp, { recursive: true, force: true });
@@ -29,7 +29,8 @@ async function ensureFolder(): Promise<string> {
   for (let c = 0; c < 10; c++) mkdirSync(join(tmp, `class${c}`), { recursive: true });
   for (let i = 0; i < COUNT; i++) {
     const pixels = Buffer.from(x.subarray(i * 784, (i + 1) * 784));
-    await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(tmp, `class${y[i]}`, `${i}.png`));
+    // 8-bit gray PNGs, as the images are: both sides then decode the same thing into 28×28×1.
+    await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).toColourspace('b-w').png().toFile(join(tmp, `class${y[i]}`, `${i}.png`));
   }
   renameSync(tmp, dir);
   return dir;
