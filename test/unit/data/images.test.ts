@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { cpSync, mkdirSync, rmSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../../helpers/png.js';
 import sharp from 'sharp';
 import { readImageFolder } from '../../../src-main/data/formats/images.js';
 import { ImportError } from '../../../src-main/data/errors.js';
@@ -19,14 +20,7 @@ function copy(name: string): string {
 
 /** A valid tiny PNG whose IHDR claims width × height: decoders must trust the header to refuse it. */
 function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
-    return out;
-  };
+  const chunk = pngChunk;
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

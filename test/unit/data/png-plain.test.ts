@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { decodePlainPng } from '../../../src-main/data/formats/png-plain.js';
+import { pngChunk } from '../../helpers/png.js';
 
 const headers = join(import.meta.dirname, '../../fixtures/images/headers');
 
@@ -23,14 +24,7 @@ function plain(bytes: Uint8Array, width: number, height: number, channels: 1 | 3
   return decodePlainPng(bytes, out, width, height, channels) ? out : undefined;
 }
 
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const out = Buffer.alloc(8 + data.length + 4);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
-  return out;
-}
+const chunk = pngChunk;
 
 const BPP: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
