@@ -57,7 +57,9 @@ export async function serveMirror(files: Record<string, Buffer>, behaviour: Mirr
     const limit = cut.get(name);
     if (limit !== undefined) {
       cut.delete(name);
-      res.write(body.subarray(start, start + limit), () => res.destroy());
+      // A graceful close (FIN after the bytes), so the client surely has them all: a cut, not a loss.
+      res.write(body.subarray(start, start + limit));
+      res.socket?.end();
       return;
     }
     const slow = behaviour.slow?.[name];
