@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { syncDir } from '../cache/write.js';
 import { DatasetError } from '../errors.js';
-import type { IdxCatalogEntry, IdxCatalogFile } from './idx-datasets.js';
+import { catalogFiles, type IdxCatalogEntry, type IdxCatalogFile } from './idx-datasets.js';
 
 export interface DownloadProgress {
   phase: 'downloading' | 'verifying';
@@ -57,7 +57,7 @@ export async function downloadIdxDataset(entry: IdxCatalogEntry, home: string, o
   const result: DownloadResult = { dir, fetched: [], received: 0 };
 
   const todo: IdxCatalogFile[] = [];
-  for (const file of entry.files) {
+  for (const file of catalogFiles(entry)) {
     const final = join(dir, `${file.name}.gz`);
     if (existsSync(final) && (await holds(final, file)) === null) continue;
     todo.push(file);

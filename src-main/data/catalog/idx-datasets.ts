@@ -17,6 +17,9 @@ export interface IdxCatalogFile {
   gzBytes: number;
 }
 
+/** A file's published .gz size and the sha256 of its data. */
+type Pin = readonly [gzBytes: number, sha256: string];
+
 export interface IdxCatalogEntry {
   id: 'fashion-mnist' | 'mnist';
   name: string;
@@ -27,8 +30,11 @@ export interface IdxCatalogEntry {
   folder: string;
   /** Published addresses of the .gz files, tried in order. */
   mirrors: string[];
-  /** train images, train labels, test images, test labels. */
-  files: IdxCatalogFile[];
+  /**
+   * The data's sha256, not the archive's: Debian recompresses the same bytes, and a copy from any
+   * mirror is checked for what it holds.
+   */
+  pins: Record<FileKey, Pin>;
 }
 
 export const IDX_CATALOG: readonly IdxCatalogEntry[] = [
@@ -43,14 +49,12 @@ export const IDX_CATALOG: readonly IdxCatalogEntry[] = [
       'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
       'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
     ],
-    // The data's sha256, not the archive's: Debian recompresses the same bytes, and a copy from any
-    // mirror is checked for what it holds.
-    files: [
-      { name: 'train-images-idx3-ubyte', bytes: 47040016, gzBytes: 26421880, sha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888' },
-      { name: 'train-labels-idx1-ubyte', bytes: 60008, gzBytes: 29515, sha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9' },
-      { name: 't10k-images-idx3-ubyte', bytes: 7840016, gzBytes: 4422102, sha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b' },
-      { name: 't10k-labels-idx1-ubyte', bytes: 10008, gzBytes: 5148, sha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34' },
-    ],
+    pins: {
+      trainImages: [26421880, 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888'],
+      trainLabels: [29515, 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9'],
+      testImages: [4422102, '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b'],
+      testLabels: [5148, '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34'],
+    },
   },
   {
     id: 'mnist',
@@ -61,12 +65,12 @@ export const IDX_CATALOG: readonly IdxCatalogEntry[] = [
       'https://storage.googleapis.com/cvdf-datasets/mnist/',
       'https://ossci-datasets.s3.amazonaws.com/mnist/',
     ],
-    files: [
-      { name: 'train-images-idx3-ubyte', bytes: 47040016, gzBytes: 9912422, sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db' },
-      { name: 'train-labels-idx1-ubyte', bytes: 60008, gzBytes: 28881, sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5' },
-      { name: 't10k-images-idx3-ubyte', bytes: 7840016, gzBytes: 1648877, sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7' },
-      { name: 't10k-labels-idx1-ubyte', bytes: 10008, gzBytes: 4542, sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2' },
-    ],
+    pins: {
+      trainImages: [9912422, 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db'],
+      trainLabels: [28881, '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5'],
+      testImages: [1648877, '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7'],
+      testLabels: [4542, 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2'],
+    },
   },
 ];
 
@@ -77,6 +81,17 @@ const FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 type FileKey = keyof typeof FILES;
+
+/** Decompressed sizes: the same for both (60,000 and 10,000 images of 28×28, with their labels). */
+const BYTES: Record<FileKey, number> = { trainImages: 47040016, trainLabels: 60008, testImages: 7840016, testLabels: 10008 };
+
+/** The four files of an entry as published: train images, train labels, test images, test labels. */
+export function catalogFiles(entry: IdxCatalogEntry): IdxCatalogFile[] {
+  return (Object.keys(FILES) as FileKey[]).map((key) => {
+    const [gzBytes, sha256] = entry.pins[key];
+    return { name: FILES[key], bytes: BYTES[key], gzBytes, sha256 };
+  });
+}
 
 /** The folders searched, in order. */
 export function searchDirs(entry: IdxCatalogEntry, home: string): string[] {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IDX_CATALOG, findIdxFiles, loadIdxFolder } from '../../../src-main/data/catalog/idx-datasets.js';
+import { IDX_CATALOG, catalogFiles, findIdxFiles, loadIdxFolder } from '../../../src-main/data/catalog/idx-datasets.js';
 import { downloadIdxDataset, type DownloadProgress } from '../../../src-main/data/catalog/download.js';
 import { closedPort, serveMirror, type Mirror } from '../../helpers/mirror.js';
 import { tempHome } from '../../helpers/home.js';
@@ -17,7 +17,7 @@ const files: Record<string, Buffer> = {};
 const cleanups: Array<() => unknown> = [];
 
 beforeAll(() => {
-  for (const f of fashion.files) files[`${f.name}.gz`] = readFileSync(join(DEBIAN, `${f.name}.gz`));
+  for (const f of catalogFiles(fashion)) files[`${f.name}.gz`] = readFileSync(join(DEBIAN, `${f.name}.gz`));
   total = Object.values(files).reduce((a, b) => a + b.length, 0);
 });
 afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
@@ -37,7 +37,7 @@ describe('downloading a catalog dataset', () => {
     const { home, mirror } = await setup();
     const seen: DownloadProgress[] = [];
     const r = await downloadIdxDataset(fashion, home, { mirror: mirror.url, onProgress: (p) => seen.push(p) });
-    expect(r.fetched).toEqual(fashion.files.map((f) => f.name));
+    expect(r.fetched).toEqual(catalogFiles(fashion).map((f) => f.name));
     expect(r.received).toBe(Object.values(files).reduce((a, b) => a + b.length, 0));
     const downloading = seen.filter((p) => p.phase === 'downloading').map((p) => p.done);
     expect(downloading.every((d, i) => i === 0 || d >= downloading[i - 1])).toBe(true);
