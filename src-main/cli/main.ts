@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUserError, UserError } from '../shared/errors.js';
 import { PRESETS } from '../shared/presets.js';
+import { BACKEND_CHOICES } from '../shared/backends.js';
 import { summarize, formatSummary } from '../shared/summary.js';
 import { Service } from '../service/service.js';
 import { resolveHome } from '../data/home.js';
@@ -19,7 +20,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
 
   layerlab train [--preset NAME | --model spec.json] [--dataset fashion-mnist|ID|FOLDER]
                  [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--validation-split F]
-                 [--limit N] [--seed N] [--repeat N] [--backend auto|tensorflow|wasm|cpu]
+                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu]
                  [--name NAME] [--tag TAG]… [--notes TEXT] [--save-model] [--json]
   layerlab presets [--json]              the textbook's models
   layerlab summary [--preset NAME | --model spec.json]
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'train': {
       const { values } = parse(rest, { ...TRAIN_OPTIONS, ...HOME_OPTION }, 'train');
-      checkChoice(stringOption(values, 'backend'), ['auto', 'tensorflow', 'wasm', 'cpu'], '--backend');
+      checkChoice(stringOption(values, 'backend'), [...BACKEND_CHOICES], '--backend');
       checkChoice(stringOption(values, 'path'), ['fast', 'stock'], '--path');
       return withService(stringOption(values, 'home'), (s) => trainCommand(s, values), {
         backend: stringOption(values, 'backend'), path: stringOption(values, 'path'), concurrency: intOption(values, 'concurrency', 1),

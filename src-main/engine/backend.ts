@@ -5,9 +5,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { installWasmMatMul } from './wasm-kernels.js';
 
+import type { BackendChoice as AnyBackendChoice } from '../shared/backends.js';
+
+/** The rungs a Node trainer process can load (the GPU rungs run in a Chromium page instead). */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = BackendName | 'auto';
+
+function isNodeRung(choice: AnyBackendChoice): choice is BackendChoice {
+  return choice === 'auto' || (BACKENDS as readonly string[]).includes(choice);
+}
 
 export interface BackendReport {
   name: BackendName;
@@ -43,7 +50,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 let chosen: BackendReport | null = null;
 
 /** Picks the backend for this process. Forcing one that cannot load is an error naming the reason. */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
+export async function selectBackend(choice: AnyBackendChoice = 'auto'): Promise<BackendReport> {
+  if (!isNodeRung(choice)) throw new Error(`the ${choice} backend does not run in a Node trainer process`);
   if (chosen && (choice === 'auto' || choice === chosen.name)) return chosen;
   const ladder: BackendName[] = choice === 'auto' ? [...BACKENDS] : [choice];
   const skipped: BackendReport['skipped'] = [];

@@ -4,6 +4,7 @@
  * an event, so what the UI has seen is always on disk.
  */
 import { freemem } from 'node:os';
+import type { BackendChoice } from '../shared/backends.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerHandle, WorkerHost } from '../workers/host.js';
@@ -35,7 +36,7 @@ export interface QueueOptions {
   host: WorkerHost;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   concurrency: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendChoice;
   trainingPath: 'fast' | 'stock';
 }
 

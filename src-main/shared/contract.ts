@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ModelSpec } from './spec.js';
+import { BACKEND_CHOICES } from './backends.js';
 import type { ModelSummary } from './summary.js';
 import type { FieldError } from './spec.js';
 import type { Preset } from './presets.js';
@@ -76,7 +77,7 @@ export const SettingsSchema = z.object({
   concurrency: z.number().int().min(1).max(64).optional(),
   /** 'fast' (our training step) or 'stock' (tfjs model.fit). */
   trainingPath: z.enum(['fast', 'stock']).optional(),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
+  backend: z.enum(BACKEND_CHOICES).optional(),
 }).strict();
 
 /** Request schemas, by channel. */

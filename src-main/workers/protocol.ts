@@ -3,6 +3,7 @@
  * file paths, never tensors. Each message is a discriminated union on `type`.
  */
 import type { ModelSpec } from '../shared/spec.js';
+import type { BackendChoice } from '../shared/backends.js';
 import type { EpochRecord, EvaluationRecord } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { ImportOptions, DatasetInfo } from '../shared/datasets.js';
@@ -15,7 +16,7 @@ export type TrainerRequest =
       datasetId: string;
       home: string;
       limit?: number;
-      backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+      backend: BackendChoice;
       path: 'fast' | 'stock';
       /** Folder the trained model is written to (tfjs layers format), when wanted. */
       modelDir?: string;
