@@ -6,23 +6,13 @@
  */
 import { describe, it, expect } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 
-const require = createRequire(import.meta.url);
+import { electronBinary } from '../../bin/electron-check.js';
 
-/** The Electron binary, when its postinstall download succeeded (node_modules/electron/dist). */
-function electronBinary(): string | null {
-  try {
-    const path = require('electron') as unknown as string;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
+// Not require('electron'): since Electron 42 that starts the binary's download when it is missing.
 const binary = electronBinary();
 const built = existsSync('out/main/index.js') && existsSync('out/preload/index.cjs') && existsSync('out/renderer/index.html');
 const reason = !binary ? 'the Electron binary is not installed (node_modules/electron/dist)' : !built ? 'the app is not built (npm run build)' : '';

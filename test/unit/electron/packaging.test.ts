@@ -10,6 +10,7 @@ const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: 
 
 interface BuilderConfig {
   productName: string;
+  electronVersion: string;
   files: string[];
   asarUnpack: string[];
   npmRebuild: boolean;
@@ -23,6 +24,13 @@ const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as Builde
 describe('electron-builder.yml', () => {
   it('passes electron-builder\'s schema', async () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('names the Electron version package.json installs, a major Electron still supports', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { devDependencies: Record<string, string> };
+    expect(config.electronVersion).toBe(pkg.devDependencies.electron);
+    // Electron supports its latest three majors; 45 is the newest as of this change (npm view electron).
+    expect(Number(config.electronVersion.split('.')[0])).toBeGreaterThanOrEqual(43);
   });
 
   it('flips the release fuses', () => {
