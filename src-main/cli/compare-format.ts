@@ -34,11 +34,12 @@ export function formatComparison(c: Comparison, format: 'table' | 'markdown' | '
     ...c.table.map((r) => [r.name, r.group ?? '-', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss), String(r.epochs), fixed(r.seconds, 1)]),
   ]);
   const meanSd = (d: { mean: number | null; sd: number | null }) => (d.mean === null ? '-' : d.sd === null ? fixed(d.mean) : formatMeanSd(d));
+  const ciName = { valAccuracy: 'val score', trainAccuracy: 'train score', valLoss: 'val loss', seconds: 'seconds' }[c.metric];
   const groups = render([
-    ['group', 'runs', 'train score', 'val score', 'val loss', 'val score 95% CI', 'seconds'],
+    ['group', 'runs', 'train score', 'val score', 'val loss', `${ciName} 95% CI`, 'seconds'],
     ...c.groups.map((g) => [
       g.label, String(g.runIds.length), meanSd(g.final.trainAccuracy), meanSd(g.final.valAccuracy), meanSd(g.final.valLoss),
-      g.final.valAccuracy.ciLow === null ? '-' : `${fixed(g.final.valAccuracy.ciLow)} to ${fixed(g.final.valAccuracy.ciHigh)}`,
+      g.final[c.metric].ciLow === null ? '-' : `${fixed(g.final[c.metric].ciLow)} to ${fixed(g.final[c.metric].ciHigh)}`,
       meanSd(g.final.seconds),
     ]),
   ]);

@@ -27,7 +27,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID|delete ID…|export ID --out FILE|import FILE [--json]
-  layerlab compare ID|GROUP… [--json] [--format table|markdown|csv]
+  layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--host 127.0.0.1]   the app in a browser
 
   --home DIR   Layerlab's data folder (default: $LAYERLAB_HOME or the user data folder)
@@ -85,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
     case 'compare': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, format: { type: 'string' }, metric: { type: 'string' }, ...HOME_OPTION }, 'compare');
       checkChoice(stringOption(values, 'format'), ['table', 'markdown', 'csv'], '--format');
+      checkChoice(stringOption(values, 'metric'), ['valAccuracy', 'trainAccuracy', 'valLoss'], '--metric');
       return withService(stringOption(values, 'home'), (s) => compareCommand(s, positionals, values));
     }
     case 'serve': {

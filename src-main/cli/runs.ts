@@ -62,7 +62,8 @@ export async function compareCommand(service: Service, args: string[], v: Record
   const groups = args.filter((a) => all.some((r) => r.group === a));
   const ids = args.filter((a) => !groups.includes(a));
   for (const id of ids) if (!all.some((r) => r.id === id)) throw new UserError(`compare: '${id}' is neither a run id nor a group id (see layerlab runs list)`);
-  const comparison = await service.invoke('compare:runs', { ids, groups });
+  const metric = stringOption(v, 'metric') as 'valAccuracy' | 'trainAccuracy' | 'valLoss' | undefined;
+  const comparison = await service.invoke('compare:runs', { ids, groups, metric });
   if (v.json === true) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
   else {
     const models = new Map<string, ModelSpec>();

@@ -46,15 +46,21 @@ export function formatDifference(value: number, metric: FinalMetric): string {
 }
 
 /**
- * A p-value: two significant digits, "< 0.001" below that. When two digits would round onto or
- * across α (0.0496 → "0.050"), a third digit keeps the text from blurring the verdict.
+ * A p-value: two significant digits, "< 0.001" below that. Near α more digits are added until the
+ * text falls on the same side of α as p and is not α itself, so two p-values on opposite sides of
+ * the verdict never print the same (0.04996 → "0.04996", 0.050004 → "0.050004"). NaN: "n/a".
  */
 export function formatPValue(p: number, alpha = 0.05): string {
+  if (Number.isNaN(p)) return 'n/a';
   if (p < 0.001) return '< 0.001';
   if (p >= 0.995) return '1.00';
   let text = p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
-  const shown = Number(text);
-  if ((p <= alpha) !== (shown <= alpha) || (shown === alpha && p !== alpha)) text = p.toPrecision(3);
+  for (let digits = 3; digits <= 12; digits++) {
+    const shown = Number(text);
+    const sameSide = (p <= alpha) === (shown <= alpha);
+    if (sameSide && (shown !== alpha || p === alpha)) break;
+    text = p.toPrecision(digits);
+  }
   return text;
 }
 

@@ -32,6 +32,11 @@ export interface TTest {
 }
 
 function finishTest(test: TTest['test'], n: [number, number], difference: number, se: number, df: number): TTest {
+  // A NaN or an infinity among the values: no test exists. scipy's ttest_ind/ttest_rel answer nan
+  // (nan_policy='propagate'); a p of 0 here once read as "certainly different".
+  if (!Number.isFinite(difference) || !Number.isFinite(se)) {
+    return { test, n, difference: Number.NaN, se: Number.NaN, t: null, df: null, ciLow: Number.NaN, ciHigh: Number.NaN, pValue: Number.NaN, zeroSpread: false };
+  }
   if (se === 0 || !Number.isFinite(df)) {
     return { test, n, difference, se: 0, t: null, df: null, ciLow: difference, ciHigh: difference, pValue: difference === 0 ? 1 : 0, zeroSpread: true };
   }
@@ -91,13 +96,13 @@ export function pairBySeed(a: readonly SeededValue[], b: readonly SeededValue[])
 }
 
 /**
- * Holm–Bonferroni adjusted p-values, in the order given. Nulls (tests that could not be run) are not
- * part of the family and stay null. A pair is significant after correction when its adjusted p ≤ α.
+ * Holm–Bonferroni adjusted p-values, in the order given. Nulls and NaNs (tests that could not be run)
+ * are not part of the family and stay null. A pair is significant after correction when its adjusted p ≤ α.
  */
 export function holmAdjust(pValues: ReadonlyArray<number | null>): (number | null)[] {
   const present = pValues
     .map((p, i) => ({ p, i }))
-    .filter((x): x is { p: number; i: number } => x.p !== null)
+    .filter((x): x is { p: number; i: number } => x.p !== null && !Number.isNaN(x.p))
     .sort((x, y) => x.p - y.p);
   const m = present.length;
   const out: (number | null)[] = pValues.map(() => null);
@@ -110,7 +115,22 @@ export function holmAdjust(pValues: ReadonlyArray<number | null>): (number | nul
   return out;
 }
 
-/** Pooled SD of two groups (the common SD the power calculation assumes). */
+/**
+ * The significance level a pair's verdict is held to: α alone, or for one of several pairs Holm's
+ * threshold at that pair's rank among the raw p-values (α/m for the smallest, … α for the largest).
+ * "Runs needed" uses the same level, so it never promises what the verdict would not grant.
+ */
+export function holmThresholds(pValues: ReadonlyArray<number | null>, alpha = ALPHA): (number | null)[] {
+  const present = pValues
+    .map((p, i) => ({ p, i }))
+    .filter((x): x is { p: number; i: number } => x.p !== null && !Number.isNaN(x.p))
+    .sort((x, y) => x.p - y.p);
+  const out: (number | null)[] = pValues.map(() => null);
+  present.forEach(({ i }, rank) => { out[i] = alpha / (present.length - rank); });
+  return out;
+}
+
+/** Pooled SD of two groups (the common SD of the textbook power formula). */
 export function pooledSd(a: readonly number[], b: readonly number[]): number | null {
   if (a.length < 2 || b.length < 2) return null;
   const ss = (a.length - 1) * sampleVariance(a) + (b.length - 1) * sampleVariance(b);

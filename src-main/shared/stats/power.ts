@@ -1,7 +1,8 @@
 /**
- * How many runs per group a difference would need: the power of the two-sample t-test, exactly
- * (noncentral t, by numerical integration), because the shortcut formulas are off by one run for
- * the small groups people actually train (checked against scipy.stats.nct).
+ * How many runs per group a difference would need: the power of the test the verdict rests on
+ * (Welch's, at the verdict's level, Holm's threshold for one of several pairs), exactly (noncentral
+ * t, by numerical integration), because the shortcut formulas are off by one run for the small
+ * groups people actually train (checked against scipy.stats.nct).
  */
 import { logGamma, studentTQuantile } from './distribution.js';
 import { ALPHA } from './hypothesis.js';
@@ -27,56 +28,80 @@ export function normalCdf(x: number): number {
 }
 
 /**
- * Power of the two-sided two-sample t-test with n runs per group, α = 0.05, for a true difference of
- * `effect` SDs. T = (Z + δ)/√(V/ν) with V ~ χ²(ν), so P(T > c) = E_V[Φ(δ − c·√(V/ν))]; the
- * expectation is a Simpson integral over the bulk of the χ² density.
+ * Power of a two-sided t-test with `df` degrees of freedom (fractional for Welch) and noncentrality
+ * `delta`, at level `alpha`. T = (Z + δ)/√(V/ν) with V ~ χ²(ν), so P(T > c) = E_V[Φ(δ − c·√(V/ν))];
+ * the expectation is a Simpson integral over the bulk of the χ² distribution.
  */
-export function twoSampleTPower(n: number, effect: number, alpha = ALPHA): number {
-  const df = 2 * n - 2;
-  const delta = Math.abs(effect) * Math.sqrt(n / 2);
+export function tTestPower(df: number, delta: number, alpha = ALPHA): number {
   const c = studentTQuantile(1 - alpha / 2, df);
+  const d = Math.abs(delta);
   const lnNorm = -(df / 2) * Math.LN2 - logGamma(df / 2);
-  const density = (v: number): number => {
-    // χ²(2) is the only df here with a non-zero density at 0.
-    if (v <= 0) return df === 2 ? 0.5 : 0;
-    return Math.exp(lnNorm + (df / 2 - 1) * Math.log(v) - v / 2);
+  // Integrated over u = √V: the χ² density diverges at 0 for df < 2 (Welch's df can be 1), while
+  // 2u·f(u²) ∝ u^(df−1)·e^(−u²/2) stays finite for every df ≥ 1.
+  const weight = (u: number): number => {
+    if (u === 0) return df === 1 ? 2 * Math.exp(lnNorm) : 0;
+    return 2 * Math.exp(lnNorm + (df - 1) * Math.log(u) - (u * u) / 2);
   };
   const spread = 12 * Math.sqrt(2 * df);
-  const lo = Math.max(0, df - spread);
-  const hi = df + spread + 20;
+  const lo = Math.sqrt(Math.max(0, df - spread));
+  const hi = Math.sqrt(df + spread + 20);
   const steps = 2000;
   const h = (hi - lo) / steps;
   let sum = 0;
   for (let i = 0; i <= steps; i++) {
-    const v = lo + i * h;
-    const s = c * Math.sqrt(v / df);
+    const u = lo + i * h;
+    const s = c * (u / Math.sqrt(df));
     // Both tails: the far one is tiny but keeps the answer exact for small effects.
-    const f = density(v) * (normalCdf(delta - s) + normalCdf(-delta - s));
+    const f = weight(u) * (normalCdf(d - s) + normalCdf(-d - s));
     sum += f * (i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2);
   }
   return (sum * h) / 3;
 }
 
+/** Power of the pooled two-sample t-test, n per group, for a true difference of `effect` SDs. */
+export function twoSampleTPower(n: number, effect: number, alpha = ALPHA): number {
+  return tTestPower(2 * n - 2, Math.abs(effect) * Math.sqrt(n / 2), alpha);
+}
+
 /**
- * Runs per group for 80% power, two-sided α = 0.05, equal groups, for a true difference equal to
- * `difference` with a common SD `sd`: the smallest n whose exact power reaches 80%. The search starts
- * from the normal approximation n = 2·((z₁₋α/₂ + z_power)·sd/d)², which is never above the answer.
- * At least 2 (an SD needs two); above `cap`, `more-than`.
+ * Power of Welch's test with n runs in each group, for a true difference `difference` and group SDs
+ * `sdA`, `sdB`: noncentral t with the Welch–Satterthwaite df of those SDs (equal SDs: the pooled test).
  */
-export function runsNeeded(difference: number, sd: number, cap = RUNS_NEEDED_CAP): RunsNeeded {
+export function welchPower(n: number, difference: number, sdA: number, sdB: number, alpha = ALPHA): number {
+  const va = sdA * sdA;
+  const vb = sdB * sdB;
+  const df = ((va + vb) ** 2 * (n - 1)) / (va * va + vb * vb);
+  return tTestPower(df, Math.abs(difference) / Math.sqrt((va + vb) / n), alpha);
+}
+
+export interface RunsNeededOptions {
+  /** The level the verdict is held to (α, or Holm's threshold for this pair). */
+  alpha?: number;
+  cap?: number;
+  /** The smallest answer that makes sense, e.g. one more than the runs that could not tell. */
+  atLeast?: number;
+}
+
+/**
+ * Runs per group for 80% power of Welch's test at `alpha`, equal groups, if the true difference and
+ * SDs were the observed ones: the smallest n (≥ 2, ≥ atLeast) whose power reaches 80%, by bisection
+ * (power grows with n). Above `cap`, `more-than`.
+ */
+export function runsNeeded(difference: number, sdA: number, sdB = sdA, options: RunsNeededOptions = {}): RunsNeeded {
+  const { alpha = ALPHA, cap = RUNS_NEEDED_CAP } = options;
+  const floor = Math.max(2, options.atLeast ?? 2);
   const d = Math.abs(difference);
+  if (!Number.isFinite(d) || !Number.isFinite(sdA) || !Number.isFinite(sdB)) return { kind: 'more-than', limit: cap };
   if (d === 0) return { kind: 'never' };
-  if (sd === 0) return { kind: 'estimate', perGroup: 2 };
-  const effect = d / sd;
-  const zSum = 1.959963984540054 + 0.8416212335729143;
-  const normal = 2 * (zSum / effect) ** 2;
-  if (normal > cap) return { kind: 'more-than', limit: cap };
-  let n = Math.max(2, Math.floor(normal));
-  while (twoSampleTPower(n, effect) < POWER) {
-    n++;
-    if (n > cap) return { kind: 'more-than', limit: cap };
+  if (floor > cap) return { kind: 'more-than', limit: cap };
+  if (sdA === 0 && sdB === 0) return { kind: 'estimate', perGroup: floor };
+  const enough = (n: number) => welchPower(n, d, sdA, sdB, alpha) >= POWER;
+  if (!enough(cap)) return { kind: 'more-than', limit: cap };
+  let lo = floor - 1; // not known to be enough (or below the floor)
+  let hi = cap; // enough
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (enough(mid)) hi = mid; else lo = mid;
   }
-  // The start is a lower bound in theory; step down anyway in case rounding put it one above.
-  while (n > 2 && twoSampleTPower(n - 1, effect) >= POWER) n--;
-  return { kind: 'estimate', perGroup: n };
+  return { kind: 'estimate', perGroup: hi };
 }

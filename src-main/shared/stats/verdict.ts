@@ -5,7 +5,7 @@
 import type { RunSummary } from '../runs.js';
 import { describe, finalValue, METRIC_INFO, type FinalMetric, type RunGroup } from './describe.js';
 import {
-  ALPHA, holmAdjust, pairBySeed, pairedTest, pooledSd, welchTest, type TTest,
+  ALPHA, holmAdjust, holmThresholds, pairBySeed, pairedTest, welchTest, type TTest,
 } from './hypothesis.js';
 import { runsNeeded, type RunsNeeded } from './power.js';
 
@@ -52,7 +52,11 @@ export interface Verdict {
   /** Shown beside Welch when both groups ran the same seeds; see compareGroups for why not instead. */
   paired: TTest | null;
   pairedSeeds: number[] | null;
-  /** Runs per group for 80% power at α = 0.05 for this difference and the pooled SD. */
+  /**
+   * Runs per group for 80% power of the verdict's own test (Welch, at α or, for one of several
+   * pairs, Holm's threshold for it) if the observed difference and SDs were the truth. When the
+   * verdict could not tell the groups apart it is always more than the runs each group has.
+   */
   runsNeeded: RunsNeeded | null;
 }
 
@@ -66,11 +70,15 @@ function side(group: LabeledGroup, values: readonly number[]): VerdictSide {
   return { key: group.key, label: group.label, n: d.n, mean: d.mean, sd: d.sd };
 }
 
-function decide(v: Verdict, p: number | null): Pick<Verdict, 'significant' | 'better'> {
+/** Significance, the better group and the runs needed, at the level `alpha` the verdict is held to. */
+function decide(v: Verdict, p: number | null, alpha: number): Pick<Verdict, 'significant' | 'better' | 'runsNeeded'> {
   const significant = p !== null && p <= v.alpha && v.difference !== null && v.difference !== 0;
-  if (!significant) return { significant: false, better: null };
+  const needed = v.difference !== null && v.a.sd !== null && v.b.sd !== null
+    ? runsNeeded(v.difference, v.a.sd, v.b.sd, { alpha, atLeast: significant ? 2 : Math.max(v.a.n, v.b.n) + 1 })
+    : null;
+  if (!significant) return { significant: false, better: null, runsNeeded: needed };
   const bHigher = v.difference! > 0;
-  return { significant, better: bHigher === v.higherIsBetter ? 'B' : 'A' };
+  return { significant, better: bHigher === v.higherIsBetter ? 'B' : 'A', runsNeeded: needed };
 }
 
 /**
@@ -90,7 +98,6 @@ export function compareGroups(a: LabeledGroup, b: LabeledGroup, metric: FinalMet
   const welch = welchTest(xa, xb);
   const pairs = pairBySeed(seeded(a), seeded(b));
   const paired = pairs ? pairedTest(pairs.a, pairs.b) : null;
-  const sd = pooledSd(xa, xb);
   let reason: VerdictReason;
   if (difference === null) reason = 'no-data';
   else if (!welch) reason = 'too-few-runs';
@@ -113,9 +120,9 @@ export function compareGroups(a: LabeledGroup, b: LabeledGroup, metric: FinalMet
     welch,
     paired,
     pairedSeeds: paired ? pairs!.seeds : null,
-    runsNeeded: difference !== null && sd !== null ? runsNeeded(difference, sd) : null,
+    runsNeeded: null,
   };
-  return { ...v, ...decide(v, v.pValue) };
+  return { ...v, ...decide(v, v.pValue, ALPHA) };
 }
 
 export interface PairwiseComparison {
@@ -138,9 +145,10 @@ export function comparePairs(groups: readonly LabeledGroup[], metric: FinalMetri
     for (let j = i + 1; j < groups.length; j++) raw.push(compareGroups(groups[i], groups[j], metric));
   }
   const adjusted = holmAdjust(raw.map((v) => v.pValue));
+  const thresholds = holmThresholds(raw.map((v) => v.pValue));
   const pairs = raw.map((v, k) => {
     const corrected: Verdict = { ...v, correction: 'holm', adjustedPValue: adjusted[k] };
-    return { ...corrected, ...decide(corrected, adjusted[k]) };
+    return { ...corrected, ...decide(corrected, adjusted[k], thresholds[k] ?? ALPHA) };
   });
   return {
     metric,

@@ -130,11 +130,11 @@ describe('verdicts on two groups', () => {
   it('says how many runs would settle a difference it cannot distinguish', () => {
     // scipy.stats.ttest_ind(b, a, equal_var=False), a = [0.871, 0.868, 0.877],
     // b = [0.879, 0.874, 0.881, 0.876, 0.883] → pvalue 0.10961739414144453, CI (−0.00248, 0.01568);
-    // pooled SD 0.0039833 → es 1.657 → n = 7 by scipy.stats.nct (see stats-tests).
+    // Welch's power with each group's SD → n = 8 by scipy.stats.nct (see stats-tests).
     const v = compareGroups(grp('sigmoid', [0.871, 0.868, 0.877]), grp('relu', [0.879, 0.874, 0.881, 0.876, 0.883]), 'valAccuracy');
-    expect(v).toMatchObject({ significant: false, better: null, paired: null, runsNeeded: { kind: 'estimate', perGroup: 7 } });
+    expect(v).toMatchObject({ significant: false, better: null, paired: null, runsNeeded: { kind: 'estimate', perGroup: 8 } });
     expect(formatVerdict(v)).toBe(
-      `relu ${MINUS} sigmoid: +0.7 pp val accuracy, 95% CI ${MINUS}0.2 to +1.6, p = 0.11: not distinguishable with 3 and 5 runs; about 7 runs each would settle a difference this size`,
+      `relu ${MINUS} sigmoid: +0.7 pp val accuracy, 95% CI ${MINUS}0.2 to +1.6, p = 0.11: not distinguishable with 3 and 5 runs; about 8 runs each would settle a difference this size`,
     );
   });
 
@@ -200,6 +200,10 @@ describe('several groups', () => {
     expect(r.pairs[2].better).toBe('A');
     expect(r.significantPairs).toEqual([['B', 'C']]);
     expect(formatVerdict(r.pairs[1])).toContain('p = 0.032 (Holm-adjusted p = 0.064): not distinguishable with 3 runs each');
+    // Runs needed at the threshold Holm held each pair to (scipy.stats.nct, Welch df): (A, C) at
+    // α/2 needs 5, (A, B) at α needs 9; never 3 or fewer, which could not tell them apart.
+    expect(r.pairs.map((p) => p.runsNeeded)).toEqual([{ kind: 'estimate', perGroup: 9 }, { kind: 'estimate', perGroup: 5 }, { kind: 'estimate', perGroup: 3 }]);
+    expect(formatVerdict(r.pairs[1])).toMatch(/about 5 runs each would settle/);
   });
 });
 

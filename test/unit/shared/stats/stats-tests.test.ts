@@ -1,7 +1,8 @@
 import { describe as group, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { describe } from '../../../../src-main/shared/stats/describe.js';
-import { holmAdjust, pairBySeed, pairedTest, pooledSd, welchTest } from '../../../../src-main/shared/stats/hypothesis.js';
-import { runsNeeded, twoSampleTPower } from '../../../../src-main/shared/stats/power.js';
+import { holmAdjust, holmThresholds, pairBySeed, pairedTest, pooledSd, welchTest } from '../../../../src-main/shared/stats/hypothesis.js';
+import { runsNeeded, twoSampleTPower, welchPower } from '../../../../src-main/shared/stats/power.js';
 import { formatMeanSd, formatPp, formatPValue, formatSigned, formatTest } from '../../../../src-main/shared/stats/format.js';
 
 function close(actual: number | null, expected: number, rel: number): void {
@@ -72,6 +73,18 @@ group('Welch t-test (B − A)', () => {
   it('is not defined for a group of one', () => {
     expect(welchTest([0.9], [0.8, 0.85])).toBeNull();
   });
+
+  it('answers NaN, as scipy does, for NaN or infinite values, never p = 0', () => {
+    // scipy.stats.ttest_ind([1, nan, 2], [3, 4], equal_var=False) → (nan, nan); the same for inf.
+    for (const bad of [Number.NaN, Infinity, -Infinity]) {
+      const r = welchTest([1, bad, 2], [3, 4])!;
+      expect(r.pValue).toBeNaN();
+      expect(r).toMatchObject({ t: null, df: null, zeroSpread: false });
+      expect(r.ciLow).toBeNaN();
+      expect(welchTest([3, 4], [bad, 2])!.pValue).toBeNaN();
+      expect(pairedTest([1, 2, 3], [2, bad, 4])!.pValue).toBeNaN();
+    }
+  });
 });
 
 group('paired t-test (B − A, by seed)', () => {
@@ -107,6 +120,15 @@ group('Holm–Bonferroni', () => {
     [0.03, 0.06, 0.06, 0.02].forEach((e, i) => close(adj[i], e, 1e-12));
   });
 
+  it('leaves a NaN p (a test that could not run) out of the family', () => {
+    expect(holmAdjust([Number.NaN, 0.02, 0.04])).toEqual([null, 0.04, 0.04]);
+  });
+
+  it('gives each pair the threshold Holm holds its raw p to', () => {
+    expect(holmThresholds([0.15, 0.03, 0.004])).toEqual([0.05, 0.025, 0.05 / 3]);
+    expect(holmThresholds([null, 0.2])).toEqual([null, 0.05]);
+  });
+
   it('caps at 1 and leaves tests that could not run out of the family', () => {
     // [0.5, 0.6]: 0.5·2 = 1, 0.6·1 = 0.6 → max(1, 0.6) = 1.
     expect(holmAdjust([0.5, 0.6])).toEqual([1, 1]);
@@ -135,10 +157,40 @@ group('runs needed for 80% power', () => {
   it('caps, and handles no difference and no spread', () => {
     // es = 0.3 needs 176 (scipy, as above).
     expect(runsNeeded(0.3, 1)).toEqual({ kind: 'more-than', limit: 100 });
-    expect(runsNeeded(0.3, 1, 200)).toEqual({ kind: 'estimate', perGroup: 176 });
+    expect(runsNeeded(0.3, 1, 1, { cap: 200 })).toEqual({ kind: 'estimate', perGroup: 176 });
     expect(runsNeeded(0, 0.01)).toEqual({ kind: 'never' });
     expect(runsNeeded(0, 0)).toEqual({ kind: 'never' });
     expect(runsNeeded(-0.01, 0)).toEqual({ kind: 'estimate', perGroup: 2 });
+  });
+
+  it('uses Welch\'s test, with each group\'s SD, like the verdict', () => {
+    // scipy 1.17: power(n) = nct.sf(tc, df, δ) + nct.cdf(−tc, df, δ), df = (va+vb)²(n−1)/(va²+vb²),
+    // δ = |d|/sqrt((va+vb)/n), tc = t.ppf(1 − α/2, df)
+    close(welchPower(5, 0.01, 0.004, 0.006), 0.7573093059070584, 1e-7);
+    close(welchPower(3, 0.017, 0.003, 0.0036), 0.993697168050322, 1e-6);
+    // One group without spread: df = n − 1 = 1, where the χ² density is unbounded at 0.
+    close(welchPower(2, 1, 0.5, 0), 0.1757074110977601, 1e-6);
+    // a = [0.871, 0.868, 0.877], b = [0.879, 0.874, 0.881, 0.876, 0.883]: the smallest n with
+    // power ≥ 0.8 is 8 at α = 0.05 (scipy, as above); the pooled formula said 7.
+    expect(runsNeeded(0.0066, 0.004582575694955844, 0.003646916505762097)).toEqual({ kind: 'estimate', perGroup: 8 });
+    // At Holm's threshold α/2 for a = [0.871, 0.868, 0.877], b = [0.861, 0.858, 0.864]: 5.
+    expect(runsNeeded(-0.011, 0.004582575694955844, 0.003, { alpha: 0.025 })).toEqual({ kind: 'estimate', perGroup: 5 });
+    expect(runsNeeded(-0.011, 0.004582575694955844, 0.003, { alpha: 0.025, atLeast: 7 })).toEqual({ kind: 'estimate', perGroup: 7 });
+    expect(runsNeeded(Number.NaN, 0.1)).toEqual({ kind: 'more-than', limit: 100 });
+  });
+
+  it('never says fewer runs would settle a difference than the runs that could not (property)', () => {
+    const value = fc.double({ min: 0.5, max: 0.9, noNaN: true });
+    fc.assert(fc.property(fc.array(value, { minLength: 2, maxLength: 8 }), fc.array(value, { minLength: 2, maxLength: 8 }), (a, b) => {
+      const w = welchTest(a, b)!;
+      if (w.zeroSpread || w.pValue <= 0.05) return;
+      const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - xs.reduce((p, q) => p + q, 0) / xs.length) ** 2, 0) / (xs.length - 1));
+      const r = runsNeeded(w.difference, sd(a), sd(b), { atLeast: Math.max(a.length, b.length) + 1 });
+      if (r.kind === 'estimate') expect(r.perGroup).toBeGreaterThan(Math.max(a.length, b.length));
+      // Without the floor, the power calculation alone already agrees in all but rounding cases.
+      const free = runsNeeded(w.difference, sd(a), sd(b));
+      if (free.kind === 'estimate' && a.length === b.length) expect(free.perGroup).toBeGreaterThanOrEqual(a.length);
+    }), { numRuns: 200, seed: 7 });
   });
 
   it('pools the SD of both groups', () => {
@@ -168,6 +220,20 @@ group('formatting', () => {
     expect(formatPValue(0.0004)).toBe('< 0.001');
     expect(formatPValue(0.0496)).toBe('0.0496');
     expect(formatPValue(0.0503)).toBe('0.0503');
+    // Opposite verdicts never share a text (issue 11 item 13: both were "0.0500").
+    expect(formatPValue(0.04996)).toBe('0.04996');
+    expect(formatPValue(0.050004)).toBe('0.050004');
+    expect(formatPValue(0.05)).toBe('0.050');
+    expect(formatPValue(Number.NaN)).toBe('n/a');
+  });
+
+  it('never prints the same text for p-values on opposite sides of α (property)', () => {
+    const near = fc.double({ min: 0.045, max: 0.055, noNaN: true });
+    fc.assert(fc.property(near, near, (p, q) => {
+      if ((p <= 0.05) !== (q <= 0.05)) expect(formatPValue(p)).not.toBe(formatPValue(q));
+      const shown = Number(formatPValue(p));
+      expect(shown <= 0.05).toBe(p <= 0.05);
+    }), { numRuns: 2000, seed: 11 });
   });
 
   it('writes a test in one line', () => {
