@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../shared/spec.js';
+import { applyLayer, isProblem, LAYERS, problemText } from '../shared/layers/index.js';
 import { deriveSeed, mulberry32 } from '../shared/random.js';
 import { activationOf, type FastActivation } from './activations.js';
 import type { HostBatch, Layout } from './batches.js';
@@ -28,10 +29,14 @@ export interface FastStepOptions {
 
 /** Why the fast step cannot train this model, or null when it can. */
 export function fastUnsupportedReason(spec: ModelSpec, model: tf.LayersModel): string | null {
-  let rank = spec.inputShape.length;
+  let shape: readonly number[] = spec.inputShape;
   for (const [i, layer] of spec.layers.entries()) {
-    if (layer.type === 'flatten') rank = 1;
-    if (layer.type === 'dense' && rank !== 1) return `layer ${i} is Dense on a rank-${rank} input (no Flatten before it)`;
+    const def = LAYERS[layer.type];
+    if (!def.fastStep) return `layer ${i} is ${def.kerasClass}, which the fast step does not train`;
+    if (layer.type === 'dense' && shape.length !== 1) return `layer ${i} is Dense on a rank-${shape.length} input (no Flatten before it)`;
+    const r = applyLayer(layer, shape);
+    if (isProblem(r)) return `layer ${i}: ${problemText(r)}`;
+    shape = r.shape;
   }
   for (const layer of model.layers) {
     if (layer.getClassName() === 'Dense' && !activationOf(layer)) return `layer ${layer.name} hides its activation`;
@@ -51,12 +56,23 @@ export class FastStep {
     this.ops = [];
     spec.layers.forEach((layer, i) => {
       const tfLayer = model.layers[i];
-      if (layer.type === 'dense') {
-        const [kernel, bias] = tfLayer.trainableWeights.map((w) => w.read() as tf.Variable);
-        this.ops.push({ kind: 'dense', kernel, bias: layer.useBias ? bias : null, act: activationOf(tfLayer)!, units: layer.units });
-      } else if (layer.type === 'dropout' && layer.rate > 0) {
-        // Our own stream: tfjs' seeded dropout redraws the same mask at every step.
-        this.ops.push({ kind: 'dropout', rate: layer.rate, rand: mulberry32(deriveSeed(seed, 3000 + i)) });
+      switch (layer.type) {
+        case 'dense': {
+          const [kernel, bias] = tfLayer.trainableWeights.map((w) => w.read() as tf.Variable);
+          this.ops.push({ kind: 'dense', kernel, bias: layer.useBias ? bias : null, act: activationOf(tfLayer)!, units: layer.units });
+          break;
+        }
+        case 'dropout':
+          // Our own stream: tfjs' seeded dropout redraws the same mask at every step.
+          if (layer.rate > 0) this.ops.push({ kind: 'dropout', rate: layer.rate, rand: mulberry32(deriveSeed(seed, 3000 + i)) });
+          break;
+        case 'flatten':
+          // The batch is already [n, features] in either layout.
+          break;
+        default: {
+          const unsupported: never = layer;
+          throw new Error(`the fast step cannot train ${JSON.stringify(unsupported)}: check fastUnsupportedReason first`);
+        }
       }
     });
     this.firstDense = this.ops.findIndex((op) => op.kind === 'dense');

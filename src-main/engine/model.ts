@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, OptimizerSpec, Activation } from '../shared/spec.js';
+import type { LayerOf, LayerSpec, LayerType } from '../shared/layers/index.js';
 import { deriveSeed } from '../shared/random.js';
 
 type TfActivation = Parameters<typeof tf.layers.dense>[0]['activation'];
@@ -14,26 +15,33 @@ const ACTIVATION_NAMES: Record<Activation, string> = {
   mish: 'mish', gelu: 'gelu', gelu_new: 'gelu_new', hard_sigmoid: 'hardSigmoid',
 };
 
+/** What every layer is built with: the input shape when it is the first layer, and its seed. */
+interface BuildContext { first: { inputShape?: number[] }; seed: number }
+
+/** One builder per layer type: the compiler names a type that has none. */
+const BUILDERS: { [K in LayerType]: (layer: LayerOf<K>, c: BuildContext) => tf.layers.Layer } = {
+  flatten: (_l, c) => tf.layers.flatten({ ...c.first }),
+  dense: (l, c) => tf.layers.dense({
+    ...c.first,
+    units: l.units,
+    activation: ACTIVATION_NAMES[l.activation] as TfActivation,
+    useBias: l.useBias,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
+    biasInitializer: 'zeros',
+  }),
+  dropout: (l, c) => tf.layers.dropout({ ...c.first, rate: l.rate, seed: c.seed }),
+};
+
+function buildLayer(layer: LayerSpec, c: BuildContext): tf.layers.Layer {
+  return (BUILDERS[layer.type] as (l: LayerSpec, c: BuildContext) => tf.layers.Layer)(layer, c);
+}
+
 /** Builds the Sequential model the spec describes (not compiled). */
 export function buildModel(spec: ModelSpec, seed = spec.training.seed): tf.Sequential {
   const model = tf.sequential();
   spec.layers.forEach((layer, i) => {
     const first = i === 0 ? { inputShape: spec.inputShape } : {};
-    const layerSeed = deriveSeed(seed, i) % 2 ** 31;
-    if (layer.type === 'flatten') {
-      model.add(tf.layers.flatten({ ...first }));
-    } else if (layer.type === 'dense') {
-      model.add(tf.layers.dense({
-        ...first,
-        units: layer.units,
-        activation: ACTIVATION_NAMES[layer.activation] as TfActivation,
-        useBias: layer.useBias,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }),
-        biasInitializer: 'zeros',
-      }));
-    } else {
-      model.add(tf.layers.dropout({ ...first, rate: layer.rate, seed: layerSeed }));
-    }
+    model.add(buildLayer(layer, { first, seed: deriveSeed(seed, i) % 2 ** 31 }));
   });
   return model;
 }

@@ -3,16 +3,11 @@
  * carry a model from Layerlab back to the textbook's notebook.
  */
 import type { ModelSpec, OptimizerSpec } from './spec.js';
+import { kerasLayer, py } from './layers/index.js';
 
 const OPTIMIZER_CLASS: Record<OptimizerSpec['type'], string> = {
   sgd: 'SGD', adagrad: 'Adagrad', adadelta: 'Adadelta', rmsprop: 'RMSprop', adam: 'Adam', adamax: 'Adamax',
 };
-
-function py(v: number | boolean | string): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  return Number.isInteger(v) ? String(v) : String(v);
-}
 
 function optimizerArgs(o: OptimizerSpec): string {
   const args: string[] = [`learning_rate=${py(o.learningRate)}`];
@@ -36,15 +31,7 @@ function optimizerArgs(o: OptimizerSpec): string {
 export function kerasCode(spec: ModelSpec): string {
   const lines = ['from tensorflow import keras', '', 'model = keras.Sequential()'];
   lines.push(`model.add(keras.Input(shape=(${spec.inputShape.join(', ')}${spec.inputShape.length === 1 ? ',' : ''})))`);
-  for (const layer of spec.layers) {
-    if (layer.type === 'flatten') lines.push('model.add(keras.layers.Flatten())');
-    else if (layer.type === 'dropout') lines.push(`model.add(keras.layers.Dropout(${py(layer.rate)}))`);
-    else {
-      const args = [String(layer.units), `activation=${py(layer.activation)}`];
-      if (!layer.useBias) args.push('use_bias=False');
-      lines.push(`model.add(keras.layers.Dense(${args.join(', ')}))`);
-    }
-  }
+  for (const layer of spec.layers) lines.push(`model.add(${kerasLayer(layer)})`);
   lines.push(
     '',
     `optimizer = keras.optimizers.${OPTIMIZER_CLASS[spec.optimizer.type]}(${optimizerArgs(spec.optimizer)})`,

@@ -4,29 +4,13 @@
  */
 import { z } from 'zod';
 import { featureSize } from './dataset.js';
+import { LayerSpec, LAYERS, problemText, traceLayers, type LayerType } from './layers/index.js';
 
-/** Every activation tfjs-layers knows, by its Keras name. */
-export const ACTIVATIONS = [
-  'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign',
-  'relu6', 'swish', 'mish', 'gelu', 'gelu_new', 'hard_sigmoid',
-] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+export { ACTIVATIONS, LayerSpec, LAYERS, LAYER_TYPES, type Activation, type LayerType } from './layers/index.js';
 
 const positiveInt = z.number().int().positive();
 const unitRate = z.number().min(0).lt(1);
 const positive = z.number().positive();
-
-export const FlattenLayer = z.object({ type: z.literal('flatten') }).strict();
-export const DenseLayer = z.object({
-  type: z.literal('dense'),
-  units: positiveInt.max(65536),
-  activation: z.enum(ACTIVATIONS).default('linear'),
-  useBias: z.boolean().default(true),
-}).strict();
-export const DropoutLayer = z.object({ type: z.literal('dropout'), rate: unitRate }).strict();
-export const LayerSpec = z.discriminatedUnion('type', [FlattenLayer, DenseLayer, DropoutLayer]);
-export type LayerSpec = z.infer<typeof LayerSpec>;
-export type LayerType = LayerSpec['type'];
 
 /** Optimizers with Keras' defaults (keras.optimizers.*, TF 2.x). */
 export const SgdOptimizer = z.object({
@@ -91,6 +75,10 @@ export const ModelSpec = z.object({
   loss: z.enum(LOSSES).default('sparseCategoricalCrossentropy'),
   training: TrainingSpec.default({ epochs: 5, batchSize: 32, validationSplit: 0.2, seed: 1, splitSeed: 42 }),
 }).strict().superRefine((spec, ctx) => {
+  // Each layer must take what the one before it makes (a Conv2D needs an image, a window must fit).
+  traceLayers(spec.inputShape, spec.layers).forEach((t, i) => {
+    if (t && 'error' in t) ctx.addIssue({ code: 'custom', path: ['layers', i], message: problemText(t.error), params: { problem: t.error } });
+  });
   const last = spec.layers[spec.layers.length - 1];
   if (!last || last.type !== 'dense') {
     ctx.addIssue({ code: 'custom', path: ['layers', spec.layers.length - 1], message: 'the last layer must be Dense (the output layer)' });
@@ -122,10 +110,26 @@ export function describeSpecErrors(errors: FieldError[]): string {
 }
 
 /**
- * The spec made to fit a dataset: its input shaped like the dataset's samples (a Flatten in front
- * for multi-dimensional samples, none for flat rows) and its output layer sized to the classes.
- * A spec that already fits (same number of input values, as many outputs as classes) comes back
- * unchanged: 784 and 28×28 both fit Fashion-MNIST.
+ * How a model whose first layer is `first` takes samples of `featureShape`: its input shape, and
+ * whether a Flatten must go in front of the stack ('add') or come out ('remove'). A stack that
+ * starts with an image layer (Conv2D, pooling) takes images as (height, width, channels): a
+ * grayscale 28×28 sample becomes 28, 28, 1. Null when it cannot take them at all (flat rows).
+ */
+export function fitInput(first: LayerType | undefined, featureShape: readonly number[]): { inputShape: number[]; flatten: 'add' | 'remove' | 'keep' } | null {
+  if (first && LAYERS[first].imageInput) {
+    if (featureShape.length === 3) return { inputShape: [...featureShape], flatten: 'keep' };
+    if (featureShape.length === 2) return { inputShape: [...featureShape, 1], flatten: 'keep' };
+    return null;
+  }
+  if (featureShape.length > 1 && first !== 'flatten') return { inputShape: [...featureShape], flatten: 'add' };
+  if (featureShape.length === 1 && first === 'flatten') return { inputShape: [...featureShape], flatten: 'remove' };
+  return { inputShape: [...featureShape], flatten: 'keep' };
+}
+
+/**
+ * The spec made to fit a dataset: its input shaped like the dataset's samples (see fitInput) and
+ * its output layer sized to the classes. A spec that already fits (same number of input values, as
+ * many outputs as classes) comes back unchanged: 784 and 28×28 both fit Fashion-MNIST.
  */
 export function fitToDataset(spec: ModelSpec, featureShape: readonly number[], classes: number): ModelSpec {
   const layers = [...spec.layers];
@@ -133,9 +137,11 @@ export function fitToDataset(spec: ModelSpec, featureShape: readonly number[], c
   const outputFits = last.type !== 'dense' || classes < 2 || last.units === classes;
   if (featureSize(spec.inputShape) === featureSize(featureShape) && outputFits) return spec;
   if (!outputFits && last.type === 'dense') layers[layers.length - 1] = { ...last, units: classes };
-  if (featureShape.length > 1 && layers[0].type !== 'flatten') layers.unshift({ type: 'flatten' });
-  if (featureShape.length === 1 && layers[0].type === 'flatten') layers.shift();
-  return { ...spec, inputShape: [...featureShape], layers };
+  const input = fitInput(layers[0].type, featureShape);
+  if (!input) return { ...spec, layers };
+  if (input.flatten === 'add') layers.unshift({ type: 'flatten' });
+  if (input.flatten === 'remove') layers.shift();
+  return { ...spec, inputShape: input.inputShape, layers };
 }
 
 /** Why a model cannot train on a dataset, in words that say how to fix it; null when it can. */

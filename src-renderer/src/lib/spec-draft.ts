@@ -4,20 +4,23 @@
  * nothing. `toSpecInput` turns it into what the contract's schema judges.
  */
 import {
-  ACTIVATIONS, ModelSpec, OptimizerSpec, OPTIMIZER_TYPES, TrainingSpec,
-  type Activation, type LayerType, type ModelSpecInput, type OptimizerType,
+  ModelSpec, OptimizerSpec, OPTIMIZER_TYPES, TrainingSpec,
+  type LayerType, type ModelSpecInput, type OptimizerType,
 } from '../../../src-main/shared/spec.js';
+import {
+  applyLayer, isLayerType, isProblem, LAYERS, LAYER_TYPES, LayerSpec, type LayerField, type LayerProblem, type LayerTrace,
+} from '../../../src-main/shared/layers/index.js';
 
 export type Num = number | null;
+/** A field as the editor holds it: numbers may be empty (null), sizes and shapes are text. */
+export type DraftValue = number | null | boolean | string;
 
 export interface DraftLayer {
   /** Stable key for the list (survives moves); never sent. */
   key: number;
   type: LayerType;
-  units: Num;
-  activation: Activation;
-  useBias: boolean;
-  rate: Num;
+  /** Every field this layer has had, by key: switching its type and back loses nothing. */
+  values: Record<string, DraftValue>;
 }
 
 export type OptimizerDraft = { type: OptimizerType } & Record<string, number | boolean | string | null>;
@@ -30,13 +33,40 @@ export interface Draft {
   training: Record<keyof TrainingSpec, Num>;
 }
 
-export const LAYER_TYPES: readonly LayerType[] = ['flatten', 'dense', 'dropout'];
-export { ACTIVATIONS, OPTIMIZER_TYPES };
+export { LAYER_TYPES, OPTIMIZER_TYPES };
 
 let nextKey = 1;
 
-export function newLayer(type: LayerType, units = 100, activation: Activation = 'relu'): DraftLayer {
-  return { key: nextKey++, type, units, activation, useBias: true, rate: 0.3 };
+/** Gives a layer the starting value of each of its type's fields it does not have yet. */
+export function fillFields(layer: DraftLayer): DraftLayer {
+  for (const f of LAYERS[layer.type].fields) if (!(f.key in layer.values)) layer.values[f.key] = f.draft;
+  return layer;
+}
+
+export function newLayer(type: LayerType, values: Record<string, DraftValue> = {}): DraftLayer {
+  return fillFields({ key: nextKey++, type, values: { ...values } });
+}
+
+/** "3, 5" for a [3, 5] size, "3" for [3, 3], "" for none; "28, 28, 1" for a shape. */
+function toText(v: unknown): string {
+  if (Array.isArray(v)) return v.length === 2 && v[0] === v[1] ? String(v[0]) : v.join(', ');
+  return v === null || v === undefined ? '' : String(v);
+}
+
+/** A field's draft value as the schema takes it. */
+function fieldInput(f: LayerField, v: DraftValue | undefined): unknown {
+  if (f.kind !== 'size' && f.kind !== 'shape') return v;
+  const text = typeof v === 'string' ? v.trim() : '';
+  if (text === '') return f.kind === 'size' && f.optional ? null : undefined;
+  const nums = parseShape(text);
+  return f.kind === 'size' && nums.length === 1 ? nums[0] : nums;
+}
+
+/** One layer as the schema judges it: only the fields of its current type. */
+export function layerInput(l: DraftLayer): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: l.type };
+  for (const f of LAYERS[l.type].fields) out[f.key] = fieldInput(f, l.values[f.key]);
+  return out;
 }
 
 /** Keras' defaults for an optimizer, read from the schema so they cannot drift from the service. */
@@ -53,10 +83,16 @@ export function draftFromSpec(spec: ModelSpecInput): Draft {
   return {
     inputShape: spec.inputShape.join(', '),
     layers: spec.layers.map((l) => {
-      const layer = newLayer(l.type);
-      if (l.type === 'dense') Object.assign(layer, { units: l.units, activation: l.activation ?? 'linear', useBias: l.useBias ?? true });
-      if (l.type === 'dropout') layer.rate = l.rate;
-      return layer;
+      const values: Record<string, DraftValue> = {};
+      // A field left to its default in the spec takes the schema's default, as the service would.
+      const parsed = LayerSpec.safeParse(l);
+      const full = (parsed.success ? parsed.data : l) as Record<string, unknown>;
+      for (const f of LAYERS[l.type].fields) {
+        const v = full[f.key];
+        if (v === undefined) continue;
+        values[f.key] = f.kind === 'size' || f.kind === 'shape' ? toText(v) : (v as DraftValue);
+      }
+      return newLayer(l.type, values);
     }),
     optimizer: parsedOpt?.success ? ({ ...parsedOpt.data } as OptimizerDraft) : optimizerDefaults('rmsprop'),
     training: { ...trainingDefaults(), ...(spec.training ?? {}) },
@@ -79,14 +115,41 @@ export function parseShape(text: string): number[] {
 export function toSpecInput(d: Draft): Record<string, unknown> {
   return {
     inputShape: parseShape(d.inputShape),
-    layers: d.layers.map((l) => {
-      if (l.type === 'flatten') return { type: 'flatten' };
-      if (l.type === 'dropout') return { type: 'dropout', rate: l.rate };
-      return { type: 'dense', units: l.units, activation: l.activation, useBias: l.useBias };
-    }),
+    layers: d.layers.map(layerInput),
     optimizer: { ...d.optimizer },
     training: { ...d.training },
   };
+}
+
+/**
+ * Each layer's output shape and parameters as the learner types: from the input shape on, until a
+ * layer whose fields do not parse (then null from there) or that cannot take its input.
+ */
+export function traceDraft(d: Draft): (LayerTrace | null)[] {
+  let shape: number[] | null = parseShape(d.inputShape);
+  if (shape.length === 0 || shape.some((n) => !Number.isInteger(n) || n < 1)) shape = null;
+  return d.layers.map((l) => {
+    if (!shape) return null;
+    const parsed = LayerSpec.safeParse(layerInput(l));
+    if (!parsed.success) { shape = null; return null; }
+    const r = applyLayer(parsed.data, shape);
+    if (isProblem(r)) { shape = null; return { error: r }; }
+    shape = r.shape;
+    return r;
+  });
+}
+
+/** A layer saved by an older version kept its fields at the top level (units, activation, …). */
+function restoreLayer(saved: unknown): DraftLayer | null {
+  if (typeof saved !== 'object' || saved === null) return null;
+  const l = saved as Record<string, unknown>;
+  if (!isLayerType(l.type)) return null;
+  const values: Record<string, DraftValue> = {};
+  const source = typeof l.values === 'object' && l.values !== null ? (l.values as Record<string, unknown>) : l;
+  for (const [k, v] of Object.entries(source)) {
+    if (k !== 'key' && k !== 'type' && (v === null || ['number', 'string', 'boolean'].includes(typeof v))) values[k] = v as DraftValue;
+  }
+  return newLayer(l.type, values);
 }
 
 /** Loads JSON saved by an older version defensively: anything odd gives the default model. */
@@ -98,7 +161,7 @@ export function restoreDraft(json: string | null): Draft {
     const base = defaultDraft();
     return {
       inputShape: saved.inputShape,
-      layers: saved.layers.filter((l) => LAYER_TYPES.includes(l.type)).map((l) => ({ ...newLayer(l.type), ...l, key: nextKey++ })),
+      layers: saved.layers.map(restoreLayer).filter((l): l is DraftLayer => l !== null),
       optimizer: OPTIMIZER_TYPES.includes(saved.optimizer.type) ? { ...optimizerDefaults(saved.optimizer.type), ...saved.optimizer } : base.optimizer,
       training: { ...base.training, ...saved.training },
     };
@@ -118,7 +181,9 @@ export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
 /** A field error as the view shows it: the code and numbers, so it can be said in any language. */
 export interface SpecIssue {
   path: string;
-  kind: 'required' | 'notInteger' | 'tooSmall' | 'tooBig' | 'choice' | 'lastDense' | 'other';
+  kind: 'required' | 'notInteger' | 'tooSmall' | 'tooBig' | 'choice' | 'lastDense' | 'shape' | 'other';
+  /** For 'shape': why the layer cannot take its input. */
+  problem?: LayerProblem;
   limit?: number;
   inclusive?: boolean;
   /** The schema's own English message, for kinds we do not word ourselves. */
@@ -140,8 +205,11 @@ export function validateDraft(d: Draft): { ok: true; spec: ModelSpec } | { ok: f
         return { path, kind: 'tooBig', limit: Number(raw.maximum), inclusive: raw.inclusive !== false, message: i.message };
       case 'invalid_value': case 'invalid_union':
         return { path, kind: 'choice', message: i.message };
-      case 'custom':
+      case 'custom': {
+        const problem = (i as { params?: { problem?: LayerProblem } }).params?.problem;
+        if (problem) return { path, kind: 'shape', problem, message: i.message };
         return { path, kind: i.message.includes('last layer') ? 'lastDense' : 'other', message: i.message };
+      }
       default:
         return { path, kind: 'other', message: i.message };
     }

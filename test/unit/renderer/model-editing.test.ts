@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDraft, draftFromSpec, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, validateDraft } from '../../../src-renderer/src/lib/spec-draft.js';
+import { defaultDraft, draftFromSpec, fillFields, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, traceDraft, validateDraft } from '../../../src-renderer/src/lib/spec-draft.js';
 import { issueText } from '../../../src-renderer/src/lib/issues.js';
 import { diffSpecs } from '../../../src-renderer/src/lib/spec-diff.js';
 import { clock, etaSeconds, parseTags, parseValue, runFraction } from '../../../src-renderer/src/lib/format.js';
@@ -27,8 +27,9 @@ describe('the model draft', () => {
 
   it('names bad fields by path, in words a learner can act on', () => {
     const d = defaultDraft();
-    d.layers[1].units = null;
+    d.layers[1].values.units = null;
     d.layers[2].type = 'dropout';
+    fillFields(d.layers[2]);
     d.training.validationSplit = 0.95;
     d.inputShape = '28, a';
     const r = validateDraft(d);
@@ -44,7 +45,10 @@ describe('the model draft', () => {
   it('sends only the fields of each layer’s current type', () => {
     const d = defaultDraft();
     d.layers[1].type = 'dropout';
+    fillFields(d.layers[1]);
     expect((toSpecInput(d).layers as unknown[])[1]).toEqual({ type: 'dropout', rate: 0.3 });
+    d.layers[1].type = 'dense';
+    expect((toSpecInput(d).layers as unknown[])[1]).toEqual({ type: 'dense', units: 100, activation: 'relu', useBias: true });
   });
 
   it('reads Keras’ optimizer defaults from the schema', () => {
@@ -58,6 +62,23 @@ describe('the model draft', () => {
     expect(restoreDraft(JSON.stringify(d)).training.epochs).toBe(2);
     expect(restoreDraft('{oops').layers).toHaveLength(3);
     expect(restoreDraft(null).inputShape).toBe('28, 28');
+  });
+
+  it('restores a model saved before the layer registry (fields at the top level)', () => {
+    const old = { inputShape: '784', layers: [{ key: 1, type: 'dense', units: 64, activation: 'tanh', useBias: false, rate: 0.3 }, { key: 2, type: 'dense', units: 10, activation: 'softmax', useBias: true, rate: 0.3 }, { key: 3, type: 'nope' }], optimizer: { type: 'adam' }, training: {} };
+    const d = restoreDraft(JSON.stringify(old));
+    expect(d.layers).toHaveLength(2);
+    expect(toSpecInput(d).layers).toEqual([{ type: 'dense', units: 64, activation: 'tanh', useBias: false }, { type: 'dense', units: 10, activation: 'softmax', useBias: true }]);
+  });
+
+  it('shows each layer’s output shape as the learner types, up to the first layer that does not parse', () => {
+    const d = defaultDraft();
+    expect(traceDraft(d)).toEqual([{ shape: [784], params: 0 }, { shape: [100], params: 78500 }, { shape: [10], params: 1010 }]);
+    d.layers[2].values.units = 5;
+    d.layers[1].values.units = null;
+    expect(traceDraft(d)).toEqual([{ shape: [784], params: 0 }, null, null]);
+    d.inputShape = '28, a';
+    expect(traceDraft(d)).toEqual([null, null, null]);
   });
 
   it('parses shapes and moves items', () => {

@@ -4,11 +4,12 @@
  */
 import { summarize, type ModelSummary } from '../../../../src-main/shared/summary.js';
 import { kerasCode } from '../../../../src-main/shared/keras.js';
-import type { LayerType, ModelSpecInput, OptimizerType } from '../../../../src-main/shared/spec.js';
+import { fitInput, type LayerType, type ModelSpecInput, type OptimizerType } from '../../../../src-main/shared/spec.js';
 import {
-  draftFromSpec, defaultDraft, issuesByPath, moveItem, newLayer, optimizerDefaults, restoreDraft, validateDraft,
+  draftFromSpec, defaultDraft, fillFields, issuesByPath, moveItem, newLayer, optimizerDefaults, restoreDraft, traceDraft, validateDraft,
   type Draft, type SpecIssue,
 } from '../spec-draft.js';
+import { LAYERS, type LayerTrace } from '../../../../src-main/shared/layers/index.js';
 
 const KEY = 'layerlab.model';
 const REPEATS_KEY = 'layerlab.repeats';
@@ -24,6 +25,8 @@ export class ModelStore {
   readonly issues = $derived<Map<string, SpecIssue[]>>(this.validation.ok ? new Map() : issuesByPath(this.validation.issues));
   readonly summary = $derived<ModelSummary | null>(this.validation.ok ? summarize(this.validation.spec) : null);
   readonly code = $derived<string | null>(this.validation.ok ? kerasCode(this.validation.spec) : null);
+  /** Each layer's output shape as the learner types, even while other fields are wrong. */
+  readonly traces = $derived<(LayerTrace | null)[]>(traceDraft(this.draft));
   private readonly stop: () => void;
 
   constructor() {
@@ -45,18 +48,32 @@ export class ModelStore {
   load(spec: ModelSpecInput): void { this.draft = draftFromSpec(spec); }
   reset(): void { this.draft = defaultDraft(); }
 
+  /**
+   * Where learners want a new layer: an image layer (Conv2D, pooling) with the image layers,
+   * before the Flatten; a Flatten before the first Dense; anything else before the output layer.
+   */
   addLayer(type: LayerType): void {
-    // A new Dense goes before the output layer: learners add hidden layers far more than outputs.
     const layers = this.draft.layers;
+    const firstOf = (t: LayerType) => layers.findIndex((l) => l.type === t);
     const last = layers[layers.length - 1];
-    const at = type !== 'flatten' && last?.type === 'dense' ? layers.length - 1 : layers.length;
-    if (type === 'flatten') layers.splice(0, 0, newLayer('flatten'));
-    else layers.splice(at, 0, newLayer(type));
+    const beforeOutput = last?.type === 'dense' ? layers.length - 1 : layers.length;
+    const beforeDense = firstOf('dense') >= 0 ? firstOf('dense') : beforeOutput;
+    let at = beforeOutput;
+    if (type === 'flatten') at = beforeDense;
+    else if (LAYERS[type].imageInput) at = firstOf('flatten') >= 0 ? firstOf('flatten') : beforeDense;
+    layers.splice(at, 0, newLayer(type));
   }
 
   insertAfter(index: number): void { this.draft.layers.splice(index + 1, 0, newLayer('dense')); }
   remove(index: number): void { this.draft.layers.splice(index, 1); }
   move(index: number, by: -1 | 1): void { this.draft.layers = moveItem(this.draft.layers, index, index + by); }
+
+  /** A new type keeps the layer's other fields, and starts the ones it never had. */
+  setType(index: number, type: LayerType): void {
+    const layer = this.draft.layers[index];
+    layer.type = type;
+    fillFields(layer);
+  }
 
   setOptimizer(type: OptimizerType): void {
     // Each optimizer starts from Keras' own defaults, as keras.optimizers.X() would.
@@ -65,11 +82,13 @@ export class ModelStore {
 
   /** Makes the input shape and the output units match a dataset. */
   fitTo(featureShape: number[], classes: number): void {
-    this.draft.inputShape = featureShape.join(', ');
     const layers = this.draft.layers;
     const last = layers[layers.length - 1];
-    if (last?.type === 'dense') last.units = classes;
-    if (featureShape.length > 1 && layers[0]?.type !== 'flatten') layers.unshift(newLayer('flatten'));
-    if (featureShape.length === 1 && layers[0]?.type === 'flatten') layers.shift();
+    if (last?.type === 'dense') last.values.units = classes;
+    const input = fitInput(layers[0]?.type, featureShape);
+    if (!input) return;
+    this.draft.inputShape = input.inputShape.join(', ');
+    if (input.flatten === 'add') layers.unshift(newLayer('flatten'));
+    if (input.flatten === 'remove') layers.shift();
   }
 }
