@@ -17,6 +17,8 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The native addon's package loads a .node binary and runs at install time: CommonJS by necessity.
+  { files: ['native/**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   restrict(['src-main/shared/**/*.ts'], [
     { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'shared is pure: the renderer imports it' },
     folder('engine', 'shared imports nothing of ours'), folder('data', 'shared imports nothing of ours'),
