@@ -1,14 +1,19 @@
 /**
- * The backend ladder: tensorflow (tfjs-node-gpu, optional) → wasm → cpu, chosen once per process.
- * A skipped rung is reported with its reason, never silently.
+ * The backend ladder of a Node trainer: tensorflow (tfjs-node-gpu, optional) → native (our addon,
+ * native/) → wasm → cpu, chosen once per process. A skipped rung is reported with its reason,
+ * never silently. The native rung trains with the addon and keeps tfjs (wasm, else cpu) underneath
+ * for building, saving and anything the addon does not do.
  */
 import * as tf from '@tensorflow/tfjs';
 import { installWasmMatMul } from './wasm-kernels.js';
+import { loadNative } from './native/loader.js';
+import { nativeUnsupportedReason } from './native/config.js';
+import type { ModelSpec } from '../shared/spec.js';
 
 import type { BackendChoice as AnyBackendChoice } from '../shared/backends.js';
 
 /** The rungs a Node trainer process can load (the GPU rungs run in a Chromium page instead). */
-export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = BackendName | 'auto';
 
@@ -24,7 +29,14 @@ export interface BackendReport {
   device: string;
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
+/** What the run will train, when known: the native rung takes only models its step trains. */
+export interface BackendNeeds {
+  spec?: ModelSpec;
+  /** 'stock' asks for tf.LayersModel.fit, which only tfjs runs. */
+  path?: 'fast' | 'stock';
+}
+
+async function tryTf(name: Exclude<BackendName, 'native'>): Promise<string | null> {
   try {
     if (name === 'tensorflow') {
       // Optional dependency: absent where its install script could not fetch libtensorflow.
@@ -35,6 +47,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     }
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') refused it`;
     await tf.ready();
+    // The wasm backend's transposed matrix products are a scalar loop; see wasm-kernels.ts.
+    if (name === 'wasm') installWasmMatMul();
     return null;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -47,29 +61,61 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
-let chosen: BackendReport | null = null;
+/** The native rung: the addon loads, the run can use it, and tfjs (wasm, else cpu) starts under it. */
+async function tryNative(needs: BackendNeeds): Promise<{ reason: string } | { device: string }> {
+  let kernels: string;
+  try {
+    kernels = loadNative().info().kernels;
+  } catch (err) {
+    return { reason: (err as Error).message };
+  }
+  if (needs.path === 'stock') return { reason: 'the stock path (tf.LayersModel.fit) was asked for, which runs on tfjs' };
+  const unsupported = needs.spec ? nativeUnsupportedReason(needs.spec) : null;
+  if (unsupported) return { reason: unsupported };
+  const under = (await tryTf('wasm')) === null ? 'wasm' : (await tryTf('cpu')) === null ? 'cpu' : null;
+  if (!under) return { reason: 'no TensorFlow.js backend starts under it (wasm, cpu)' };
+  return { device: `CPU, native code (${KERNEL_NAMES[kernels] ?? kernels}), 1 thread; tfjs ${under} for the rest` };
+}
 
-/** Picks the backend for this process. Forcing one that cannot load is an error naming the reason. */
-export async function selectBackend(choice: AnyBackendChoice = 'auto'): Promise<BackendReport> {
+const KERNEL_NAMES: Record<string, string> = { avx512: 'AVX-512', avx2: 'AVX2 + FMA', sse2: 'SSE2', scalar: 'portable C' };
+
+/**
+ * Picks the backend for this process. `auto` takes the first rung that works for the run; a
+ * forced rung that cannot load is an error naming the reason, except that a forced native rung
+ * whose step cannot train the model goes on down the ladder (wasm, cpu), saying why in `skipped`.
+ */
+export async function selectBackend(choice: AnyBackendChoice = 'auto', needs: BackendNeeds = {}): Promise<BackendReport> {
   if (!isNodeRung(choice)) throw new Error(`the ${choice} backend does not run in a Node trainer process`);
-  if (chosen && (choice === 'auto' || choice === chosen.name)) return chosen;
   const ladder: BackendName[] = choice === 'auto' ? [...BACKENDS] : [choice];
   const skipped: BackendReport['skipped'] = [];
-  for (const name of ladder) {
-    const reason = await tryBackend(name);
-    if (reason === null) {
-      // The wasm backend's transposed matrix products are a scalar loop; see wasm-kernels.ts.
-      if (name === 'wasm') installWasmMatMul();
-      chosen = { name, skipped, device: describeDevice(name) };
-      return chosen;
+  for (let i = 0; i < ladder.length; i++) {
+    const name = ladder[i];
+    if (name === 'native') {
+      const r = await tryNative(needs);
+      if ('device' in r) return { name, skipped, device: r.device };
+      skipped.push({ name, reason: r.reason });
+      // The addon works but this run cannot use it: the rungs below native still can.
+      if (choice === 'native' && loadable()) ladder.push('wasm', 'cpu');
+      continue;
     }
+    const reason = await tryTf(name);
+    if (reason === null) return { name, skipped, device: describeDevice(name) };
     skipped.push({ name, reason });
   }
   const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-  throw new Error(`no TensorFlow.js backend could start (${why})`);
+  throw new Error(choice === 'auto' ? `no training backend could start (${why})` : `the ${choice} backend cannot start (${why})`);
 }
 
-function describeDevice(name: BackendName): string {
+function loadable(): boolean {
+  try {
+    loadNative();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeDevice(name: Exclude<BackendName, 'native'>): string {
   if (name === 'tensorflow') return 'TensorFlow C library (CUDA GPU when present, else CPU)';
   if (name === 'wasm') {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');

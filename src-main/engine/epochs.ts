@@ -1,11 +1,10 @@
 /**
- * One training epoch, two ways: the fast step (fast-step.ts) and the stock tf.LayersModel.fit.
+ * One training epoch, two ways: a hand-written step (steppers.ts: native or fast) and the stock tf.LayersModel.fit.
  * Both report progress with the same hook, honour a stop between batches and flag a non-finite
  * loss; train.ts turns the outcome into epoch metrics and errors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BatchBuilder } from './batches.js';
-import { FastStep, scoreBatch } from './fast-step.js';
+import type { Stepper } from './steppers.js';
 import { gatherLabels, gatherRows } from './tensors.js';
 import type { BatchProgress } from './train.js';
 
@@ -36,7 +35,7 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function runFastEpoch(step: FastStep, builder: BatchBuilder, ctx: EpochContext): Promise<EpochOutcome> {
+export async function runStepEpoch(stepper: Stepper, ctx: EpochContext): Promise<EpochOutcome> {
   const { order, batchSize, epoch } = ctx;
   const batches = Math.ceil(order.length / batchSize);
   const started = performance.now();
@@ -47,9 +46,7 @@ export async function runFastEpoch(step: FastStep, builder: BatchBuilder, ctx: E
   for (let b = 0; b < batches; b++) {
     const start = b * batchSize;
     const n = Math.min(batchSize, order.length - start);
-    const batch = builder.fill(order, start, n);
-    const probs = step.run(batch);
-    const s = scoreBatch(probs, batch.labels, n);
+    const s = stepper.step(order, start, n);
     lossSum += s.lossSum;
     correct += s.correct;
     seen += n;

@@ -18,24 +18,31 @@ export interface Evaluation {
 
 export interface LossAccuracy { loss: number; accuracy: number }
 
+/** [rows.length, classes] probabilities for rows `rows` of a dataset's features `x`. */
+export type Predict = (x: FeatureArray, rows: Int32Array) => Float32Array;
+
+/** Predictions of a tf model, rows gathered and scaled as training sees them. */
+export function tfPredictor(model: tf.LayersModel, inputShape: number[], scale: number): Predict {
+  const rowSize = inputShape.reduce((a, b) => a * b, 1);
+  return (x, rows) => tf.tidy(() => {
+    const xs = tf.tensor(gatherRows(x, rowSize, rows, scale), [rows.length, ...inputShape]);
+    return (model.predict(xs) as tf.Tensor).dataSync() as Float32Array;
+  });
+}
+
 /**
- * Runs the model over `indices` of (x, y) in batches.
+ * Runs `predict` over `indices` of (x, y) in batches.
  * Loss is the mean sparse categorical cross-entropy, as Keras reports it.
  */
 export function predictSplit(
-  model: tf.LayersModel, x: FeatureArray, y: Int32Array, inputShape: number[], indices: ArrayLike<number>,
-  scale: number, numClasses: number, onRow?: (i: number, probs: Float32Array, label: number) => void,
-  batchSize = 1024,
+  predict: Predict, x: FeatureArray, y: Int32Array, indices: ArrayLike<number>, numClasses: number,
+  onRow?: (i: number, probs: Float32Array, label: number) => void, batchSize = 1024,
 ): LossAccuracy {
-  const rowSize = inputShape.reduce((a, b) => a * b, 1);
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < indices.length; start += batchSize) {
-    const idx = Array.prototype.slice.call(indices, start, Math.min(indices.length, start + batchSize)) as number[];
-    const probs = tf.tidy(() => {
-      const xs = tf.tensor(gatherRows(x, rowSize, idx, scale), [idx.length, ...inputShape]);
-      return (model.predict(xs) as tf.Tensor).dataSync() as Float32Array;
-    });
+    const idx = Int32Array.from(Array.prototype.slice.call(indices, start, Math.min(indices.length, start + batchSize)) as number[]);
+    const probs = predict(x, idx);
     for (let r = 0; r < idx.length; r++) {
       const label = y[idx[r]];
       const row = probs.subarray(r * numClasses, (r + 1) * numClasses);
@@ -51,13 +58,13 @@ export function predictSplit(
 }
 
 export function evaluate(
-  model: tf.LayersModel, x: FeatureArray, y: Int32Array, inputShape: number[], indices: ArrayLike<number>,
-  scale: number, classNames: string[], split: Evaluation['split'], maxMistakes = 200,
+  predict: Predict, x: FeatureArray, y: Int32Array, indices: ArrayLike<number>,
+  classNames: string[], split: Evaluation['split'], maxMistakes = 200,
 ): Evaluation {
   const k = classNames.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const misclassified: Misclassified[] = [];
-  const { loss, accuracy } = predictSplit(model, x, y, inputShape, indices, scale, k, (i, probs, label) => {
+  const { loss, accuracy } = predictSplit(predict, x, y, indices, k, (i, probs, label) => {
     let best = 0;
     for (let c = 1; c < k; c++) if (probs[c] > probs[best]) best = c;
     confusion[label][best]++;

@@ -177,15 +177,19 @@ export class FastStep {
 }
 
 /**
- * Keras' sparse categorical cross-entropy on probabilities (normalised, clipped).
+ * Keras' sparse categorical cross-entropy on probabilities, as tfjs-layers computes it: outputs
+ * clipped, normalised to sum 1, clipped again.
  * @returns [n] per-sample loss
  */
 export function sparseCrossEntropy(probs: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Tensor1D {
-  const p = tf.clipByValue(tf.div(probs, tf.sum(probs, -1, true)), EPSILON, 1 - EPSILON);
+  const o = tf.clipByValue(probs, EPSILON, 1 - EPSILON);
+  const p = tf.clipByValue(tf.div(o, tf.sum(o, -1, true)), EPSILON, 1 - EPSILON);
   return tf.neg(tf.sum(tf.mul(oneHot, tf.log(p)), -1)) as tf.Tensor1D;
 }
 
-/** Running sums of one epoch's loss and correct predictions, from host-side probabilities. */
+const clip = (v: number) => Math.min(1 - EPSILON, Math.max(EPSILON, v));
+
+/** Running sums of one epoch's loss (as sparseCrossEntropy) and correct predictions, from host-side probabilities. */
 export function scoreBatch(probs: Float32Array, labels: Int32Array, n: number): { lossSum: number; correct: number } {
   const k = probs.length / n;
   let lossSum = 0;
@@ -195,11 +199,10 @@ export function scoreBatch(probs: Float32Array, labels: Int32Array, n: number): 
     let sum = 0;
     let best = 0;
     for (let c = 0; c < k; c++) {
-      sum += probs[o + c];
+      sum += clip(probs[o + c]);
       if (probs[o + c] > probs[o + best]) best = c;
     }
-    const p = Math.min(1 - EPSILON, Math.max(EPSILON, probs[o + labels[r]] / sum));
-    lossSum -= Math.log(p);
+    lossSum -= Math.log(clip(clip(probs[o + labels[r]]) / sum));
     if (best === labels[r]) correct++;
   }
   return { lossSum, correct };

@@ -1,21 +1,24 @@
 /**
  * The training loop. Our own seeded shuffle replaces fit's unseeded one; progress is reported
  * during the epoch and per epoch; a stop request is honoured between batches; a NaN or infinite
- * loss ends the run with a NonFiniteLossError. Each epoch runs on the fast path (fast-step.ts) or
- * the stock one (tf.LayersModel.fit), see epochs.ts.
+ * loss ends the run with a NonFiniteLossError. Each epoch runs on a hand-written step (the native
+ * addon or tfjs ops, steppers.ts) or on the stock tf.LayersModel.fit, see epochs.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { specFitError, type ModelSpec } from '../shared/spec.js';
-import { featureSize, type Dataset } from '../shared/dataset.js';
+import type { Dataset } from '../shared/dataset.js';
 import { mulberry32, permutation, deriveSeed } from '../shared/random.js';
 import { splitIndices } from '../shared/split.js';
 import { NonFiniteLossError, UserError } from '../shared/errors.js';
 import { buildCompiledModel } from './model.js';
-import { evaluate, predictSplit, type Evaluation } from './evaluate.js';
-import { BatchBuilder } from './batches.js';
-import { FastStep, fastUnsupportedReason } from './fast-step.js';
-import { runFastEpoch, runStockEpoch } from './epochs.js';
+import { evaluate, predictSplit, tfPredictor, type Evaluation } from './evaluate.js';
+import { fastUnsupportedReason } from './fast-step.js';
+import { runStepEpoch, runStockEpoch } from './epochs.js';
 import { installWasmMatMul } from './wasm-kernels.js';
+import { makeStepper, type Stepper } from './steppers.js';
+import { nativeUnsupportedReason } from './native/config.js';
+import { nativeUnavailableReason } from './native/loader.js';
+import type { NativeStepOptions } from './native/step.js';
 
 /**
  * Progress within an epoch. Stock path: every batch, that batch's loss and accuracy. Fast path:
@@ -52,7 +55,7 @@ export interface TrainOutcome {
   evaluation?: Evaluation;
   /** The training path that ran. */
   path: TrainPath;
-  /** Why 'fast' was asked for but 'stock' ran. */
+  /** Why the path asked for did not run (native → fast → stock). */
   fallbackReason?: string;
 }
 
@@ -62,7 +65,11 @@ export function checkCompatible(spec: ModelSpec, dataset: Dataset): void {
   if (problem) throw new UserError(problem);
 }
 
-export type TrainPath = 'fast' | 'stock';
+/**
+ * 'native': the addon's step (native/), the native rung's path. 'fast': our step in tfjs ops
+ * (fast-step.ts). 'stock': tf.LayersModel.fit.
+ */
+export type TrainPath = 'native' | 'fast' | 'stock';
 
 export interface TrainOptions {
   /** Keep only this many training samples (quick runs, tests). */
@@ -71,10 +78,22 @@ export interface TrainOptions {
   /** Evaluate on the test split (or validation) at the end; default true. */
   evaluate?: boolean;
   /**
-   * 'fast' (default): our own training step for Dense stacks (fast-step.ts); models it cannot
-   * train fall back to 'stock', and TrainOutcome.path says which ran. 'stock': tf.LayersModel.fit.
+   * 'fast' (default) or 'native': our own training step for Dense stacks; a model it cannot train
+   * falls back (native → fast → stock), and TrainOutcome.path says which ran and why.
    */
   path?: TrainPath;
+  /** The native step's kernel table (tests); default the best the CPU runs. */
+  native?: NativeStepOptions;
+}
+
+/** The path that will run for `wanted`, and why another was asked for. */
+function choosePath(wanted: TrainPath, spec: ModelSpec, model: tf.LayersModel): { path: TrainPath; fallbackReason?: string } {
+  if (wanted === 'stock') return { path: 'stock' };
+  const nativeReason = wanted === 'native' ? nativeUnsupportedReason(spec) ?? nativeUnavailableReason() : null;
+  if (wanted === 'native' && !nativeReason) return { path: 'native' };
+  const fastReason = fastUnsupportedReason(spec, model);
+  if (!fastReason) return { path: 'fast', fallbackReason: nativeReason ?? undefined };
+  return { path: 'stock', fallbackReason: nativeReason ? `${nativeReason}; ${fastReason}` : fastReason };
 }
 
 export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOptions = {}): Promise<TrainOutcome> {
@@ -88,12 +107,9 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
 
   const planned = tf.getBackend() === 'wasm' && installWasmMatMul();
   const model = buildCompiledModel(spec, seed);
-  const fallbackReason = options.path === 'stock' ? undefined : fastUnsupportedReason(spec, model) ?? undefined;
-  const path: TrainPath = options.path === 'stock' || fallbackReason ? 'stock' : 'fast';
-  const step = path === 'fast' ? new FastStep(model, spec, seed, { planned }) : null;
-  const builder = step
-    ? new BatchBuilder(dataset.train.x, dataset.train.y, featureSize(spec.inputShape), dataset.classNames.length, dataset.scale, step.inputLayout)
-    : null;
+  const { path, fallbackReason } = choosePath(options.path ?? 'fast', spec, model);
+  const stepper: Stepper | null = path === 'stock' ? null : makeStepper(path, model, spec, dataset, seed, { planned, native: options.native });
+  const predict = stepper?.predict ?? tfPredictor(model, spec.inputShape, dataset.scale);
   const shuffle = mulberry32(deriveSeed(seed, 1000));
   const history: EpochMetrics[] = [];
   let status: TrainOutcome['status'] = 'completed';
@@ -104,13 +120,15 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       const started = performance.now();
       const order = permutation(trainIdx.length, shuffle).map((i) => trainIdx[i]);
       const ctx = { epoch, batchSize, order, onBatch: hooks.onBatch, shouldStop: hooks.shouldStop };
-      const r = step && builder
-        ? await runFastEpoch(step, builder, ctx)
+      const r = stepper
+        ? await runStepEpoch(stepper, ctx)
         : await runStockEpoch(model, { x, y, inputShape: spec.inputShape, scale: dataset.scale }, ctx);
+      // The tf model holds the epoch's weights before anyone (a hook, a save) reads it.
+      stepper?.sync();
       if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
       if (r.stopped) { status = 'stopped'; break; }
       const v = valIdx.length
-        ? predictSplit(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames.length)
+        ? predictSplit(predict, x, y, valIdx, dataset.classNames.length)
         : { loss: NaN, accuracy: NaN };
       const m: EpochMetrics = {
         epoch, loss: r.loss, accuracy: r.accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
@@ -121,17 +139,16 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       await hooks.onEpoch?.(m);
       if (hooks.shouldStop?.()) { status = 'stopped'; break; }
     }
+    let evaluation: Evaluation | undefined;
+    if (options.evaluate !== false && status === 'completed') {
+      evaluation = dataset.test
+        ? evaluate(predict, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
+        : evaluate(predict, x, y, valIdx, dataset.classNames, 'validation');
+    }
+    return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason };
   } finally {
-    step?.dispose();
+    stepper?.dispose();
   }
-
-  let evaluation: Evaluation | undefined;
-  if (options.evaluate !== false && status === 'completed') {
-    evaluation = dataset.test
-      ? evaluate(model, dataset.test.x, dataset.test.y, spec.inputShape, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.scale, dataset.classNames, 'test')
-      : evaluate(model, x, y, spec.inputShape, valIdx, dataset.scale, dataset.classNames, 'validation');
-  }
-  return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason };
 }
 
 function rangeIndices(n: number): Int32Array {

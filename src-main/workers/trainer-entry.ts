@@ -22,12 +22,13 @@ const send = (m: TrainerMessage) => sendToParent(m);
 async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<void> {
   const { runId } = req;
   try {
-    const backend = await selectBackend(req.backend);
+    const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
     const dataset = openDataset(req.home, req.datasetId);
     let lastBatch = 0;
     const outcome = await train(req.spec, dataset, {
       limit: req.limit,
-      path: req.path,
+      // The native rung trains with the addon; its ladder check already knows the model fits it.
+      path: backend.name === 'native' ? 'native' : req.path,
       hooks: {
         onStart: (info) => send({ type: 'started', runId, backend: backend.name, device: backend.device, skipped: backend.skipped, ...info }),
         onBatch: (p) => {

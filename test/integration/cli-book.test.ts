@@ -25,6 +25,8 @@ describe('the book’s six-run comparison (sigmoid vs relu, 3 seeds, 5 epochs, f
       expect(r.code).toBe(0);
       const results = jsonLines(r.stdout).filter((l) => l.type === 'result');
       expect(results).toHaveLength(3);
+      // The default ladder trains the book's models on the native rung.
+      expect(results.map((l) => l.backend)).toEqual(['native', 'native', 'native']);
       expect(new Set(results.map((l) => l.group)).size).toBe(1);
       groups[preset] = results[0].group as string;
     }

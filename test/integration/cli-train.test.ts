@@ -27,7 +27,7 @@ describe('layerlab train on Fashion-MNIST', () => {
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
     for (const e of epochs) for (const k of ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'seconds']) expect(Number.isFinite(e[k])).toBe(true);
     const result = first.find((l) => l.type === 'result')!;
-    expect(result.backend).toMatch(/^(tensorflow|wasm|cpu)$/);
+    expect(result.backend).toMatch(/^(tensorflow|native|wasm|cpu)$/);
     expect(result.epochs).toBe(2);
     // Ten classes: chance is 0.1. 3,000 samples and two epochs reach ~0.75.
     expect(result.valAccuracy as number).toBeGreaterThan(0.6);
@@ -43,10 +43,28 @@ describe('layerlab train on Fashion-MNIST', () => {
     expect(pick(other)).not.toEqual(pick(first));
   });
 
+  it('names the engine that ran; --backend native and --backend wasm land on the same numbers', () => {
+    const run = (backend: string) => jsonLines(layerlab(['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '3000', '--seed', '1', '--json', '--backend', backend], home).stdout);
+    const native = run('native');
+    const wasm = run('wasm');
+    const start = native.find((l) => l.type === 'start')!;
+    expect(start.backend).toBe('native');
+    expect(start.device).toMatch(/^CPU, native code \((AVX-512|AVX2 \+ FMA|SSE2|portable C)\), 1 thread; tfjs wasm for the rest$/);
+    expect(native.find((l) => l.type === 'result')!.backend).toBe('native');
+    expect(wasm.find((l) => l.type === 'start')!.backend).toBe('wasm');
+    // Same seed, same batches and masks: two engines, the same run up to float32 rounding.
+    const epochs = (lines: typeof first) => lines.filter((l) => l.type === 'epoch');
+    epochs(native).forEach((e, i) => {
+      const w = epochs(wasm)[i];
+      expect(Math.abs((e.loss as number) - (w.loss as number))).toBeLessThan(1e-3);
+      expect(Math.abs((e.valAccuracy as number) - (w.valAccuracy as number))).toBeLessThanOrEqual(0.005);
+    });
+  });
+
   it('keeps every run in the history', () => {
     const r = layerlab(['runs', 'list', '--json'], home);
     const runs = JSON.parse(r.stdout) as Array<{ status: string; epochsDone: number }>;
-    expect(runs.length).toBe(3);
+    expect(runs.length).toBe(5);
     expect(runs.every((x) => x.status === 'completed' && x.epochsDone === 2)).toBe(true);
   });
 });
