@@ -5,7 +5,7 @@
  * for building, saving and anything the addon does not do.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installWasmMatMul } from './wasm-kernels.js';
+import { installWasmKernels } from './wasm-install.js';
 import { loadNative } from './native/loader.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import type { ModelSpec } from '../shared/spec.js';
@@ -47,8 +47,8 @@ async function tryTf(name: Exclude<BackendName, 'native'>): Promise<string | nul
     }
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') refused it`;
     await tf.ready();
-    // The wasm backend's transposed matrix products are a scalar loop; see wasm-kernels.ts.
-    if (name === 'wasm') installWasmMatMul();
+    // The wasm backend lacks the convolution's weight gradient and loops where XNNPACK could run: wasm-install.ts.
+    if (name === 'wasm') installWasmKernels();
     return null;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -69,9 +69,11 @@ export class FastStep {
         case 'flatten':
           // The batch is already [n, features] in either layout.
           break;
+        case 'conv2d': case 'maxPooling2d': case 'averagePooling2d': case 'reshape':
+          throw new Error(`the fast step cannot train ${layer.type}: check fastUnsupportedReason first`);
         default: {
-          const unsupported: never = layer;
-          throw new Error(`the fast step cannot train ${JSON.stringify(unsupported)}: check fastUnsupportedReason first`);
+          const unknown: never = layer;
+          throw new Error(`no fast step for ${JSON.stringify(unknown)}`);
         }
       }
     });

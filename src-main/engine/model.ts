@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, OptimizerSpec, Activation } from '../shared/spec.js';
 import type { LayerOf, LayerSpec, LayerType } from '../shared/layers/index.js';
 import { deriveSeed } from '../shared/random.js';
+import { streamDropout } from './stream-dropout.js';
 
 type TfActivation = Parameters<typeof tf.layers.dense>[0]['activation'];
 
@@ -29,7 +30,21 @@ const BUILDERS: { [K in LayerType]: (layer: LayerOf<K>, c: BuildContext) => tf.l
     kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
     biasInitializer: 'zeros',
   }),
-  dropout: (l, c) => tf.layers.dropout({ ...c.first, rate: l.rate, seed: c.seed }),
+  dropout: (l, c) => streamDropout({ ...c.first, rate: l.rate, seed: c.seed }),
+  conv2d: (l, c) => tf.layers.conv2d({
+    ...c.first,
+    filters: l.filters,
+    kernelSize: l.kernelSize,
+    strides: l.strides,
+    padding: l.padding,
+    activation: ACTIVATION_NAMES[l.activation] as TfActivation,
+    useBias: l.useBias,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: c.seed }),
+    biasInitializer: 'zeros',
+  }),
+  maxPooling2d: (l, c) => tf.layers.maxPooling2d({ ...c.first, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding }),
+  averagePooling2d: (l, c) => tf.layers.averagePooling2d({ ...c.first, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding }),
+  reshape: (l, c) => tf.layers.reshape({ ...c.first, targetShape: l.targetShape }),
 };
 
 function buildLayer(layer: LayerSpec, c: BuildContext): tf.layers.Layer {

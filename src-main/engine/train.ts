@@ -14,7 +14,7 @@ import { buildCompiledModel } from './model.js';
 import { evaluate, predictSplit, tfPredictor, type Evaluation } from './evaluate.js';
 import { fastUnsupportedReason } from './fast-step.js';
 import { runStepEpoch, runStockEpoch } from './epochs.js';
-import { installWasmMatMul } from './wasm-kernels.js';
+import { installWasmKernels } from './wasm-install.js';
 import { makeStepper, type Stepper } from './steppers.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import { nativeUnavailableReason } from './native/loader.js';
@@ -105,7 +105,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   const batches = Math.ceil(trainIdx.length / batchSize);
   hooks.onStart?.({ trainCount: trainIdx.length, valCount: valIdx.length, batches });
 
-  const planned = tf.getBackend() === 'wasm' && installWasmMatMul();
+  const planned = tf.getBackend() === 'wasm' && installWasmKernels();
   const model = buildCompiledModel(spec, seed);
   const { path, fallbackReason } = choosePath(options.path ?? 'fast', spec, model);
   const stepper: Stepper | null = path === 'stock' ? null : makeStepper(path, model, spec, dataset, seed, { planned, native: options.native });

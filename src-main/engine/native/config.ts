@@ -24,7 +24,15 @@ const NATIVE_LAYERS: { [K in LayerType]: NativeRule<K> } = {
     ? `layer ${index} is Dense on a rank-${rank} input (no Flatten before it)`
     : { kind: 'dense', layer: index, units: layer.units, activation: layer.activation, useBias: layer.useBias },
   dropout: (layer, index) => (layer.rate > 0 ? { kind: 'dropout', layer: index, rate: layer.rate } : null),
+  conv2d: (_l, index) => notNative(index, 'Conv2D'),
+  maxPooling2d: (_l, index) => notNative(index, 'MaxPooling2D'),
+  averagePooling2d: (_l, index) => notNative(index, 'AveragePooling2D'),
+  reshape: (_l, index) => notNative(index, 'Reshape'),
 };
+
+function notNative(index: number, kerasClass: string): string {
+  return `layer ${index} is ${kerasClass}, which the native step does not train (it trains Flatten, Dense and Dropout stacks)`;
+}
 
 /** The native ops of a spec, or why the native step cannot train it. */
 export function nativeOps(spec: ModelSpec): NativeOp[] | string {

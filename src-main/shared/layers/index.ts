@@ -14,8 +14,11 @@ import type { LayerDef } from './types.js';
 import { flatten, FlattenLayer } from './flatten.js';
 import { dense, DenseLayer } from './dense.js';
 import { dropout, DropoutLayer } from './dropout.js';
+import { conv2d, Conv2DLayer } from './conv2d.js';
+import { averagePooling2d, AveragePooling2DLayer, maxPooling2d, MaxPooling2DLayer } from './pooling.js';
+import { reshape, ReshapeLayer } from './reshape.js';
 
-const SCHEMAS = [FlattenLayer, DenseLayer, DropoutLayer] as const;
+const SCHEMAS = [FlattenLayer, DenseLayer, DropoutLayer, Conv2DLayer, MaxPooling2DLayer, AveragePooling2DLayer, ReshapeLayer] as const;
 
 export const LayerSpec = z.discriminatedUnion('type', SCHEMAS);
 export type LayerSpec = z.infer<typeof LayerSpec>;
@@ -23,7 +26,9 @@ export type LayerType = LayerSpec['type'];
 export type LayerOf<K extends LayerType> = Extract<LayerSpec, { type: K }>;
 
 /** Every type once; the order is the editor's menu order. */
-export const LAYERS: { readonly [K in LayerType]: LayerDef<LayerOf<K>> } = { flatten, dense, dropout };
+export const LAYERS: { readonly [K in LayerType]: LayerDef<LayerOf<K>> } = {
+  dense, dropout, flatten, conv2d, maxPooling2d, averagePooling2d, reshape,
+};
 export const LAYER_TYPES = Object.keys(LAYERS) as LayerType[];
 
 export function isLayerType(v: unknown): v is LayerType {
@@ -74,4 +79,4 @@ export function traceLayers(inputShape: readonly number[], layers: readonly Laye
 
 export * from './common.js';
 export type { LayerDef } from './types.js';
-export { FlattenLayer, DenseLayer, DropoutLayer };
+export { FlattenLayer, DenseLayer, DropoutLayer, Conv2DLayer, MaxPooling2DLayer, AveragePooling2DLayer, ReshapeLayer };

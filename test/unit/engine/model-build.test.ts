@@ -39,6 +39,25 @@ describe('spec → tf.LayersModel', () => {
     model.dispose();
   });
 
+  it('builds convolution, pooling and reshape stacks with Keras\' shapes and parameter counts', () => {
+    const conv = (o: object) => ({ type: 'conv2d', filters: 6, kernelSize: 3, activation: 'relu', ...o });
+    const stacks: { inputShape: number[]; layers: object[] }[] = [
+      // The book's chapter 8 CNN.
+      { inputShape: [28, 28, 1], layers: [conv({ filters: 32, padding: 'same' }), { type: 'maxPooling2d', poolSize: 2 }, conv({ filters: 64, padding: 'same' }), { type: 'maxPooling2d', poolSize: 2 }, { type: 'flatten' }, { type: 'dense', units: 100, activation: 'relu' }, { type: 'dropout', rate: 0.4 }, { type: 'dense', units: 10, activation: 'softmax' }] },
+      { inputShape: [784], layers: [{ type: 'reshape', targetShape: [28, 28, 1] }, conv({ strides: 2 }), { type: 'averagePooling2d', poolSize: 3, strides: 1, padding: 'same' }, conv({ kernelSize: [5, 2], useBias: false, padding: 'same', strides: [2, 3] }), { type: 'maxPooling2d', poolSize: [2, 3], padding: 'same' }, { type: 'flatten' }, { type: 'dense', units: 3, activation: 'softmax' }] },
+      { inputShape: [9, 7, 3], layers: [conv({ kernelSize: 1 }), { type: 'maxPooling2d', poolSize: 3, strides: 2 }, { type: 'dense', units: 4 }, { type: 'flatten' }, { type: 'dense', units: 2, activation: 'softmax' }] },
+    ];
+    for (const input of stacks) {
+      const spec = ModelSpec.parse(input);
+      const model = buildModel(spec);
+      const summary = summarize(spec);
+      expect(model.layers.map((l) => (l.outputShape as number[]).slice(1))).toEqual(summary.layers.map((l) => l.outputShape));
+      expect(model.layers.map((l) => l.countParams())).toEqual(summary.layers.map((l) => l.params));
+      expect(model.countParams()).toBe(summary.totalParams);
+      model.dispose();
+    }
+  });
+
   it('initialises the same weights for the same seed, other weights for another', () => {
     const spec = PRESETS[1].spec;
     const w = (seed: number) => { const m = buildModel(spec, seed); const v = Array.from(m.getWeights()[0].dataSync().slice(0, 20)); m.dispose(); return v; };
