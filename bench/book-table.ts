@@ -9,6 +9,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Service } from '../src-main/service/service.js';
+import { directApi } from '../src-main/service/local-api.js';
 import { NodeWorkerHost } from '../src-main/workers/node-host.js';
 import { findPreset } from '../src-main/shared/presets.js';
 import { REFERENCE_DIR, pythonHas } from './reference.js';
@@ -17,17 +18,18 @@ const epochs = Number(process.argv[2] ?? 5);
 const home = mkdtempSync(join(tmpdir(), 'layerlab-bench-'));
 const service = new Service({ home, host: new NodeWorkerHost(join(import.meta.dirname, '..', 'out', 'node')), concurrency: cpus().length });
 await service.start();
+const api = directApi(service, { face: 'cli' });
 const t0 = performance.now();
 const groups: Record<string, string | null> = {};
 for (const name of ['book-sigmoid', 'book-relu']) {
   const spec = findPreset(name)!.spec;
-  const r = await service.invoke('runs:start', { spec: { ...spec, training: { ...spec.training, epochs, seed: 1 } }, datasetId: 'fashion-mnist', name, repeat: 3 });
+  const r = await api.invoke('runs:start', { spec: { ...spec, training: { ...spec.training, epochs, seed: 1 } }, datasetId: 'fashion-mnist', name, repeat: 3 });
   groups[name] = r.group;
 }
 await service.idle();
 const oursSeconds = (performance.now() - t0) / 1000;
-const runs = await service.invoke('runs:list', {});
-const comparison = await service.invoke('compare:runs', { groups: Object.values(groups).filter((g): g is string => !!g) });
+const runs = await api.invoke('runs:list', {});
+const comparison = await api.invoke('compare:runs', { groups: Object.values(groups).filter((g): g is string => !!g) });
 await service.close();
 rmSync(home, { recursive: true, force: true });
 

@@ -4,17 +4,21 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isUserError, UserError } from '../shared/errors.js';
+import { UserError } from '../shared/errors.js';
 import { PRESETS } from '../shared/presets.js';
 import { BACKEND_CHOICES } from '../shared/backends.js';
+import type { Api } from '../shared/contract.js';
 import { summarize, formatSummary } from '../shared/summary.js';
-import { Service } from '../service/service.js';
+import { Service, type ServiceOptions } from '../service/service.js';
+import { directApi } from '../service/local-api.js';
 import { resolveHome } from '../data/home.js';
 import { HOME_OPTION, intOption, parse, stringOption } from './args.js';
+import { choice } from './flags.js';
 import { TRAIN_OPTIONS, trainCommand, specFromOptions } from './train.js';
-import { datasetsCommand } from './datasets.js';
-import { runsCommand, compareCommand } from './runs.js';
-import { serve } from '../server/server.js';
+import { datasetsCommand, mirrorOption } from './datasets.js';
+import { runsCommand, compareCommand, COMPARE_FORMATS, COMPARE_METRICS } from './runs.js';
+import { serveCommand, SERVE_OPTIONS } from './serve.js';
+import { reportFailure } from './failure.js';
 
 const HELP = `layerlab — build, train and compare Keras-style networks without code
 
@@ -26,83 +30,68 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab summary [--preset NAME | --model spec.json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
-  layerlab runs list|show ID|delete ID…|export ID --out FILE|import FILE [--json]
+  layerlab runs list|show ID|delete ID…|export ID [--out FILE [--force]]|import FILE [--json]
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
-  layerlab serve [--port N] [--host 127.0.0.1]   the app in a browser
+  layerlab serve [--port N] [--import-root DIR] [--host ADDR --allow-remote]   the app in a browser
 
   --home DIR   Layerlab's data folder (default: $LAYERLAB_HOME or the user data folder)
+  --debug      print the full error (with its stack) when something goes wrong
 `;
 
-async function withService<T>(home: string | undefined, fn: (s: Service) => Promise<T>, options: { backend?: string; path?: string; concurrency?: number } = {}): Promise<T> {
-  const service = new Service({
-    home: resolveHome(home),
-    backend: options.backend as 'auto' | undefined,
-    trainingPath: options.path as 'fast' | undefined,
-    concurrency: options.concurrency,
-  });
+/**
+ * Runs `fn` against a service on the data folder, through the contract: every request the CLI
+ * makes is parsed like a page's, as the caller 'cli' (which may name any absolute path).
+ */
+async function withService<T>(home: string | undefined, fn: (api: Api, service: Service) => Promise<T>, options: Omit<ServiceOptions, 'home'> = {}): Promise<T> {
+  const service = new Service({ home: resolveHome(home), ...options });
   await service.start();
   try {
-    return await fn(service);
+    return await fn(directApi(service, { face: 'cli' }), service);
   } finally {
     await service.close('quit');
   }
-}
-
-function checkChoice(value: string | undefined, allowed: string[], flag: string): void {
-  if (value !== undefined && !allowed.includes(value)) throw new UserError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'train': {
-      const { values } = parse(rest, { ...TRAIN_OPTIONS, ...HOME_OPTION }, 'train');
-      checkChoice(stringOption(values, 'backend'), [...BACKEND_CHOICES], '--backend');
-      checkChoice(stringOption(values, 'path'), ['fast', 'stock'], '--path');
-      return withService(stringOption(values, 'home'), (s) => trainCommand(s, values), {
-        backend: stringOption(values, 'backend'), path: stringOption(values, 'path'), concurrency: intOption(values, 'concurrency', 1),
+      const { values } = parse(rest, { ...TRAIN_OPTIONS, ...COMMON }, 'train');
+      const backend = choice(values, 'backend', BACKEND_CHOICES);
+      const trainingPath = choice(values, 'path', ['fast', 'stock'] as const);
+      return withService(stringOption(values, 'home'), (api) => trainCommand(api, values), {
+        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1),
       });
     }
     case 'presets': {
-      const { values } = parse(rest, { json: { type: 'boolean' } }, 'presets');
+      const { values } = parse(rest, { json: { type: 'boolean' }, debug: { type: 'boolean' } }, 'presets');
       if (values.json) process.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
       else for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}${p.book ? `  (book: train ${p.book.trainAccuracy.toFixed(3)} / val ${p.book.valAccuracy.toFixed(3)})` : ''}\n`);
       return 0;
     }
     case 'summary': {
-      const { values } = parse(rest, { preset: { type: 'string' }, model: { type: 'string' } }, 'summary');
+      const { values } = parse(rest, { preset: { type: 'string' }, model: { type: 'string' }, debug: { type: 'boolean' } }, 'summary');
       process.stdout.write(`${formatSummary(summarize(specFromOptions(values).spec))}\n`);
       return 0;
     }
     case 'datasets': {
       const { values, positionals } = parse(rest, DATASET_OPTIONS, 'datasets');
-      return withService(stringOption(values, 'home'), (s) => datasetsCommand(s, positionals, values));
+      return withService(stringOption(values, 'home'), (api) => datasetsCommand(api, positionals, values), { datasetMirror: mirrorOption(values) });
     }
     case 'runs': {
       const { values, positionals } = parse(rest, RUNS_OPTIONS, 'runs');
-      return withService(stringOption(values, 'home'), (s) => runsCommand(s, positionals, values));
+      return withService(stringOption(values, 'home'), (api) => runsCommand(api, positionals, values));
     }
     case 'compare': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, format: { type: 'string' }, metric: { type: 'string' }, ...HOME_OPTION }, 'compare');
-      checkChoice(stringOption(values, 'format'), ['table', 'markdown', 'csv'], '--format');
-      checkChoice(stringOption(values, 'metric'), ['valAccuracy', 'trainAccuracy', 'valLoss'], '--metric');
-      return withService(stringOption(values, 'home'), (s) => compareCommand(s, positionals, values));
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, format: { type: 'string' }, metric: { type: 'string' }, ...COMMON }, 'compare');
+      // Checked before the data folder is opened; compareCommand reads them again, typed.
+      choice(values, 'format', COMPARE_FORMATS);
+      choice(values, 'metric', COMPARE_METRICS);
+      return withService(stringOption(values, 'home'), (api) => compareCommand(api, positionals, values));
     }
     case 'serve': {
-      const { values } = parse(rest, { port: { type: 'string' }, host: { type: 'string' }, ...HOME_OPTION }, 'serve');
-      const service = new Service({ home: resolveHome(stringOption(values, 'home')) });
-      await service.start();
-      const staticDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
-      const server = await serve({ service, staticDir, port: intOption(values, 'port', 0) ?? 7860, host: stringOption(values, 'host') });
-      process.stdout.write(`Layerlab is running at ${server.url}\n(data folder: ${service.home}; press Ctrl+C to stop)\n`);
-      await new Promise<void>((done) => {
-        const stop = () => done();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await server.close();
-      await service.close('quit');
-      return 0;
+      const { values } = parse(rest, SERVE_OPTIONS, 'serve');
+      return serveCommand(values, join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
     }
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(HELP);
@@ -115,25 +104,25 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Every command takes --home and --debug. */
+const COMMON = { ...HOME_OPTION, debug: { type: 'boolean' } } as const;
+
 const DATASET_OPTIONS = {
   json: { type: 'boolean' }, format: { type: 'string' }, mirror: { type: 'string' }, 'label-column': { type: 'string' }, 'image-shape': { type: 'string' },
   name: { type: 'string' }, samples: { type: 'string' }, noise: { type: 'string' }, seed: { type: 'string' }, labels: { type: 'string' },
-  ...HOME_OPTION,
+  ...COMMON,
 } as const;
 const RUNS_OPTIONS = {
-  json: { type: 'boolean' }, out: { type: 'string' }, group: { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' },
-  dataset: { type: 'string' }, ...HOME_OPTION,
+  json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, group: { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' },
+  dataset: { type: 'string' }, ...COMMON,
 } as const;
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is no error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw err; });
+}
+main(argv).then(
   (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    if (isUserError(err)) {
-      process.stderr.write(`layerlab: ${(err as Error).message}\n`);
-      process.exitCode = 2;
-    } else {
-      process.stderr.write(`layerlab: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    }
-  },
+  (err: unknown) => { process.exitCode = reportFailure(err, argv.includes('--debug')); },
 );

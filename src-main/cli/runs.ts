@@ -1,21 +1,22 @@
 /** `layerlab runs …` and `layerlab compare`. */
 import { resolve } from 'node:path';
 import { UserError } from '../shared/errors.js';
-import type { RunStatus } from '../shared/runs.js';
-import type { Service } from '../service/service.js';
+import { RUN_STATUSES } from '../shared/runs.js';
+import type { Api } from '../shared/contract.js';
 import { stringOption } from './args.js';
+import { choice } from './flags.js';
 import { fixed, table } from './format.js';
 import { formatComparison } from './compare-format.js';
 import type { ModelSpec } from '../shared/spec.js';
 
-export async function runsCommand(service: Service, args: string[], v: Record<string, unknown>): Promise<number> {
+export async function runsCommand(api: Api, args: string[], v: Record<string, unknown>): Promise<number> {
   const [sub, ...rest] = args;
   const json = v.json === true;
   const print = (value: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
   switch (sub) {
     case 'list': case undefined: {
-      const runs = await service.invoke('runs:list', {
-        filter: { group: stringOption(v, 'group'), tag: stringOption(v, 'tag'), status: stringOption(v, 'status') as RunStatus | undefined, dataset: stringOption(v, 'dataset') },
+      const runs = await api.invoke('runs:list', {
+        filter: { group: stringOption(v, 'group'), tag: stringOption(v, 'tag'), status: choice(v, 'status', RUN_STATUSES), dataset: stringOption(v, 'dataset') },
       });
       print(runs, table([
         ['id', 'name', 'group', 'status', 'seed', 'train score', 'val score', 'epochs', 'seconds'],
@@ -25,7 +26,7 @@ export async function runsCommand(service: Service, args: string[], v: Record<st
     }
     case 'show': {
       if (!rest[0]) throw new UserError('runs show: give a run id (see layerlab runs list)');
-      const r = await service.invoke('runs:show', { id: rest[0] });
+      const r = await api.invoke('runs:show', { id: rest[0] });
       const epochs = table([['epoch', 'loss', 'accuracy', 'val loss', 'val accuracy', 'seconds'], ...r.epochs.map((e) => [String(e.epoch), fixed(e.loss, 4), fixed(e.accuracy), fixed(e.valLoss, 4), fixed(e.valAccuracy), e.seconds.toFixed(1)])]);
       const ev = r.evaluation ? `\n${r.evaluation.split} accuracy ${fixed(r.evaluation.accuracy)}, loss ${fixed(r.evaluation.loss, 4)} (${r.evaluation.count} samples)` : '';
       print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}\n${JSON.stringify(r.spec)}\n${epochs}${ev}`);
@@ -33,20 +34,20 @@ export async function runsCommand(service: Service, args: string[], v: Record<st
     }
     case 'delete': {
       if (!rest.length) throw new UserError('runs delete: give one or more run ids');
-      const r = await service.invoke('runs:delete', { ids: rest });
+      const r = await api.invoke('runs:delete', { ids: rest });
       print(r, `deleted ${r.deleted.join(', ')}`);
       return 0;
     }
     case 'export': {
       const out = stringOption(v, 'out');
-      if (!rest[0]) throw new UserError('runs export: give a run id and --out FILE');
-      const r = await service.invoke('runs:export', { id: rest[0], out: out ? resolve(out) : undefined });
+      if (!rest[0]) throw new UserError('runs export: give a run id (and --out FILE, or it goes to the data folder\'s exports)');
+      const r = await api.invoke('runs:export', { id: rest[0], out: out === undefined ? undefined : { path: resolve(out) }, overwrite: v.force === true });
       print(r, `wrote ${r.path} (${r.bytes} bytes)`);
       return 0;
     }
     case 'import': {
       if (!rest[0]) throw new UserError('runs import: give the file written by runs export');
-      const r = await service.invoke('runs:import', { path: resolve(rest[0]) });
+      const r = await api.invoke('runs:import', { source: { path: resolve(rest[0]) } });
       print(r, `imported ${r.name} as ${r.id}`);
       return 0;
     }
@@ -55,20 +56,24 @@ export async function runsCommand(service: Service, args: string[], v: Record<st
   }
 }
 
+export const COMPARE_FORMATS = ['table', 'markdown', 'csv'] as const;
+export const COMPARE_METRICS = ['valAccuracy', 'trainAccuracy', 'valLoss'] as const;
+
 /** Arguments are run ids or group ids; each is looked up as a group first. */
-export async function compareCommand(service: Service, args: string[], v: Record<string, unknown>): Promise<number> {
+export async function compareCommand(api: Api, args: string[], v: Record<string, unknown>): Promise<number> {
   if (!args.length) throw new UserError('compare: give run ids or group ids (see layerlab runs list)');
-  const all = await service.invoke('runs:list', {});
+  const format = choice(v, 'format', COMPARE_FORMATS) ?? 'table';
+  const metric = choice(v, 'metric', COMPARE_METRICS);
+  const all = await api.invoke('runs:list', {});
   const groups = args.filter((a) => all.some((r) => r.group === a));
   const ids = args.filter((a) => !groups.includes(a));
   for (const id of ids) if (!all.some((r) => r.id === id)) throw new UserError(`compare: '${id}' is neither a run id nor a group id (see layerlab runs list)`);
-  const metric = stringOption(v, 'metric') as 'valAccuracy' | 'trainAccuracy' | 'valLoss' | undefined;
-  const comparison = await service.invoke('compare:runs', { ids, groups, metric });
+  const comparison = await api.invoke('compare:runs', { ids, groups, metric });
   if (v.json === true) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
   else {
     const models = new Map<string, ModelSpec>();
-    for (const g of comparison.groups) models.set(g.runIds[0], (await service.invoke('runs:show', { id: g.runIds[0] })).spec);
-    process.stdout.write(`${formatComparison(comparison, (stringOption(v, 'format') ?? 'table') as 'table', models)}\n`);
+    for (const g of comparison.groups) models.set(g.runIds[0], (await api.invoke('runs:show', { id: g.runIds[0] })).spec);
+    process.stdout.write(`${formatComparison(comparison, format, models)}\n`);
   }
   return 0;
 }

@@ -1,12 +1,13 @@
 /** `layerlab train`: builds a spec from a preset or a file plus flags, runs it through the service. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { isUserError, UserError } from '../shared/errors.js';
 import { findPreset, PRESETS } from '../shared/presets.js';
 import { OptimizerSpec, parseModelSpec, describeSpecErrors, fitToDataset, type ModelSpec } from '../shared/spec.js';
 import type { RunSummary } from '../shared/runs.js';
-import type { Service } from '../service/service.js';
+import type { Api } from '../shared/contract.js';
 import { intOption, numberOption, stringOption, type Options } from './args.js';
+import { strings } from './flags.js';
 import { bar, duration, fixed, StatusLine, table } from './format.js';
 
 export const TRAIN_OPTIONS: Options = {
@@ -33,24 +34,26 @@ function readSpecFile(file: string): unknown {
   }
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The spec the flags describe: a preset or a file, then each flag applied on top. */
 export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; label: string; fromPreset: boolean } {
   const presetName = stringOption(v, 'preset');
   const modelFile = stringOption(v, 'model');
   if (presetName && modelFile) throw new UserError('give --preset or --model, not both');
-  let input: Record<string, unknown>;
+  let input: unknown;
   let label: string;
   if (modelFile) {
-    input = readSpecFile(modelFile) as Record<string, unknown>;
+    input = readSpecFile(modelFile);
     label = basename(modelFile).replace(/\.json$/i, '');
   } else {
     const name = presetName ?? 'book-relu';
     const preset = findPreset(name);
     if (!preset) throw new UserError(`unknown preset '${name}': choose one of ${PRESETS.map((p) => p.name).join(', ')}`);
-    input = structuredClone(preset.spec) as unknown as Record<string, unknown>;
+    input = structuredClone(preset.spec);
     label = name;
   }
-  if (typeof input !== 'object' || input === null) throw new UserError(`${modelFile ?? label}: a model spec must be a JSON object`);
+  if (!isRecord(input)) throw new UserError(`${modelFile ?? label}: a model spec must be a JSON object`);
   const optimizer = stringOption(v, 'optimizer');
   const lr = numberOption(v, 'lr');
   if (optimizer) {
@@ -58,8 +61,8 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
     if (!o.success) throw new UserError(`--optimizer: unknown optimizer '${optimizer}': choose sgd, adagrad, adadelta, rmsprop, adam or adamax`);
     input.optimizer = o.data;
   }
-  if (lr !== undefined) input.optimizer = { ...((input.optimizer as object) ?? { type: 'rmsprop' }), learningRate: lr };
-  const training = { ...((input.training as object) ?? {}) } as Record<string, unknown>;
+  if (lr !== undefined) input.optimizer = { ...(isRecord(input.optimizer) ? input.optimizer : { type: 'rmsprop' }), learningRate: lr };
+  const training: Record<string, unknown> = { ...(isRecord(input.training) ? input.training : {}) };
   const set = (key: string, value: number | undefined) => { if (value !== undefined) training[key] = value; };
   set('epochs', intOption(v, 'epochs', 1));
   set('batchSize', intOption(v, 'batch-size', 1));
@@ -71,24 +74,37 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
   return { spec: r.spec, label, fromPreset: !modelFile };
 }
 
-/** `--dataset`: a catalog or imported id, or a folder of IDX files. */
-export function datasetFromOption(value: string | undefined): string {
-  const v = value ?? 'fashion-mnist';
-  if ((v.includes('/') || v.startsWith('.')) && existsSync(v) && statSync(v).isDirectory()) return `idx:${resolve(v)}`;
-  if (v.includes('/') && !existsSync(v)) throw new UserError(`--dataset ${v}: no such folder`);
-  return v;
+/** A --dataset value that names a folder or file (the user's), not an id. */
+function looksLikePath(value: string): boolean {
+  return /[/\\]/.test(value) || value.startsWith('.') || value.startsWith('~');
 }
 
-export async function trainCommand(service: Service, v: Record<string, unknown>): Promise<number> {
+/**
+ * `--dataset`: a catalog or dataset id, or a folder or file of the user's, which is imported
+ * first (in the importer process, like any import) and then trained on by the id it got.
+ */
+async function datasetFromOption(api: Api, value: string | undefined, json: boolean): Promise<string> {
+  const v = value ?? 'fashion-mnist';
+  if (!looksLikePath(v)) return v;
+  const path = resolve(v);
+  if (!existsSync(path)) throw new UserError(`--dataset ${v}: no such folder or file`);
+  const d = await api.invoke('datasets:import', { source: { path } });
+  if (!json) process.stderr.write(`imported ${path} as dataset ${d.id}\n`);
+  return d.id;
+}
+
+export async function trainCommand(api: Api, v: Record<string, unknown>): Promise<number> {
   const chosen = specFromOptions(v);
   const { label } = chosen;
   let { spec } = chosen;
   const json = v.json === true;
-  const datasetId = datasetFromOption(stringOption(v, 'dataset'));
+  const repeat = intOption(v, 'repeat', 1) ?? 1;
+  const limit = intOption(v, 'limit', 1);
+  const datasetId = await datasetFromOption(api, stringOption(v, 'dataset'), json);
   if (chosen.fromPreset) {
     // A preset is the book's layer stack; on another dataset its input and output take that
     // dataset's shape and classes (a model file is taken as written).
-    const dataset = await service.invoke('datasets:show', { id: datasetId }).catch(() => null);
+    const dataset = await api.invoke('datasets:show', { id: datasetId }).catch(() => null);
     if (dataset?.available) {
       const fitted = fitToDataset(spec, dataset.featureShape, dataset.classNames.length);
       if (fitted !== spec && !json) {
@@ -97,7 +113,6 @@ export async function trainCommand(service: Service, v: Record<string, unknown>)
       spec = fitted;
     }
   }
-  const repeat = intOption(v, 'repeat', 1) ?? 1;
   const status = new StatusLine();
   const started = new Map<string, number>();
   const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -106,51 +121,51 @@ export async function trainCommand(service: Service, v: Record<string, unknown>)
   let runIds: string[] = [];
   const multi = repeat > 1;
 
-  service.on('runs:started', (e) => {
+  api.on('runs:started', (e) => {
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
     const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
     if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
     else status.done(`backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount} training / ${e.valCount} validation samples`);
   });
-  service.on('runs:batch', (e) => {
+  api.on('runs:batch', (e) => {
     if (json || !runIds.includes(e.runId)) return;
     const elapsed = (performance.now() - (started.get(e.runId) ?? performance.now())) / 1000;
     const fraction = ((e.epoch - 1) * e.batches + e.batch) / (spec.training.epochs * e.batches);
     const eta = fraction > 0 ? elapsed / fraction - elapsed : NaN;
     status.update(`${multi ? `run ${runIds.indexOf(e.runId) + 1}/${repeat} ` : ''}epoch ${e.epoch}/${spec.training.epochs} ${bar(e.batch / e.batches)} ${e.batch}/${e.batches} loss ${fixed(e.loss, 4)} acc ${fixed(e.accuracy)} ETA ${duration(eta)}`);
   });
-  service.on('runs:epoch', (e) => {
+  api.on('runs:epoch', (e) => {
     if (!runIds.includes(e.runId)) return;
     const { runId, ...m } = e;
     if (json) out({ type: 'epoch', ...(multi ? { runId } : {}), epoch: m.epoch, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy, seconds: m.seconds });
     else status.done(`${multi ? `run ${runIds.indexOf(runId) + 1}/${repeat} ` : ''}epoch ${m.epoch}/${spec.training.epochs}  loss ${fixed(m.loss, 4)}  accuracy ${fixed(m.accuracy)}  val_loss ${fixed(m.valLoss, 4)}  val_accuracy ${fixed(m.valAccuracy)}  ${m.seconds.toFixed(1)} s`);
   });
   const finished = new Promise<void>((resolveAll) => {
-    service.on('runs:finished', (e) => {
+    api.on('runs:finished', (e) => {
       if (!runIds.includes(e.runId)) return;
       runs.set(e.runId, e.run);
       if (e.errorName) errorNames.set(e.runId, e.errorName);
       if (runs.size === runIds.length) resolveAll();
     });
   });
-  const stop = () => { for (const id of runIds) void service.invoke('runs:stop', { id }); };
+  const stop = () => { for (const id of runIds) void api.invoke('runs:stop', { id }); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const r = await service.invoke('runs:start', {
-    spec, datasetId, name: stringOption(v, 'name') ?? label, tags: v.tag as string[] | undefined,
-    notes: stringOption(v, 'notes'), limit: intOption(v, 'limit', 1), repeat, saveModel: v['save-model'] === true,
+  const r = await api.invoke('runs:start', {
+    spec, datasetId, name: stringOption(v, 'name') ?? label, tags: strings(v, 'tag'),
+    notes: stringOption(v, 'notes'), limit, repeat, saveModel: v['save-model'] === true,
   });
   runIds = r.runIds;
   await finished;
-  return report(service, runIds.map((id) => runs.get(id)!), json, r.group, errorNames);
+  return report(api, runIds.map((id) => runs.get(id)!), json, r.group, errorNames);
 }
 
-async function report(service: Service, runs: RunSummary[], json: boolean, group: string | null, errorNames: Map<string, string>): Promise<number> {
+async function report(api: Api, runs: RunSummary[], json: boolean, group: string | null, errorNames: Map<string, string>): Promise<number> {
   let code = 0;
   for (const run of runs) {
-    const detail = await service.invoke('runs:show', { id: run.id });
+    const detail = await api.invoke('runs:show', { id: run.id });
     const last = detail.epochs[detail.epochs.length - 1];
     const sps = detail.epochs.length ? Math.max(...detail.epochs.map((e) => e.samplesPerSecond)) : null;
     if (run.status === 'failed') {

@@ -5,6 +5,9 @@
 import { basename, extname, resolve } from 'node:path';
 import { statSync, readdirSync } from 'node:fs';
 import type { DatasetInfo, ImportOptions } from '../shared/datasets.js';
+
+/** The contract's options plus the labels file (a path the service resolved from the request). */
+export type ImporterOptions = ImportOptions & { labelsPath?: string };
 import { ImportError, unreadable } from './errors.js';
 import type { ParsedDataset, SourceFormat } from './formats/types.js';
 import { parseCsvFile } from './formats/csv.js';
@@ -60,7 +63,7 @@ function parseIdxFolder(dir: string): ParsedDataset {
   };
 }
 
-async function parse(path: string, format: Format, o: ImportOptions, progress: ImportProgress): Promise<ParsedDataset> {
+async function parse(path: string, format: Format, o: ImporterOptions, progress: ImportProgress): Promise<ParsedDataset> {
   switch (format) {
     case 'csv':
       return parseCsvFile(path, { labelColumn: o.labelColumn, imageShape: o.imageShape }, (done, total) => progress('parsing', done, total));
@@ -80,7 +83,7 @@ async function parse(path: string, format: Format, o: ImportOptions, progress: I
   }
 }
 
-export async function importPath(home: string, path: string, options: ImportOptions, progress: ImportProgress = () => undefined): Promise<DatasetInfo> {
+export async function importPath(home: string, path: string, options: ImporterOptions, progress: ImportProgress = () => undefined): Promise<DatasetInfo> {
   const source = resolve(path);
   const format = options.format ?? detectFormat(source);
   progress('reading', 0, 1);

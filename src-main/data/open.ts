@@ -1,18 +1,15 @@
 /**
- * Opens a dataset by id for training or preview: a built-in catalog id, `idx:<folder>` for a folder
- * of IDX files given on the command line, or an imported dataset in the cache.
+ * Opens a dataset for training or preview: a catalog dataset (IDX files in the known places) or a
+ * dataset in our cache. A user's own files never come here: they are imported first.
  */
-import { resolve } from 'node:path';
 import type { Dataset } from '../shared/dataset.js';
-import { IDX_CATALOG, loadCatalogIdx, loadIdxFolder } from './catalog/idx-datasets.js';
+import type { DatasetRef } from '../shared/dataset-ref.js';
+import { loadCatalogIdx } from './catalog/idx-datasets.js';
 import { loadDataset } from './cache/index.js';
 
-export function openDataset(home: string, id: string): Dataset {
-  const entry = IDX_CATALOG.find((e) => e.id === id);
-  if (entry) return loadCatalogIdx(entry.id, home);
-  if (id.startsWith('idx:')) {
-    const dir = resolve(id.slice(4));
-    return loadIdxFolder(dir, { id, name: dir });
+export function openDataset(home: string, ref: DatasetRef): Dataset {
+  switch (ref.kind) {
+    case 'catalog': return loadCatalogIdx(ref.id, home);
+    case 'cache': return loadDataset(home, ref.id);
   }
-  return loadDataset(home, id);
 }

@@ -21,7 +21,7 @@ export function createActions(deps: ActionDeps) {
 
   const importPath = async (path: string) => {
     try {
-      await callService(deps.service, 'datasets:import', { path });
+      await callService(deps.service, 'datasets:import', { source: { path } });
     } catch (err) {
       await report(err, `Could not import ${path}`);
     }
@@ -40,7 +40,8 @@ export function createActions(deps: ActionDeps) {
         if (!run) return showMessage(deps.window(), 'info', 'There is no finished run to export yet.');
         const out = await pickSavePath(deps.window(), `Export run “${run.name}”`, join(app.getPath('documents'), `${fileSlug(run.name)}.${EXPORT_EXTENSION}`));
         if (!out) return;
-        const r = await callService(deps.service, 'runs:export', { id: run.id, out });
+        // The save dialog asked about replacing an existing file already.
+        const r = await callService(deps.service, 'runs:export', { id: run.id, out: { path: out }, overwrite: true });
         shell.showItemInFolder(r.path);
       } catch (err) {
         await report(err, 'Could not export the run');

@@ -8,9 +8,9 @@ export const IPC = {
   invoke: 'layerlab:invoke',
   /** main → renderer: (eventName, payload) for every contract event. */
   event: 'layerlab:event',
-  /** (options?) → Result<string | null>: a native open-file dialog. */
+  /** (options?) → Result<PickedFile | null>: a native open-file dialog. */
   pickFile: 'layerlab:pick-file',
-  /** () → Result<string | null>: a native choose-folder dialog. */
+  /** () → Result<PickedFile | null>: a native choose-folder dialog. */
   pickFolder: 'layerlab:pick-folder',
   /** ({ id }) → Result<null>: the run the renderer shows, for File › Export run…. */
   selectRun: 'layerlab:select-run',
@@ -22,4 +22,13 @@ export const IPC = {
 export interface PickFileOptions {
   title?: string;
   filters?: { name: string; extensions: string[] }[];
+}
+
+/**
+ * What a dialog gives the page: an opaque handle the service maps back to the chosen path
+ * (service/file-refs.ts), and the file's name to show. The path itself stays in main.
+ */
+export interface PickedFile {
+  handle: string;
+  name: string;
 }

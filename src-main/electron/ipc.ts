@@ -6,15 +6,17 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { z } from 'zod';
-import { parseRequest, type Channel, type Events, type EventName, type Responses, type Result } from '../shared/contract.js';
+import { parseRequest, type AnyParsed, type Caller, type Channel, type Events, type EventName, type Parsed, type Responses, type Result } from '../shared/contract.js';
 import { EVENT_NAMES } from '../shared/channels.js';
 import { isUserError, toErrorInfo, type ErrorInfo } from '../shared/errors.js';
 import { originOf } from './guards.js';
-import { IPC, type PickFileOptions } from './ipc-names.js';
+import { IPC, type PickedFile, type PickFileOptions } from './ipc-names.js';
 
 /** What the faces need of the service; `Service` satisfies it, tests hand in a fake. */
 export interface ServiceLike {
-  invoke<C extends Channel>(channel: C, request: unknown): Promise<Responses[C]>;
+  /** Takes only what the contract parsed (contract.ts Parsed): the one door. */
+  invoke<C extends Channel>(parsed: Parsed<C>, caller?: Caller): Promise<Responses[C]>;
+  dispatch(parsed: AnyParsed, caller?: Caller): Promise<unknown>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   close(reason: 'quit' | 'shutdown'): Promise<void>;
 }
@@ -25,7 +27,7 @@ export interface SenderInfo {
   senderFrame: { url: string; parent: unknown } | null;
 }
 
-type Parsed<A> = { ok: true; value: A } | { ok: false; error: ErrorInfo };
+type ParseResult<A> = { ok: true; value: A } | { ok: false; error: ErrorInfo };
 
 /**
  * True when the message comes from `contents()`'s top frame showing one of our origins. A frame
@@ -46,7 +48,7 @@ const REFUSED: ErrorInfo = { name: 'SecurityError', message: "refused: the reque
 /** The wrapper every handler goes through. */
 export function guarded<A, T>(
   trusted: (event: SenderInfo) => boolean,
-  parse: (args: unknown[]) => Parsed<A>,
+  parse: (args: unknown[]) => ParseResult<A>,
   run: (arg: A) => Promise<T> | T,
 ): (event: SenderInfo, ...args: unknown[]) => Promise<Result<T>> {
   return async (event, ...args) => {
@@ -63,14 +65,16 @@ export function guarded<A, T>(
   };
 }
 
-/** (channel, request) → the contract's schema → service.invoke. */
-export function contractParse([channel, request]: unknown[]): Parsed<{ channel: Channel; request: unknown }> {
-  const r = parseRequest(channel, request);
-  return r.ok ? { ok: true, value: { channel: r.channel, request: r.request } } : r;
+/** (channel, request) → the contract's schema → service.dispatch. */
+export function contractParse([channel, request]: unknown[]): ParseResult<AnyParsed> {
+  return parseRequest(channel, request);
 }
 
+/** The window is a page: it names files by the handles its dialogs gave it, never by path. */
+export const WINDOW: Caller = { face: 'page' };
+
 /** Parses the first argument with a zod schema; failures read like the contract's. */
-function first<S extends z.ZodType>(label: string, schema: S): (args: unknown[]) => Parsed<z.infer<S>> {
+function first<S extends z.ZodType>(label: string, schema: S): (args: unknown[]) => ParseResult<z.infer<S>> {
   return ([arg]) => {
     const r = schema.safeParse(arg);
     if (r.success) return { ok: true, value: r.data };
@@ -95,8 +99,8 @@ export const parseDroppedPath = first('importDropped', z.object({ path: z.string
 export interface IpcDeps {
   service: ServiceLike;
   trusted: (event: SenderInfo) => boolean;
-  pickFile: (options: PickFileOptions) => Promise<string | null>;
-  pickFolder: () => Promise<string | null>;
+  pickFile: (options: PickFileOptions) => Promise<PickedFile | null>;
+  pickFolder: () => Promise<PickedFile | null>;
   selectRun: (id: string | null) => void;
   importDropped: (path: string) => Promise<void>;
 }
@@ -106,7 +110,7 @@ type Handle = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown
 /** Registers every handler; returns a function that removes them. */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, deps: IpcDeps): () => void {
   const handlers: [string, Handle][] = [
-    [IPC.invoke, guarded(deps.trusted, contractParse, ({ channel, request }) => deps.service.invoke(channel, request))],
+    [IPC.invoke, guarded(deps.trusted, contractParse, (parsed) => deps.service.dispatch(parsed, WINDOW))],
     [IPC.pickFile, guarded(deps.trusted, parsePickFileOptions, deps.pickFile)],
     [IPC.pickFolder, guarded(deps.trusted, parseNothing, () => deps.pickFolder())],
     [IPC.selectRun, guarded(deps.trusted, parseRunSelection, (id) => { deps.selectRun(id); return null; })],

@@ -2,7 +2,7 @@
  * Quitting and shutting down with runs in flight, and which run File › Export run… means.
  * Pure over injected functions, so the order of events is tested without Electron.
  */
-import { parseRequest, type Channel, type Responses } from '../shared/contract.js';
+import { parseTyped, type Channel, type RequestOf, type Responses } from '../shared/contract.js';
 import type { RunSummary } from '../shared/runs.js';
 import type { ServiceLike } from './ipc.js';
 
@@ -57,11 +57,12 @@ export function pickRunToExport(selected: string | null, runs: readonly RunSumma
   return finished.reduce<RunSummary | null>((best, r) => (!best || r.createdAt > best.createdAt ? r : best), null);
 }
 
-/** For requests main builds itself (menus): the same parse as the renderer's, then the service. */
-export async function callService<C extends Channel>(service: ServiceLike, channel: C, request: unknown): Promise<Responses[C]> {
-  const parsed = parseRequest(channel, request);
-  if (!parsed.ok) throw Object.assign(new Error(parsed.error.message), { name: parsed.error.name });
-  return service.invoke(channel, parsed.request);
+/**
+ * For requests main builds itself (menus, drops): the same parse as the renderer's, then the
+ * service, as the app: the paths come from native dialogs or the OS's drop, not from the page.
+ */
+export async function callService<C extends Channel>(service: ServiceLike, channel: C, request: RequestOf<C>): Promise<Responses[C]> {
+  return service.invoke(parseTyped(channel, request), { face: 'app' });
 }
 
 export function fileSlug(name: string): string {

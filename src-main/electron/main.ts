@@ -3,7 +3,7 @@
  * the service. No domain logic: everything a user does is a service call.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, session, shell } from 'electron';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Service } from '../service/service.js';
 import { resolveHome } from '../data/home.js';
@@ -42,6 +42,8 @@ function main(): void {
   const service = new Service({ home, host: new UtilityWorkerHost(here) });
   const shutdown = createShutdown({ close: (reason) => service.close(reason), quit: () => app.quit() });
   const actions = createActions({ service, window: () => win, selectedRun: () => selectedRun });
+  // The page gets a handle for what the user chose in a native dialog, never the path itself.
+  const picked = (path: string | null) => (path ? { handle: service.files.grant(path, { purpose: 'read', label: basename(path) }), name: basename(path) } : null);
 
   const openWindow = (): BrowserWindow => {
     const w = createMainWindow({ preload: join(here, '../preload/index.cjs'), dev, url: devUrl ?? APP_URL });
@@ -70,8 +72,8 @@ function main(): void {
     registerIpc(ipcMain, {
       service,
       trusted: trustedSender(() => win?.webContents ?? null, origins),
-      pickFile: (options) => pickFile(win, options),
-      pickFolder: () => pickFolder(win),
+      pickFile: async (options) => picked(await pickFile(win, options)),
+      pickFolder: async () => picked(await pickFolder(win)),
       selectRun: (id) => { selectedRun = id; },
       importDropped: (path) => actions.importPath(path),
     });

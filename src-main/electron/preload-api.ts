@@ -6,13 +6,13 @@
 import type { IpcRendererEvent } from 'electron';
 import type { Api, EventName, Result } from '../shared/contract.js';
 import { isChannel, isEventName } from '../shared/channels.js';
-import { IPC, type PickFileOptions } from './ipc-names.js';
+import { IPC, type PickedFile, type PickFileOptions } from './ipc-names.js';
 
 export interface DesktopApi extends Api {
-  /** A native open-file dialog; null when cancelled. */
-  pickFile(options?: PickFileOptions): Promise<string | null>;
-  /** A native choose-folder dialog; null when cancelled. */
-  pickFolder(): Promise<string | null>;
+  /** A native open-file dialog: a handle to the chosen file (never its path); null when cancelled. */
+  pickFile(options?: PickFileOptions): Promise<PickedFile | null>;
+  /** A native choose-folder dialog: a handle to the chosen folder; null when cancelled. */
+  pickFolder(): Promise<PickedFile | null>;
   /** Tells the shell which run the user is looking at, for File › Export run…. */
   selectRun(id: string | null): Promise<void>;
 }
@@ -61,8 +61,8 @@ export function createApi(ipc: IpcLike): DesktopApi {
       set.add(l);
       return () => { set.delete(l); };
     },
-    pickFile: async (options) => unwrap<string | null>(await ipc.invoke(IPC.pickFile, options)),
-    pickFolder: async () => unwrap<string | null>(await ipc.invoke(IPC.pickFolder)),
+    pickFile: async (options) => unwrap<PickedFile | null>(await ipc.invoke(IPC.pickFile, options)),
+    pickFolder: async () => unwrap<PickedFile | null>(await ipc.invoke(IPC.pickFolder)),
     selectRun: async (id) => { unwrap<null>(await ipc.invoke(IPC.selectRun, { id })); },
   };
   return api;

@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Dataset } from '../shared/dataset.js';
-import type { DatasetInfo, DatasetPreview, ImportOptions } from '../shared/datasets.js';
+import type { DatasetInfo, DatasetPreview } from '../shared/datasets.js';
 import type { DatasetSamples, Events } from '../shared/contract.js';
+import type { CatalogId, DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
 import { IDX_CATALOG, locateIdxDataset, missingMessage } from '../data/catalog/idx-datasets.js';
 import { downloadIdxDataset } from '../data/catalog/download.js';
@@ -15,14 +16,15 @@ import { listDatasets, deleteDataset, writeDatasetCache, readManifest, manifestT
 import { openDataset } from '../data/open.js';
 import { datasetPreview } from '../data/preview.js';
 import { describeExit, type WorkerHandle, type WorkerHost } from '../workers/host.js';
-import type { ImporterMessage, ImporterRequest } from '../workers/protocol.js';
+import type { ImporterMessage, ImporterOptions, ImporterRequest } from '../workers/protocol.js';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 export class DatasetService {
   /** The last dataset opened for previews and samples: Fashion-MNIST takes ~0.3 s to read. */
   private opened: { id: string; dataset: Dataset } | null = null;
-  private readonly imports = new Set<WorkerHandle>();
+  /** Imports in flight, by import id: cancel stops one, closing the service stops them all. */
+  private readonly imports = new Map<string, WorkerHandle>();
   /** Downloads in flight, by dataset id: one at a time each; closing the service stops them. */
   private readonly downloads = new Map<string, AbortController>();
 
@@ -41,40 +43,36 @@ export class DatasetService {
     return [...builtin, ...listDatasets(this.home).map(manifestToInfo)];
   }
 
-  show(id: string): DatasetInfo {
-    const info = this.list().find((d) => d.id === id);
+  show(ref: DatasetRef): DatasetInfo {
+    const info = this.list().find((d) => d.id === ref.id);
     if (info) return info;
-    if (id.startsWith('idx:')) {
-      const d = this.open(id);
-      return { id, name: d.name, kind: 'imported', available: true, format: 'idx', featureShape: d.featureShape, classNames: d.classNames, trainCount: d.train.count, testCount: d.test?.count ?? 0, isImage: true };
-    }
-    throw new UserError(`no dataset with id ${id}: see 'layerlab datasets list'`);
+    throw new UserError(`no dataset with id ${ref.id}: see 'layerlab datasets list'`);
   }
 
   /** Throws a one-line error before any run is created when the dataset cannot be trained on. */
-  assertTrainable(id: string): void {
-    if (id.startsWith('idx:')) return;
-    const info = this.show(id);
+  assertTrainable(ref: DatasetRef): void {
+    const info = this.show(ref);
     if (!info.available) throw new UserError(info.reason ?? `${info.name} is not available`);
   }
 
-  private open(id: string): Dataset {
-    if (this.opened?.id !== id) {
+  /** Only the catalog's files and our own cache are read here: a user's file is parsed by the importer. */
+  private open(ref: DatasetRef): Dataset {
+    if (this.opened?.id !== ref.id) {
       this.opened = null;
-      this.opened = { id, dataset: openDataset(this.home, id) };
+      this.opened = { id: ref.id, dataset: openDataset(this.home, ref) };
     }
     return this.opened.dataset;
   }
 
-  preview(id: string, perClass: number): DatasetPreview {
-    this.assertTrainable(id);
-    const info = this.show(id);
-    return datasetPreview(this.open(id), { perClass, isImage: info.isImage, featureNames: info.featureNames });
+  preview(ref: DatasetRef, perClass: number): DatasetPreview {
+    this.assertTrainable(ref);
+    const info = this.show(ref);
+    return datasetPreview(this.open(ref), { perClass, isImage: info.isImage, featureNames: info.featureNames });
   }
 
-  samples(id: string, split: 'train' | 'test', indices: number[]): DatasetSamples {
-    this.assertTrainable(id);
-    const d = this.open(id);
+  samples(ref: DatasetRef, split: 'train' | 'test', indices: number[]): DatasetSamples {
+    this.assertTrainable(ref);
+    const d = this.open(ref);
     const s = split === 'test' ? d.test ?? d.train : d.train;
     const size = d.featureShape.reduce((a, b) => a * b, 1);
     const samples = indices.filter((i) => i < s.count).map((index) => ({
@@ -83,8 +81,9 @@ export class DatasetService {
     return { featureShape: d.featureShape, scale: d.scale, samples };
   }
 
-  delete(id: string): { deleted: string } {
-    if (IDX_CATALOG.some((e) => e.id === id)) throw new UserError(`${id} is built in and cannot be deleted`);
+  delete(ref: DatasetRef): { deleted: string } {
+    const { id } = ref;
+    if (ref.kind === 'catalog') throw new UserError(`${id} is built in and cannot be deleted`);
     if (!readManifest(this.home, id)) throw new UserError(`no imported dataset with id ${id}: see 'layerlab datasets list'`);
     deleteDataset(this.home, id);
     if (this.opened?.id === id) this.opened = null;
@@ -105,9 +104,10 @@ export class DatasetService {
   }
 
   /** Parses a user's file in the importer process; resolves with the new dataset or rejects with its one-line error. */
-  import(path: string, options: ImportOptions, importId: string = randomUUID()): Promise<DatasetInfo> {
+  import(path: string, options: ImporterOptions, importId: string = randomUUID()): Promise<DatasetInfo> {
+    if (this.imports.has(importId)) throw new UserError(`an import with id ${importId} is already running`);
     const worker = this.host.start('importer', { maxOldSpaceMB: 4096 });
-    this.imports.add(worker);
+    this.imports.set(importId, worker);
     return new Promise<DatasetInfo>((resolve, reject) => {
       let settled = false;
       worker.onMessage((raw) => {
@@ -127,7 +127,7 @@ export class DatasetService {
         }
       });
       worker.onExit((info) => {
-        this.imports.delete(worker);
+        this.imports.delete(importId);
         if (!settled) reject(new UserError(`${path}: import failed: ${describeExit('importer', info)}`));
       });
       const request: ImporterRequest = { type: 'import', importId, path, options, home: this.home };
@@ -139,7 +139,16 @@ export class DatasetService {
    * Fetches Fashion-MNIST or MNIST into the data folder (files already there and intact are kept),
    * with progress in bytes as `datasets:progress` events, at most ten a second.
    */
-  async download(id: 'fashion-mnist' | 'mnist', mirror = this.mirror, importId: string = randomUUID()): Promise<DatasetInfo & { fetched: string[] }> {
+  /** Stops an import in flight; false when there is none with that id. */
+  cancel(importId: string): boolean {
+    const worker = this.imports.get(importId);
+    if (!worker) return false;
+    void worker.stop(500);
+    return true;
+  }
+
+  async download(id: CatalogId, importId: string = randomUUID()): Promise<DatasetInfo & { fetched: string[] }> {
+    const mirror = this.mirror;
     const entry = IDX_CATALOG.find((e) => e.id === id)!;
     if (this.downloads.has(id)) throw new UserError(`${entry.name} is already being downloaded; wait for it to finish`);
     const controller = new AbortController();
@@ -157,7 +166,7 @@ export class DatasetService {
       });
       this.emit('datasets:progress', { importId, phase: 'done', done: 1, total: 1 });
       if (result.fetched.length) this.emit('datasets:changed', { ids: [id] });
-      return { ...this.show(id), fetched: result.fetched };
+      return { ...this.show({ kind: 'catalog', id }), fetched: result.fetched };
     } finally {
       this.downloads.delete(id);
     }
@@ -165,6 +174,6 @@ export class DatasetService {
 
   async close(): Promise<void> {
     for (const controller of this.downloads.values()) controller.abort();
-    await Promise.all([...this.imports].map((w) => w.stop(1000)));
+    await Promise.all([...this.imports.values()].map((w) => w.stop(1000)));
   }
 }

@@ -8,17 +8,18 @@ import { parseModelSpec, describeSpecErrors, type ModelSpec } from '../shared/sp
 import { RUN_STATUSES, TERMINAL_STATUSES, type RunStatus } from '../shared/runs.js';
 import type { ExperimentStatus } from '../shared/contract.js';
 import type { RunStore } from '../store/runs.js';
+import type { DatasetRef } from '../shared/dataset-ref.js';
 
 export interface ExperimentRequest {
   name: string;
   spec: ModelSpec;
   variants: { name: string; changes: Record<string, unknown> }[];
   seeds: number;
-  datasetId: string;
+  dataset: DatasetRef;
   limit?: number;
 }
 
-type StartRuns = (args: { spec: ModelSpec; datasetId: string; name: string; limit?: number; repeat: number; group: string; experiment: string }) => { runIds: string[] };
+type StartRuns = (args: { spec: ModelSpec; dataset: DatasetRef; name: string; limit?: number; repeat: number; group: string; experiment: string }) => { runIds: string[] };
 
 /** Sets `path` ("layers.1.activation") in a deep copy of `obj`; the path must already exist. */
 export function applyChange(obj: unknown, path: string, value: unknown, variant: string): unknown {
@@ -50,7 +51,7 @@ export class ExperimentService {
     });
     const id = `${slugify(req.name)}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     req.variants.forEach((v, i) => {
-      this.startRuns({ spec: specs[i], datasetId: req.datasetId, name: `${req.name}: ${v.name}`, limit: req.limit, repeat: req.seeds, group: `${id}/${v.name}`, experiment: id });
+      this.startRuns({ spec: specs[i], dataset: req.dataset, name: `${req.name}: ${v.name}`, limit: req.limit, repeat: req.seeds, group: `${id}/${v.name}`, experiment: id });
     });
     return this.status(id);
   }

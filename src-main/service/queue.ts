@@ -13,11 +13,12 @@ import type { TrainerMessage, TrainerRequest } from '../workers/protocol.js';
 import type { RunStore } from '../store/runs.js';
 import type { Events } from '../shared/contract.js';
 import type { ModelSpec } from '../shared/spec.js';
+import type { DatasetRef } from '../shared/dataset-ref.js';
 
 export interface QueuedRun {
   runId: string;
   spec: ModelSpec;
-  datasetId: string;
+  dataset: DatasetRef;
   limit?: number;
   saveModel: boolean;
 }
@@ -117,7 +118,7 @@ export class RunQueue {
     });
     const modelDir = job.saveModel ? join(this.o.home, 'runs', job.runId, '.tmp-model') : undefined;
     const request: TrainerRequest = {
-      type: 'train', runId: job.runId, spec: job.spec, datasetId: job.datasetId, home: this.o.home,
+      type: 'train', runId: job.runId, spec: job.spec, dataset: job.dataset, home: this.o.home,
       limit: job.limit, backend: this.o.backend, path: this.o.trainingPath, modelDir,
     };
     worker.send(request);

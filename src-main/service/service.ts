@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
 import { mkdirSync } from 'node:fs';
-import type { Channel, Events, EventName, Responses, SystemInfo } from '../shared/contract.js';
+import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
+import { datasetKey, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
 import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
@@ -20,6 +21,7 @@ import { DatasetService } from './datasets.js';
 import { ExperimentService } from './experiments.js';
 import { compareRuns } from './compare.js';
 import { systemVersions } from './versions.js';
+import { FileRefs } from './file-refs.js';
 
 export interface ServiceOptions {
   home: string;
@@ -32,7 +34,11 @@ export interface ServiceOptions {
   datasetMirror?: string;
 }
 
-type Handler<C extends Channel> = (request: never) => Promise<Responses[C]> | Responses[C];
+/** A channel's handler, typed from the contract: the parsed request in, the response out. */
+type Handlers = { [C in Channel]: (request: ParsedRequests[C], caller: Caller) => Promise<Responses[C]> | Responses[C] };
+
+/** The least trust: what a transport assumes when it says nothing else. */
+const PAGE: Caller = { face: 'page' };
 
 export class Service {
   readonly home: string;
@@ -43,6 +49,8 @@ export class Service {
   private experiments!: ExperimentService;
   private readonly settings: SystemInfo['settings'];
   private lastBackend: SystemInfo['backend'] = null;
+  /** Handles for files the faces obtained safely (uploads, dialogs): see file-refs.ts. */
+  readonly files = new FileRefs();
 
   constructor(private readonly options: ServiceOptions) {
     this.home = options.home;
@@ -87,13 +95,23 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    this.files.releaseAll();
     this.store.close();
   }
 
-  /** Runs one command. The request has been parsed against the contract by the caller. */
-  async invoke<C extends Channel>(channel: C, request: unknown): Promise<Responses[C]> {
-    const handler = this.handlers[channel] as Handler<C>;
-    return handler(request as never);
+  /**
+   * Runs one command. It takes only a request the contract parsed (contract.ts parseRequest or
+   * parseTyped): this is the one door, whatever the face. `caller` is the face's word on who
+   * asks (file-refs.ts); a transport that says nothing gets a page's rights.
+   */
+  async invoke<C extends Channel>(parsed: Parsed<C>, caller: Caller = PAGE): Promise<Responses[C]> {
+    const handler: Handlers[C] = this.handlers[parsed.channel];
+    return handler(parsed.request, caller);
+  }
+
+  /** invoke for a transport holding some channel's request: the response is the channel's. */
+  dispatch(parsed: AnyParsed, caller: Caller = PAGE): Promise<Responses[Channel]> {
+    return this.invoke<Channel>(parsed, caller);
   }
 
   private parseSpec(input: unknown): ModelSpec {
@@ -102,14 +120,12 @@ export class Service {
     return r.spec;
   }
 
-  private startRuns(args: { spec: ModelSpec; datasetId: string; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean; group?: string | null; experiment?: string | null }): { runIds: string[]; group: string | null } {
-    this.datasets.assertTrainable(args.datasetId);
-    // A model that cannot take the dataset is refused here, before any run is made of it. (An IDX
-    // folder given by path is only read by the trainer, which makes the same check.)
-    if (!args.datasetId.startsWith('idx:')) {
-      const problem = specFitError(args.spec, this.datasets.show(args.datasetId));
-      if (problem) throw new UserError(problem);
-    }
+  private startRuns(args: { spec: ModelSpec; dataset: DatasetRef; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean; group?: string | null; experiment?: string | null }): { runIds: string[]; group: string | null } {
+    this.datasets.assertTrainable(args.dataset);
+    // A model that cannot take the dataset is refused here, before any run is made of it.
+    const problem = specFitError(args.spec, this.datasets.show(args.dataset));
+    if (problem) throw new UserError(problem);
+    const datasetId = datasetKey(args.dataset);
     const repeat = args.repeat ?? 1;
     const baseName = args.name || 'run';
     const group = args.group ?? (repeat > 1 ? `${slug(baseName)}-${Date.now().toString(36)}` : null);
@@ -119,53 +135,68 @@ export class Service {
       const spec = { ...args.spec, training: { ...args.spec.training, seed } };
       const runId = this.store.createRun({
         name: repeat > 1 ? `${baseName} (seed ${seed})` : baseName,
-        group: group ?? undefined, experiment: args.experiment ?? undefined, spec, datasetId: args.datasetId,
+        group: group ?? undefined, experiment: args.experiment ?? undefined, spec, datasetId,
         seed, limit: args.limit, tags: args.tags, notes: args.notes,
       });
       runIds.push(runId);
       this.emit('runs:queued', { run: this.store.getRun(runId)! });
-      this.queue.enqueue({ runId, spec, datasetId: args.datasetId, limit: args.limit, saveModel: args.saveModel ?? false });
+      this.queue.enqueue({ runId, spec, dataset: args.dataset, limit: args.limit, saveModel: args.saveModel ?? false });
     }
     return { runIds, group };
   }
 
-  private readonly handlers: { [C in Channel]: Handler<C> } = {
+  private readonly handlers: Handlers = {
     'system:info': () => this.systemInfo(),
-    'system:settings': (r: { concurrency?: number; trainingPath?: 'fast' | 'stock'; backend?: SystemInfo['settings']['backend'] }) => {
+    'system:settings': (r) => {
       if (r.concurrency !== undefined) { this.settings.concurrency = r.concurrency; this.queue.concurrency = r.concurrency; }
       if (r.trainingPath) { this.settings.trainingPath = r.trainingPath; this.queue.trainingPath = r.trainingPath; }
       if (r.backend) { this.settings.backend = r.backend; this.queue.backend = r.backend; }
       return { ...this.settings };
     },
     'datasets:list': () => this.datasets.list(),
-    'datasets:show': (r: { id: string }) => this.datasets.show(r.id),
-    'datasets:preview': (r: { id: string; perClass?: number }) => this.datasets.preview(r.id, r.perClass ?? 8),
-    'datasets:samples': (r: { id: string; split: 'train' | 'test'; indices: number[] }) => this.datasets.samples(r.id, r.split, r.indices),
-    'datasets:import': (r: { path: string; options?: Record<string, unknown>; importId?: string }) => this.datasets.import(r.path, r.options ?? {}, r.importId),
-    'datasets:delete': (r: { id: string }) => this.datasets.delete(r.id),
-    'datasets:download': (r: { id: 'fashion-mnist' | 'mnist'; mirror?: string; importId?: string }) => this.datasets.download(r.id, r.mirror, r.importId),
-    'datasets:generate': (r: { kind: 'circle' | 'xor' | 'gaussian' | 'spiral'; samples?: number; noise?: number; seed?: number; name?: string }) => this.datasets.generate(r),
-    'models:validate': (r: { spec: unknown }) => {
+    'datasets:show': (r) => this.datasets.show(r.id),
+    'datasets:preview': (r) => this.datasets.preview(r.id, r.perClass ?? 8),
+    'datasets:samples': (r) => this.datasets.samples(r.id, r.split, r.indices),
+    'datasets:import': async (r, caller) => {
+      const source = this.files.resolve(r.source, caller, 'read', 'source');
+      try {
+        const labels = r.labels ? this.files.resolve(r.labels, caller, 'read', 'labels') : undefined;
+        try {
+          return await this.datasets.import(source.path, { ...r.options, labelsPath: labels?.path }, r.importId);
+        } finally {
+          labels?.done();
+        }
+      } finally {
+        source.done();
+      }
+    },
+    'datasets:cancel': (r) => ({ cancelled: this.datasets.cancel(r.importId) }),
+    'datasets:delete': (r) => this.datasets.delete(r.id),
+    'datasets:download': (r) => this.datasets.download(r.id, r.importId),
+    'datasets:generate': (r) => this.datasets.generate(r),
+    'models:validate': (r) => {
       const p = parseModelSpec(r.spec);
       return p.ok ? { ok: true, errors: [], spec: p.spec, summary: summarize(p.spec) } : { ok: false, errors: p.errors, spec: null, summary: null };
     },
     'models:presets': () => [...PRESETS],
-    'models:keras': (r: { spec: unknown }) => ({ code: kerasCode(this.parseSpec(r.spec)) }),
-    'runs:start': (r: { spec: unknown; datasetId: string; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean }) =>
-      this.startRuns({ ...r, spec: this.parseSpec(r.spec) }),
-    'runs:stop': async (r: { id: string }) => {
+    'models:keras': (r) => ({ code: kerasCode(this.parseSpec(r.spec)) }),
+    'runs:start': (r) => {
+      const { datasetId, spec, ...rest } = r;
+      return this.startRuns({ ...rest, dataset: datasetId, spec: this.parseSpec(spec) });
+    },
+    'runs:stop': async (r) => {
       const run = this.requireRun(r.id);
       if (!(await this.queue.stop(r.id))) return { id: r.id, status: run.status };
       return { id: r.id, status: this.requireRun(r.id).status };
     },
-    'runs:list': (r: { filter?: Parameters<RunStore['listRuns']>[0] }) => this.store.listRuns(r.filter ?? {}),
-    'runs:show': (r: { id: string }) => this.requireRun(r.id),
-    'runs:update': (r: { id: string; name?: string; notes?: string; tags?: string[] }) => {
+    'runs:list': (r) => this.store.listRuns(r.filter ?? {}),
+    'runs:show': (r) => this.requireRun(r.id),
+    'runs:update': (r) => {
       this.requireRun(r.id);
       this.store.updateRun(r.id, { name: r.name, notes: r.notes, tags: r.tags });
       return this.requireRun(r.id);
     },
-    'runs:delete': async (r: { ids: string[] }) => {
+    'runs:delete': async (r) => {
       for (const id of r.ids) {
         this.requireRun(id);
         if (this.queue.isActive(id)) throw new UserError(`run ${id} is still training: stop it before deleting it`);
@@ -174,12 +205,29 @@ export class Service {
       this.store.deleteRuns(r.ids);
       return { deleted: r.ids };
     },
-    'runs:export': (r: { id: string; out?: string }) => this.store.exportRun(r.id, r.out),
-    'runs:import': (r: { path: string }) => this.store.importRun(r.path),
-    'experiments:start': (r: Parameters<ExperimentService['start']>[0]) => this.experiments.start({ ...r, spec: this.parseSpec(r.spec) }),
-    'experiments:status': (r: { id: string }) => this.experiments.status(r.id),
-    'experiments:list': (r: { limit?: number }) => this.experiments.list(r.limit),
-    'compare:runs': (r: { ids?: string[]; groups?: string[]; metric?: 'valAccuracy' | 'trainAccuracy' | 'valLoss' }) => compareRuns(this.store, r),
+    'runs:export': (r, caller) => {
+      const out = r.out ? this.files.resolve(r.out, caller, 'write', 'out') : undefined;
+      try {
+        return this.store.exportRun(r.id, out?.path, { overwrite: r.overwrite ?? false });
+      } finally {
+        out?.done();
+      }
+    },
+    'runs:import': (r, caller) => {
+      const source = this.files.resolve(r.source, caller, 'read', 'source');
+      try {
+        return this.store.importRun(source.path);
+      } finally {
+        source.done();
+      }
+    },
+    'experiments:start': (r) => {
+      const { datasetId, spec, ...rest } = r;
+      return this.experiments.start({ ...rest, dataset: datasetId, spec: this.parseSpec(spec) });
+    },
+    'experiments:status': (r) => this.experiments.status(r.id),
+    'experiments:list': (r) => this.experiments.list(r.limit),
+    'compare:runs': (r) => compareRuns(this.store, r),
   };
 
   private requireRun(id: string) {

@@ -7,7 +7,7 @@ import type { Channel, EventName } from './contract.js';
 
 export const CHANNELS = [
   'system:info', 'system:settings',
-  'datasets:list', 'datasets:show', 'datasets:preview', 'datasets:samples', 'datasets:import', 'datasets:delete', 'datasets:download', 'datasets:generate',
+  'datasets:list', 'datasets:show', 'datasets:preview', 'datasets:samples', 'datasets:import', 'datasets:cancel', 'datasets:delete', 'datasets:download', 'datasets:generate',
   'models:validate', 'models:presets', 'models:keras',
   'runs:start', 'runs:stop', 'runs:list', 'runs:show', 'runs:update', 'runs:delete', 'runs:export', 'runs:import',
   'experiments:start', 'experiments:status', 'experiments:list',

@@ -14,6 +14,7 @@ import type { RunSummary, RunDetail, RunStatus, EpochRecord } from './runs.js';
 import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
+import { CATALOG_IDS, DatasetRefSchema } from './dataset-ref.js';
 
 const id = z.string().min(1).max(200);
 const name = z.string().max(200);
@@ -21,6 +22,18 @@ const tags = z.array(z.string().min(1).max(64)).max(32);
 const path = z.string().min(1).max(4096);
 /** Accepts a spec of any shape here; the service parses it fully and reports field errors. */
 const specInput = z.unknown();
+
+/**
+ * A file or folder a request names. `path`: only a face the user drives directly may name one
+ * (the CLI: any path; browser mode: inside the folder `serve --import-root` allows). `handle`: an
+ * opaque token a face issued for a file the user chose (an upload in browser mode, a native
+ * dialog's choice in the desktop app); the service maps it back, a page never sees the path.
+ */
+export const FileRefSchema = z.union([
+  z.object({ path }).strict(),
+  z.object({ handle: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/, 'not a handle this face issued') }).strict(),
+]);
+export type FileRef = z.infer<typeof FileRefSchema>;
 
 export const ImportOptionsSchema = z.object({
   format: z.enum(['idx', 'csv', 'images', 'npy', 'npz']).optional(),
@@ -32,8 +45,6 @@ export const ImportOptionsSchema = z.object({
   /** For NPZ: member names of x and y. */
   xKey: z.string().max(200).optional(),
   yKey: z.string().max(200).optional(),
-  /** For a single .npy of features: the .npy of labels. */
-  labelsPath: path.optional(),
 }).strict();
 
 export const RunFilterSchema = z.object({
@@ -46,7 +57,7 @@ export const RunFilterSchema = z.object({
 
 export const StartRunSchema = z.object({
   spec: specInput,
-  datasetId: z.string().min(1).max(4200),
+  datasetId: DatasetRefSchema,
   name: name.optional(),
   tags: tags.optional(),
   notes: z.string().max(10000).optional(),
@@ -68,7 +79,7 @@ export const StartExperimentSchema = z.object({
   spec: specInput,
   variants: z.array(VariantSchema).min(1).max(20),
   seeds: z.number().int().min(1).max(50),
-  datasetId: z.string().min(1).max(4200),
+  datasetId: DatasetRefSchema,
   limit: z.number().int().positive().optional(),
 }).strict();
 
@@ -85,17 +96,19 @@ export const requests = {
   'system:info': z.object({}).strict(),
   'system:settings': SettingsSchema,
   'datasets:list': z.object({}).strict(),
-  'datasets:show': z.object({ id: z.string().min(1).max(4200) }).strict(),
-  'datasets:preview': z.object({ id: z.string().min(1).max(4200), perClass: z.number().int().min(1).max(50).optional() }).strict(),
-  'datasets:samples': z.object({ id: z.string().min(1).max(4200), split: z.enum(['train', 'test']), indices: z.array(z.number().int().min(0)).max(500) }).strict(),
-  'datasets:import': z.object({ path, options: ImportOptionsSchema.optional(), importId: id.optional() }).strict(),
-  'datasets:delete': z.object({ id }).strict(),
-  /** Fetches a catalog dataset into the data folder; `mirror` is a base address to use instead of the published ones. */
-  'datasets:download': z.object({
-    id: z.enum(['fashion-mnist', 'mnist']),
-    mirror: z.string().max(2000).url().refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// address').optional(),
-    importId: id.optional(),
-  }).strict(),
+  'datasets:show': z.object({ id: DatasetRefSchema }).strict(),
+  'datasets:preview': z.object({ id: DatasetRefSchema, perClass: z.number().int().min(1).max(50).optional() }).strict(),
+  'datasets:samples': z.object({ id: DatasetRefSchema, split: z.enum(['train', 'test']), indices: z.array(z.number().int().min(0)).max(500) }).strict(),
+  /** Parses a user's file or folder in the importer process; `labels`: the .npy of labels for a single .npy of features. */
+  'datasets:import': z.object({ source: FileRefSchema, labels: FileRefSchema.optional(), options: ImportOptionsSchema.optional(), importId: id.optional() }).strict(),
+  /** Stops an import in flight (its importer process ends; nothing is added). */
+  'datasets:cancel': z.object({ importId: id }).strict(),
+  'datasets:delete': z.object({ id: DatasetRefSchema }).strict(),
+  /**
+   * Fetches a catalog dataset into the data folder from its published addresses, or from the
+   * mirror the CLI (--mirror) or the environment (LAYERLAB_DATASET_MIRROR) set: never one a page names.
+   */
+  'datasets:download': z.object({ id: z.enum(CATALOG_IDS), importId: id.optional() }).strict(),
   'datasets:generate': z.object({
     kind: z.enum(['circle', 'xor', 'gaussian', 'spiral']),
     samples: z.number().int().min(10).max(100000).optional(),
@@ -112,8 +125,9 @@ export const requests = {
   'runs:show': z.object({ id }).strict(),
   'runs:update': z.object({ id, name: name.optional(), notes: z.string().max(10000).optional(), tags: tags.optional() }).strict(),
   'runs:delete': z.object({ ids: z.array(id).min(1).max(1000) }).strict(),
-  'runs:export': z.object({ id, out: path.optional() }).strict(),
-  'runs:import': z.object({ path }).strict(),
+  /** Without `out`: <home>/exports/<id>.layerlab-run.json. An existing file is replaced only with `overwrite`. */
+  'runs:export': z.object({ id, out: FileRefSchema.optional(), overwrite: z.boolean().optional() }).strict(),
+  'runs:import': z.object({ source: FileRefSchema }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
@@ -122,7 +136,28 @@ export const requests = {
 
 export type Channel = keyof typeof requests;
 export const CHANNELS = Object.keys(requests) as Channel[];
+/** What a face sends on a channel. */
 export type RequestOf<C extends Channel> = z.input<(typeof requests)[C]>;
+/** What the service's handler for a channel receives: the request after the contract parsed it. */
+export type ParsedRequests = { [C in Channel]: z.output<(typeof requests)[C]> };
+
+declare const parsedByContract: unique symbol;
+/** A request the contract has parsed. The service accepts nothing else; only parseRequest makes one. */
+export interface Parsed<C extends Channel = Channel> {
+  readonly channel: C;
+  readonly request: ParsedRequests[C];
+  readonly [parsedByContract]: true;
+}
+/** Any channel's parsed request, as a union a handler table can switch on. */
+export type AnyParsed = { [C in Channel]: Parsed<C> }[Channel];
+
+/**
+ * Who is asking, decided by the face, never by the request: it sets which paths a request may
+ * name. 'cli' and 'app' (the desktop shell's own menus) act for the user at the keyboard; 'page'
+ * is the renderer (desktop window or browser), which names files only by handle, or by a path
+ * inside `importRoot` when browser mode was started with one.
+ */
+export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string };
 
 export interface SystemInfo {
   version: string;
@@ -155,6 +190,7 @@ export interface Responses {
   'datasets:preview': DatasetPreview;
   'datasets:samples': DatasetSamples;
   'datasets:import': DatasetInfo;
+  'datasets:cancel': { cancelled: boolean };
   'datasets:delete': { deleted: string };
   'datasets:download': DatasetInfo & { fetched: string[] };
   'datasets:generate': DatasetInfo;
@@ -167,7 +203,8 @@ export interface Responses {
   'runs:show': RunDetail;
   'runs:update': RunSummary;
   'runs:delete': { deleted: string[] };
-  'runs:export': { path: string; bytes: number };
+  /** `download`: where a page fetches the file (browser mode), with the token, once. */
+  'runs:export': { path: string; bytes: number; download?: string };
   'runs:import': RunSummary;
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;
@@ -199,7 +236,7 @@ export interface Api {
 }
 
 /** Parses an untrusted request for a channel; unknown channels and bad payloads are refused. */
-export function parseRequest(channel: unknown, payload: unknown): { ok: true; channel: Channel; request: unknown } | { ok: false; error: ErrorInfo } {
+export function parseRequest(channel: unknown, payload: unknown): { ok: true; value: AnyParsed } | { ok: false; error: ErrorInfo } {
   if (typeof channel !== 'string' || !Object.hasOwn(requests, channel)) {
     return { ok: false, error: { name: 'ContractError', message: `unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}` } };
   }
@@ -208,7 +245,20 @@ export function parseRequest(channel: unknown, payload: unknown): { ok: true; ch
     const first = r.error.issues[0];
     return { ok: false, error: { name: 'ContractError', message: `${channel}: ${first.path.map(String).join('.') || 'request'}: ${first.message}` } };
   }
-  return { ok: true, channel: channel as Channel, request: r.data };
+  // The one place a Parsed is made: the brand says this value came through the schema above.
+  return { ok: true, value: { channel, request: r.data } as unknown as AnyParsed };
+}
+
+/** An error the contract reported: a request the caller should fix. */
+export class ContractError extends Error {
+  override name = 'ContractError';
+}
+
+/** parseRequest for a face that builds its own typed requests (the CLI, the desktop shell's menus). */
+export function parseTyped<C extends Channel>(channel: C, payload: RequestOf<C>): Parsed<C> {
+  const r = parseRequest(channel, payload);
+  if (!r.ok) throw new ContractError(r.error.message);
+  return r.value as Parsed<C>;
 }
 
 export type { ModelSpec, ImportOptions };

@@ -20,7 +20,7 @@ export function toErrorInfo(err: unknown): ErrorInfo {
 }
 
 /** Names of errors that are the user's to fix, however they crossed a boundary. */
-const USER_ERROR_NAMES = new Set(['UserError', 'NonFiniteLossError', 'ImportError', 'SpecError', 'DatasetError', 'NotFoundError']);
+const USER_ERROR_NAMES = new Set(['UserError', 'NonFiniteLossError', 'ImportError', 'SpecError', 'DatasetError', 'NotFoundError', 'ContractError']);
 
 export function isUserError(err: ErrorInfo | unknown): boolean {
   if (err instanceof UserError) return true;

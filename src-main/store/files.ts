@@ -3,7 +3,7 @@
  * directory entry itself is flushed, so a crash or power loss leaves the old file or the new
  * one, never a torn one.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -45,6 +45,29 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
+  }
+  fsyncDir(dirname(path));
+}
+
+/**
+ * Writes a new file at `path` durably, refusing to replace one that exists (EEXIST), with no
+ * moment where a reader sees half of it: temp file, fsync, hard link (which fails if the name is
+ * taken, unlike rename), unlink the temp. Where the file system has no hard links, an exclusive
+ * create stands in (still no overwrite; the file is whole once this returns).
+ */
+export function writeFileNoClobber(path: string, bytes: Uint8Array): void {
+  const temp = tempNameBeside(path);
+  try {
+    writeNewFileSynced(temp, bytes);
+    try {
+      linkSync(temp, path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+      writeNewFileSynced(path, bytes);
+    }
+  } finally {
+    rmSync(temp, { force: true });
   }
   fsyncDir(dirname(path));
 }

@@ -13,7 +13,8 @@ import { databasePath, newRunId, openDatabase } from './db.js';
 import { placeArtifact, recoverArtifactFolders, runFolder, type ArtifactFile, type ArtifactRow, type PlacedArtifact } from './artifacts.js';
 import { getDetail, getSummary, listSummaries, type RunFilter } from './queries.js';
 import { buildRunFile, readRunFile } from './transfer.js';
-import { sha256, writeFileAtomic } from './files.js';
+import { sha256, writeFileAtomic, writeFileNoClobber } from './files.js';
+import { describeFsCode } from '../shared/fs-errors.js';
 
 export type { RunFilter } from './queries.js';
 export type { ArtifactFile, ArtifactRow } from './artifacts.js';
@@ -198,10 +199,11 @@ export class RunStore {
   }
 
   /**
-   * Writes a finished run, its artifacts inlined, as one JSON file (atomically).
-   * @param out default <home>/exports/<id>.layerlab-run.json
+   * Writes a finished run, its artifacts inlined, as one JSON file (atomically). An existing file
+   * is replaced only when `overwrite` says so; else the export is refused and the file untouched.
+   * @param out an absolute path; default <home>/exports/<id>.layerlab-run.json
    */
-  exportRun(id: string, out?: string): { path: string; bytes: number } {
+  exportRun(id: string, out?: string, o: { overwrite?: boolean } = {}): { path: string; bytes: number } {
     const run = this.getRun(id);
     if (!run) throw new UserError(`no run with id ${id}`);
     if (!TERMINAL_STATUSES.includes(run.status)) throw new UserError(`run ${id} is ${run.status}: export it once it has finished`);
@@ -213,9 +215,12 @@ export class RunStore {
     const bytes = Buffer.from(`${JSON.stringify(buildRunFile(run, artifacts), null, 1)}\n`);
     if (!out) mkdirSync(join(this.home, 'exports'), { recursive: true });
     try {
-      writeFileAtomic(path, bytes);
+      if (o.overwrite) writeFileAtomic(path, bytes);
+      else writeFileNoClobber(path, bytes);
     } catch (err) {
-      throw new UserError(`${path}: cannot write the export (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new UserError(`${path}: already exists; choose another file, or replace it with --force`);
+      throw new UserError(`${path}: cannot write the export (${describeFsCode(code) ?? (err as Error).message})`);
     }
     return { path, bytes: bytes.byteLength };
   }

@@ -6,14 +6,15 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
 import type { EpochRecord, EvaluationRecord } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
-import type { ImportOptions, DatasetInfo } from '../shared/datasets.js';
+import type { DatasetInfo } from '../shared/datasets.js';
+import type { DatasetRef } from '../shared/dataset-ref.js';
 
 export type TrainerRequest =
   | {
       type: 'train';
       runId: string;
       spec: ModelSpec;
-      datasetId: string;
+      dataset: DatasetRef;
       home: string;
       limit?: number;
       backend: BackendChoice;
@@ -32,7 +33,10 @@ export type TrainerMessage =
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }
   | { type: 'error'; runId: string; error: ErrorInfo };
 
-export type ImporterRequest = { type: 'import'; importId: string; path: string; options: ImportOptions; home: string };
+export type { ImporterOptions } from '../data/import.js';
+import type { ImporterOptions } from '../data/import.js';
+
+export type ImporterRequest = { type: 'import'; importId: string; path: string; options: ImporterOptions; home: string };
 
 export type ImporterMessage =
   | { type: 'progress'; importId: string; phase: 'reading' | 'parsing' | 'writing'; done: number; total: number }

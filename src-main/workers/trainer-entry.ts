@@ -23,7 +23,7 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
   const { runId } = req;
   try {
     const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
-    const dataset = openDataset(req.home, req.datasetId);
+    const dataset = openDataset(req.home, req.dataset);
     let lastBatch = 0;
     const outcome = await train(req.spec, dataset, {
       limit: req.limit,

@@ -185,7 +185,7 @@ describe('Layerlab in the browser', () => {
     expect(ok.ok, ok.text).toBe(true);
     await data.row('flowers-e2e').waitFor();
     await data.show('flowers-e2e');
-    const missing = join(served.home, 'nope.csv');
+    const missing = join(ROOT, 'test', 'fixtures', 'e2e', 'nope.csv');
     const bad = await data.import(missing);
     expect(bad.ok).toBe(false);
     expect(bad.text).toContain('nope.csv');

@@ -95,7 +95,7 @@ describe('layerlab train on a damaged IDX folder', () => {
   const { home, cleanup } = tempHome();
   afterAll(cleanup);
 
-  it('fails the run with one line naming the damaged file, exit 2, and keeps the failure in the history', () => {
+  it('is imported first, so the damaged file is named in one line, exit 2, before any run is made', () => {
     const folder = join(home, 'fmnist-damaged');
     mkdirSync(folder);
     for (const f of readdirSync(FASHION)) copyFileSync(join(FASHION, f), join(folder, f));
@@ -107,9 +107,22 @@ describe('layerlab train on a damaged IDX folder', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`${join(folder, 'train-images-idx3-ubyte.gz')}: is not a valid gzip file`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const runs = JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as Array<{ status: string; error: string | null }>;
-    expect(runs).toHaveLength(1);
-    expect(runs[0].status).toBe('failed');
-    expect(runs[0].error).toContain('is not a valid gzip file');
+    // The folder went through the importer (the one process that parses a user's files) and was
+    // refused there: no run, no dataset.
+    expect(JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout)).toEqual([]);
+    const datasets = JSON.parse(layerlab(['datasets', 'list', '--json'], home).stdout) as Array<{ kind: string }>;
+    expect(datasets.filter((d) => d.kind !== 'builtin')).toEqual([]);
+  });
+
+  it('trains on a good IDX folder by importing it first, and names it by the id it got', () => {
+    const folder = join(home, 'fmnist-copy');
+    mkdirSync(folder);
+    for (const f of readdirSync(FASHION)) copyFileSync(join(FASHION, f), join(folder, f));
+    const r = layerlab(['train', '--dataset', folder, '--epochs', '1', '--limit', '500'], home);
+    expect(r.code).toBe(0);
+    const id = /imported .* as dataset (\S+)/.exec(r.stderr)?.[1];
+    expect(id).toMatch(/^fmnist-copy-[0-9a-f]{6}$/);
+    const runs = JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as Array<{ datasetId: string; status: string }>;
+    expect(runs).toEqual([expect.objectContaining({ datasetId: id, status: 'completed' })]);
   });
 });

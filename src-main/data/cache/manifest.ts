@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { DatasetInfo } from '../../shared/datasets.js';
+import { CACHE_ID_PATTERN } from '../../shared/dataset-ref.js';
 import { DatasetError } from '../errors.js';
 
 /** Bumped when the layout of a cache folder changes; older folders are then ignored. */
 export const CACHE_VERSION = 1;
 
 /** Cache ids are folder names: lowercase slug, never a path. */
-export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+export const ID_PATTERN = CACHE_ID_PATTERN;
 
 const count = z.number().int().min(0);
 

@@ -163,9 +163,12 @@ export function socketUrl(loc: Pick<Location, 'protocol' | 'host'>, token: strin
   return `${scheme}//${loc.host}/ws?token=${encodeURIComponent(token)}`;
 }
 
+/** A file chosen in the desktop app's native dialog: a handle for requests, a name to show. */
+export interface PickedFile { handle: string; name: string }
+
 /** The desktop preload's object; `pickFile` is optional (feature-detected). */
 export interface DesktopApi extends Api {
-  pickFile?: () => Promise<string | null>;
+  pickFile?: () => Promise<PickedFile | null>;
 }
 
 declare global {
@@ -175,7 +178,7 @@ declare global {
 export interface Connection {
   api: Api;
   /** A native file dialog, when the desktop shell offers one. */
-  pickFile: (() => Promise<string | null>) | null;
+  pickFile: (() => Promise<PickedFile | null>) | null;
   onState(listener: (s: ConnectionState) => void): () => void;
 }
 

@@ -15,13 +15,16 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 export interface Served { url: string; token: string; wsUrl: string; home: string; stop(): Promise<void> }
 
-/** Starts `node out/node/cli.js serve --port 0 --home <tmp>` and waits for the URL it prints. */
+/**
+ * Starts `node out/node/cli.js serve --port 0 --home <tmp> --import-root test/fixtures` and waits
+ * for the URL it prints. The page may name fixture files by path; nothing else.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<Served> {
   if (!existsSync(CLI) || !existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
     throw new Error('the app is not built: run `npm run build` (out/node/cli.js and out/renderer/index.html)');
   }
   const { home, cleanup } = tempHome('layerlab-e2e-');
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--home', home, '--import-root', join(ROOT, 'test', 'fixtures')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   const url = await new Promise<string>((resolve, reject) => {

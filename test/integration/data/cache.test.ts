@@ -50,7 +50,7 @@ describe('dataset cache', () => {
     expect(d.train.x).toEqual(parsed.train.x);
     expect(d.train.y).toEqual(parsed.train.y);
     expect(d.test).toBeUndefined();
-    expect(openDataset(home, m.id).train.count).toBe(30);
+    expect(openDataset(home, { kind: 'cache', id: m.id }).train.count).toBe(30);
   });
 
   it('keeps 8-bit pixels as uint8 with scale 1/255, and hashes the source itself when the parser did not', async () => {

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
+import { get as httpGet } from 'node:http';
 import { Service } from '../../../src-main/service/service.js';
 import { localApi } from '../../../src-main/service/local-api.js';
 import { serve, type RunningServer } from '../../../src-main/server/server.js';
@@ -49,7 +50,8 @@ describe('service over WebSocket and in memory', () => {
     requireBuild();
     service = new Service({ home, host, concurrency: 2 });
     await service.start();
-    server = await serve({ service, staticDir: join(OUT_NODE, '..', 'renderer') });
+    // The page may name files by path inside the data folder only (serve --import-root).
+    server = await serve({ service, staticDir: join(OUT_NODE, '..', 'renderer'), importRoot: home });
     ws = await WsClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
     local = localApi(service);
   });
@@ -132,7 +134,11 @@ describe('service over WebSocket and in memory', () => {
     const n = countRuns().n;
     await expect(ws.raw({ channel: 'runs:nuke', request: {} })).rejects.toThrow(/unknown channel/);
     await expect(ws.raw({ channel: 'datasets:download', request: { id: 'cifar10' } })).rejects.toThrow(/datasets:download: id/);
-    await expect(ws.raw({ channel: 'datasets:download', request: { id: 'mnist', mirror: 'file:///etc/' } })).rejects.toThrow(/datasets:download: mirror: must be an http:\/\/ or https:\/\/ address/);
+    // A page cannot pick the host a download goes to: the mirror is the CLI's or the environment's.
+    await expect(ws.raw({ channel: 'datasets:download', request: { id: 'mnist', mirror: 'http://127.0.0.1:22/' } })).rejects.toThrow(/datasets:download: request: Unrecognized key: "mirror"/);
+    // A dataset is named by id: a path or an old idx:<folder> reference is refused by the contract.
+    await expect(ws.raw({ channel: 'datasets:preview', request: { id: 'idx:/tmp/bomb' } })).rejects.toThrow(/datasets:preview: id: 'idx:\/tmp\/bomb' is a path, not a dataset id: import the folder or file first/);
+    await expect(ws.raw({ channel: 'runs:start', request: { spec: spiralModel, datasetId: '/etc' } })).rejects.toThrow(/runs:start: datasetId: '\/etc' is a path/);
     await expect(ws.raw({ channel: 'runs:start', request: { spec: {}, datasetId: 5 } })).rejects.toThrow(/runs:start: datasetId/);
     await expect(ws.raw({ channel: 'runs:start', request: { spec: {}, datasetId: 'x', extra: 1 } })).rejects.toThrow(/ContractError|Unrecognized key/);
     await expect(ws.raw({ channel: 'runs:start', request: { spec: { inputShape: [2], layers: [] }, datasetId: spiral } })).rejects.toThrow(/invalid model spec: layers/);
@@ -146,6 +152,18 @@ describe('service over WebSocket and in memory', () => {
     for (const url of [`ws://127.0.0.1:${server.port}/ws`, `ws://127.0.0.1:${server.port}/ws?token=wrong`]) {
       await expect(WsClient.connect(url)).rejects.toThrow(/401/);
     }
+    // With the token but from another origin, or under a name a DNS-rebinding page would use: refused.
+    const url = `ws://127.0.0.1:${server.port}/ws?token=${server.token}`;
+    for (const options of [{ origin: 'http://evil.example' }, { headers: { Host: `evil.example:${server.port}` } }]) {
+      const foreign = new WebSocket(url, options);
+      await expect(new Promise((resolve, reject) => { foreign.once('open', resolve); foreign.once('error', reject); })).rejects.toThrow(/403/);
+    }
+    const status = (headers: Record<string, string>) => new Promise<number | undefined>((resolve, reject) => {
+      httpGet({ host: '127.0.0.1', port: server.port, path: '/', headers }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
+    });
+    expect(await status({ Host: `evil.example:${server.port}` })).toBe(403);
+    expect(await status({ Host: `127.0.0.1:${server.port}`, Origin: 'http://evil.example' })).toBe(403);
+    expect(await status({ Host: `127.0.0.1:${server.port}` })).toBe(200);
     const raw = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
     await new Promise((r) => raw.once('open', r));
     const reply = new Promise<string>((r) => raw.once('message', (d) => r(d.toString())));
@@ -184,14 +202,28 @@ describe('service over WebSocket and in memory', () => {
     writeFileSync(csv, 'sepal_length,sepal_width,species\n5.1,3.5,setosa\n4.9,3.0,setosa\n6.3,3.3,virginica\n5.8,2.7,virginica\n');
     const progress: string[] = [];
     ws.on('datasets:progress', (e) => progress.push(e.phase));
-    const d = await ws.invoke('datasets:import', { path: csv, importId: 'iris-1' });
+    const d = await ws.invoke('datasets:import', { source: { path: csv }, importId: 'iris-1' });
     expect(d.classNames).toEqual(['setosa', 'virginica']);
     expect(d.trainCount).toBe(4);
     expect(progress).toContain('done');
     const broken = join(home, 'broken.csv');
     writeFileSync(broken, 'a,b,label\n1,2,x\n3,oops,y\n');
     const before = (await ws.invoke('datasets:list', {})).length;
-    await expect(ws.invoke('datasets:import', { path: broken })).rejects.toThrow(/broken\.csv.*line 3/);
+    await expect(ws.invoke('datasets:import', { source: { path: broken } })).rejects.toThrow(/broken\.csv.*line 3/);
+    expect((await ws.invoke('datasets:list', {})).length).toBe(before);
+  });
+
+  it('lets a page name no file outside the import root, by path or by a way around it', async () => {
+    const before = (await ws.invoke('datasets:list', {})).length;
+    for (const path of ['/etc/passwd', `${home}/../outside.csv`, 'relative.csv']) {
+      await expect(ws.invoke('datasets:import', { source: { path } })).rejects.toThrow(/^source: /);
+    }
+    await expect(ws.invoke('datasets:import', { source: { path: '/etc/hosts' } })).rejects.toThrow(/source: a page cannot name a file by path \(\/etc\/hosts\); only files inside/);
+    await expect(ws.invoke('datasets:import', { source: { handle: 'x'.repeat(24) } })).rejects.toThrow(/source: this file handle is unknown or has expired/);
+    // Exports: a page names no destination at all; the file goes to the data folder.
+    const [run] = await ws.invoke('runs:list', { filter: { status: 'completed' } });
+    await expect(ws.invoke('runs:export', { id: run.id, out: { path: join(home, 'victim.txt') } })).rejects.toThrow(/out: a page cannot name a file by path/);
+    await expect(ws.invoke('runs:import', { source: { path: '/etc/hosts' } })).rejects.toThrow(/source: a page cannot name a file by path/);
     expect((await ws.invoke('datasets:list', {})).length).toBe(before);
   });
 });

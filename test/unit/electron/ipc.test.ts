@@ -1,8 +1,9 @@
 import { describe, it, expect, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import {
-  contractParse, forwardEvents, guarded, parsePickFileOptions, registerIpc, trustedSender, type SenderInfo, type ServiceLike,
+  contractParse, forwardEvents, guarded, parsePickFileOptions, registerIpc, trustedSender, WINDOW, type SenderInfo, type ServiceLike,
 } from '../../../src-main/electron/ipc.js';
+import type { AnyParsed, Caller } from '../../../src-main/shared/contract.js';
 import { IPC } from '../../../src-main/electron/ipc-names.js';
 import { EVENT_NAMES } from '../../../src-main/shared/channels.js';
 import { UserError } from '../../../src-main/shared/errors.js';
@@ -15,9 +16,11 @@ const trusted = trustedSender(() => ourContents, ORIGINS);
 
 function fakeService(impl: (channel: string, request: unknown) => unknown = () => ({ done: true })) {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const invoke = vi.fn(async (channel: string, request: unknown) => impl(channel, request));
+  // The service receives what the contract parsed, and who asked: record both.
+  const invoke = vi.fn(async (channel: string, request: unknown, _caller?: Caller) => impl(channel, request));
   const service = {
-    invoke,
+    invoke: (p: AnyParsed, caller?: Caller) => invoke(p.channel, p.request, caller),
+    dispatch: (p: AnyParsed, caller?: Caller) => invoke(p.channel, p.request, caller),
     on: (name: string, l: (p: unknown) => void) => {
       if (!listeners.has(name)) listeners.set(name, new Set());
       listeners.get(name)!.add(l);
@@ -29,7 +32,7 @@ function fakeService(impl: (channel: string, request: unknown) => unknown = () =
   return { service, invoke, emit, listeners };
 }
 
-const contractHandler = (service: ServiceLike) => guarded(trusted, contractParse, ({ channel, request }) => service.invoke(channel, request));
+const contractHandler = (service: ServiceLike) => guarded(trusted, contractParse, (parsed) => service.dispatch(parsed, WINDOW));
 
 describe('trustedSender', () => {
   it('accepts our window main frame on our origin', () => {
@@ -86,7 +89,13 @@ describe('the guarded contract handler', () => {
     const { service, invoke } = fakeService(() => [{ id: 'r1' }]);
     const r = await contractHandler(service)(event(), 'runs:list', undefined);
     expect(r).toEqual({ ok: true, value: [{ id: 'r1' }] });
-    expect(invoke).toHaveBeenCalledWith('runs:list', {});
+    expect(invoke).toHaveBeenCalledWith('runs:list', {}, { face: 'page' });
+  });
+
+  it('gives the window a page\'s rights: paths are the service\'s to refuse, handles pass', async () => {
+    const { service, invoke } = fakeService(() => 'ok');
+    await contractHandler(service)(event(), 'datasets:import', { source: { handle: 'h'.repeat(24) } });
+    expect(invoke).toHaveBeenCalledWith('datasets:import', { source: { handle: 'h'.repeat(24) } }, { face: 'page' });
   });
 });
 
@@ -113,7 +122,7 @@ describe('registerIpc', () => {
     const fake = fakeService(() => 'value');
     const deps = {
       service: fake.service, trusted,
-      pickFile: vi.fn(async () => '/data/x.csv'), pickFolder: vi.fn(async () => null),
+      pickFile: vi.fn(async () => ({ handle: 'h'.repeat(24), name: 'x.csv' })), pickFolder: vi.fn(async () => null),
       selectRun: vi.fn(), importDropped: vi.fn(async () => undefined),
     };
     const off = registerIpc(ipcMain, deps);
@@ -130,7 +139,7 @@ describe('registerIpc', () => {
 
   it('guards dialogs, selection and drops like the contract', async () => {
     const { call, deps } = setup();
-    expect(await call(IPC.pickFile, event(), { title: 'Pick' })).toEqual({ ok: true, value: '/data/x.csv' });
+    expect(await call(IPC.pickFile, event(), { title: 'Pick' })).toEqual({ ok: true, value: { handle: 'h'.repeat(24), name: 'x.csv' } });
     expect(deps.pickFile).toHaveBeenCalledWith({ title: 'Pick' });
     expect(await call(IPC.pickFolder, event())).toEqual({ ok: true, value: null });
     expect(await call(IPC.selectRun, event(), { id: 'r7' })).toEqual({ ok: true, value: null });

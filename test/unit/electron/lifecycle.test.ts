@@ -1,5 +1,6 @@
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { callService, createShutdown, fileSlug, pickRunToExport } from '../../../src-main/electron/lifecycle.js';
+import type { AnyParsed, Caller } from '../../../src-main/shared/contract.js';
 import type { ServiceLike } from '../../../src-main/electron/ipc.js';
 import type { RunSummary } from '../../../src-main/shared/runs.js';
 
@@ -90,11 +91,12 @@ describe('which run File › Export run… exports', () => {
 
 describe('callService (requests main builds itself)', () => {
   it('parses against the contract before calling the service', async () => {
-    const invoke = vi.fn(async () => []);
-    const service = { invoke, on: vi.fn(), close: vi.fn() } as unknown as ServiceLike;
+    const invoke = vi.fn(async (_p: AnyParsed, _caller?: Caller) => []);
+    const service = { invoke, dispatch: invoke, on: vi.fn(), close: vi.fn() } as unknown as ServiceLike;
     await expect(callService(service, 'runs:export', { id: '' })).rejects.toMatchObject({ name: 'ContractError' });
     expect(invoke).not.toHaveBeenCalled();
     await callService(service, 'runs:list', {});
-    expect(invoke).toHaveBeenCalledWith('runs:list', {});
+    // As the app: main's own requests carry paths from native dialogs.
+    expect(invoke).toHaveBeenCalledWith({ channel: 'runs:list', request: {} }, { face: 'app' });
   });
 });

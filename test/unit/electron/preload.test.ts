@@ -80,9 +80,10 @@ describe('the preload API', () => {
   });
 
   it('unwraps the dialogs', async () => {
-    const { ipc } = fakeIpc((channel) => ({ ok: true, value: channel === IPC.pickFile ? '/d/x.csv' : null }));
+    const picked = { handle: 'h'.repeat(24), name: 'x.csv' };
+    const { ipc } = fakeIpc((channel) => ({ ok: true, value: channel === IPC.pickFile ? picked : null }));
     const api = createApi(ipc);
-    await expect(api.pickFile({ title: 'CSV' })).resolves.toBe('/d/x.csv');
+    await expect(api.pickFile({ title: 'CSV' })).resolves.toEqual(picked);
     expect(ipc.invoke).toHaveBeenCalledWith(IPC.pickFile, { title: 'CSV' });
     await expect(api.pickFolder()).resolves.toBeNull();
     await expect(api.selectRun('r1')).resolves.toBeUndefined();

@@ -47,7 +47,7 @@ describe('WsApi wire handling', () => {
   it('rejects with the service error name and message', async () => {
     const { api, sockets } = setup();
     sockets[0].open();
-    const p = api.invoke('datasets:import', { path: '/x.csv' });
+    const p = api.invoke('datasets:import', { source: { path: '/x.csv' } });
     sockets[0].reply({ id: 1, ok: false, error: { name: 'ImportError', message: '/x.csv: line 3: expected 5 columns' } });
     const err = await p.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceError);

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../src-main/shared/errors.js';
 import type { RunDetail } from '../../../src-main/shared/runs.js';
@@ -61,6 +61,18 @@ describe('exporting and importing a run', () => {
     expect(readFileSync(r.path).byteLength).toBe(r.bytes);
     const queued = source.createRun({ spec: SPEC, datasetId: 'd', seed: 1 });
     expect(() => source.exportRun(queued)).toThrow(new UserError(`run ${queued} is queued: export it once it has finished`));
+  });
+
+  it('never replaces an existing file unless asked, and leaves it as it was', () => {
+    const victim = join(targetHome, '..', 'victim.txt');
+    writeFileSync(victim, 'precious');
+    expect(() => source.exportRun(id, victim)).toThrow(new UserError(`${victim}: already exists; choose another file, or replace it with --force`));
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    // No temp file is left beside it either.
+    expect(readdirSync(join(targetHome, '..')).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    const r = source.exportRun(id, victim, { overwrite: true });
+    expect(JSON.parse(readFileSync(victim, 'utf8')).run.id).toBe(id);
+    expect(r.bytes).toBe(readFileSync(victim).byteLength);
   });
 
   it('refuses to export an artifact changed on disk', () => {

@@ -1,6 +1,7 @@
 /** The stores, created once by App and handed to views through Svelte context. */
 import { getContext, setContext } from 'svelte';
 import type { Api } from '../../../../src-main/shared/contract.js';
+import type { PickedFile } from '../api.js';
 import { DatasetsStore } from './datasets.svelte.js';
 import { ModelStore } from './model.svelte.js';
 import { TrainingStore } from './training.svelte.js';
@@ -8,7 +9,7 @@ import { RunsStore } from './runs.svelte.js';
 
 export interface Stores {
   api: Api;
-  pickFile: (() => Promise<string | null>) | null;
+  pickFile: (() => Promise<PickedFile | null>) | null;
   datasets: DatasetsStore;
   model: ModelStore;
   training: TrainingStore;

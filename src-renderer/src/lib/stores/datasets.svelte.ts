@@ -1,5 +1,5 @@
 /** Datasets as the service lists them, and the imports in flight with their progress. */
-import type { Api, Events, RequestOf } from '../../../../src-main/shared/contract.js';
+import type { Api, Events, FileRef, RequestOf } from '../../../../src-main/shared/contract.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from '../../../../src-main/shared/datasets.js';
 import { newImportId } from '../format.js';
 
@@ -43,10 +43,13 @@ export class DatasetsStore {
     return info;
   }
 
-  /** Starts an import; the id lets the view follow its progress events. */
-  startImport(path: string, options: ImportOptions): { importId: string; done: Promise<DatasetInfo> } {
+  /**
+   * Starts an import; the id lets the view follow its progress events (and cancel it). `source`:
+   * a handle (an upload, a desktop dialog's choice) or, where the service allows it, a path.
+   */
+  startImport(source: FileRef, options: ImportOptions): { importId: string; done: Promise<DatasetInfo> } {
     const importId = newImportId();
-    const done = this.api.invoke('datasets:import', { path, options, importId }).then(async (info) => {
+    const done = this.api.invoke('datasets:import', { source, options, importId }).then(async (info) => {
       await this.refresh();
       return info;
     });
@@ -61,6 +64,11 @@ export class DatasetsStore {
       return info;
     });
     return { importId, done };
+  }
+
+  /** Asks the service to stop an import in flight; its promise then fails with the reason. */
+  async cancelImport(importId: string): Promise<void> {
+    await this.api.invoke('datasets:cancel', { importId });
   }
 
   async remove(id: string): Promise<void> {

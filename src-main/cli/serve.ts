@@ -1,0 +1,59 @@
+/**
+ * `layerlab serve`: the app in a browser. Loopback only unless asked twice (`--host ADDR
+ * --allow-remote`), and then with a warning: the traffic is plain HTTP, the token travels in it.
+ * A page names files by upload, or inside `--import-root` when given.
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserError } from '../shared/errors.js';
+import { Service } from '../service/service.js';
+import { resolveHome } from '../data/home.js';
+import { serve, isLoopback } from '../server/server.js';
+import { HOME_OPTION, stringOption, type Options } from './args.js';
+
+export const SERVE_OPTIONS: Options = {
+  port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'import-root': { type: 'string' },
+  debug: { type: 'boolean' }, ...HOME_OPTION,
+};
+
+function portOption(values: Record<string, unknown>): number {
+  const v = stringOption(values, 'port');
+  if (v === undefined) return 7860;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new UserError(`--port: '${v}' is not a port number (0 to 65535; 0 picks a free one)`);
+  return n;
+}
+
+export async function serveCommand(values: Record<string, unknown>, staticDir: string): Promise<number> {
+  const port = portOption(values);
+  const host = stringOption(values, 'host') ?? '127.0.0.1';
+  const remote = !isLoopback(host);
+  if (remote && values['allow-remote'] !== true) {
+    throw new UserError(`--host ${host}: other machines could reach Layerlab over plain HTTP; to allow that, add --allow-remote (or leave --host out for this machine only)`);
+  }
+  const rootFlag = stringOption(values, 'import-root');
+  const importRoot = rootFlag === undefined ? undefined : resolve(rootFlag);
+  if (importRoot !== undefined && !statSync(importRoot, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError(`--import-root ${rootFlag}: no such folder`);
+  }
+  const service = new Service({ home: resolveHome(stringOption(values, 'home')) });
+  await service.start();
+  let server;
+  try {
+    server = await serve({ service, staticDir, port, host, importRoot, allowRemote: remote });
+  } catch (err) {
+    await service.close('quit');
+    throw err;
+  }
+  if (remote) {
+    process.stderr.write(`layerlab: warning: listening on ${host}: anyone who can reach this machine and learns the address below can use Layerlab; the connection is not encrypted\n`);
+  }
+  process.stdout.write(`Layerlab is running at ${server.url}\n(data folder: ${service.home}; press Ctrl+C to stop)\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await server.close();
+  await service.close('quit');
+  return 0;
+}
