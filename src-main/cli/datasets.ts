@@ -17,7 +17,7 @@ export function mirrorOption(v: Record<string, unknown>): string | undefined {
   if (mirror === undefined) return undefined;
   let url: URL | null = null;
   try { url = new URL(mirror); } catch { url = null; }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new UserError(`--mirror: '${mirror}' must be an http:// or https:// address`);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new UserError(`--mirror: must be an http:// or https:// address (not '${mirror.slice(0, 200)}')`);
   return mirror;
 }
 

@@ -60,7 +60,7 @@ describe('layerlab datasets download', () => {
     expect(dead.stderr).toMatch(/^layerlab: could not download MNIST \(127\.0\.0\.1:\d+: connection refused\)\. Without a network: copy the four \.gz files into .*mnist\n$/);
     for (const [args, message] of [
       [['cifar10'], /datasets download: give fashion-mnist or mnist/],
-      [['mnist', '--mirror', 'ftp://example.org/'], /^layerlab: --mirror: must be an http:\/\/ or https:\/\/ address$/m],
+      [['mnist', '--mirror', 'ftp://example.org/'], /^layerlab: --mirror: must be an http:\/\/ or https:\/\/ address \(not .ftp:\/\/example\.org\/.\)$/m],
       [['mnist', '--mirror', 'not a url'], /^layerlab: --mirror: /m],
     ] as const) {
       const r = await layerlabAsync(['datasets', 'download', ...args], home);
