@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../shared/errors.js';
-import { PRESETS } from '../shared/presets.js';
+import { bookText, PRESETS } from '../shared/presets.js';
 import { BACKEND_CHOICES } from '../shared/backends.js';
 import type { Api } from '../shared/contract.js';
 import { summarize, formatSummary } from '../shared/summary.js';
@@ -26,11 +26,13 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--validation-split F]
                  [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu]
                  [--name NAME] [--tag TAG]… [--notes TEXT] [--save-model] [--json]
+                 [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
+                 [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
   layerlab presets [--json]              the textbook's models
   layerlab summary [--preset NAME | --model spec.json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
-  layerlab runs list|show ID|delete ID…|export ID [--out FILE [--force]]|import FILE [--json]
+  layerlab runs list|show ID|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--host ADDR --allow-remote]   the app in a browser
 
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     case 'presets': {
       const { values } = parse(rest, { json: { type: 'boolean' }, debug: { type: 'boolean' } }, 'presets');
       if (values.json) process.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
-      else for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}${p.book ? `  (book: train ${p.book.trainAccuracy.toFixed(3)} / val ${p.book.valAccuracy.toFixed(3)})` : ''}\n`);
+      else for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}${p.book ? `\n${' '.repeat(15)}book: ${bookText(p.book)}` : ''}\n`);
       return 0;
     }
     case 'summary': {

@@ -7,6 +7,7 @@ import { stringOption } from './args.js';
 import { choice } from './flags.js';
 import { fixed, table } from './format.js';
 import { formatComparison } from './compare-format.js';
+import { marksLine } from './train.js';
 import type { ModelSpec } from '../shared/spec.js';
 
 export async function runsCommand(api: Api, args: string[], v: Record<string, unknown>): Promise<number> {
@@ -29,7 +30,8 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
       const r = await api.invoke('runs:show', { id: rest[0] });
       const epochs = table([['epoch', 'loss', 'accuracy', 'val loss', 'val accuracy', 'seconds'], ...r.epochs.map((e) => [String(e.epoch), fixed(e.loss, 4), fixed(e.accuracy), fixed(e.valLoss, 4), fixed(e.valAccuracy), e.seconds.toFixed(1)])]);
       const ev = r.evaluation ? `\n${r.evaluation.split} accuracy ${fixed(r.evaluation.accuracy)}, loss ${fixed(r.evaluation.loss, 4)} (${r.evaluation.count} samples)` : '';
-      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}\n${JSON.stringify(r.spec)}\n${epochs}${ev}`);
+      const marks = marksLine(r);
+      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}${r.continuedFrom ? `, continued from ${r.continuedFrom}` : ''}\n${JSON.stringify(r.spec)}\n${epochs}${marks ? `\n${marks}` : ''}${ev}`);
       return 0;
     }
     case 'delete': {
@@ -51,8 +53,15 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
       print(r, `imported ${r.name} as ${r.id}`);
       return 0;
     }
+    case 'evaluate': {
+      if (!rest[0]) throw new UserError('runs evaluate: give the id of a run that kept its model');
+      const r = await api.invoke('runs:evaluate', { id: rest[0] });
+      const ev = r.evaluation!;
+      print(r.evaluation, `${r.name} (${r.id}), its saved model${r.modelEpoch ? ` (epoch ${r.modelEpoch})` : ''}: ${ev.split} accuracy ${fixed(ev.accuracy)}, loss ${fixed(ev.loss, 4)} (${ev.count} samples)`);
+      return 0;
+    }
     default:
-      throw new UserError(`runs: unknown subcommand '${sub}': use list, show, delete, export or import`);
+      throw new UserError(`runs: unknown subcommand '${sub}': use list, show, delete, export, import or evaluate`);
   }
 }
 

@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import { isUserError, UserError } from '../shared/errors.js';
 import { findPreset, PRESETS } from '../shared/presets.js';
 import { OptimizerSpec, parseModelSpec, describeSpecErrors, fitToDataset, type ModelSpec } from '../shared/spec.js';
+import { MONITORS } from '../shared/callbacks.js';
 import type { RunSummary } from '../shared/runs.js';
 import type { Api } from '../shared/contract.js';
 import { intOption, numberOption, stringOption, type Options } from './args.js';
@@ -17,7 +18,8 @@ export const TRAIN_OPTIONS: Options = {
   seed: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' },
   name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' },
   repeat: { type: 'string' }, 'save-model': { type: 'boolean' }, path: { type: 'string' },
-  concurrency: { type: 'string' },
+  concurrency: { type: 'string' }, continue: { type: 'string' },
+  patience: { type: 'string' }, monitor: { type: 'string' }, 'min-delta': { type: 'string' }, 'restore-best': { type: 'boolean' }, checkpoint: { type: 'boolean' },
 };
 
 function readSpecFile(file: string): unknown {
@@ -36,14 +38,21 @@ function readSpecFile(file: string): unknown {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The spec the flags describe: a preset or a file, then each flag applied on top. */
-export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; label: string; fromPreset: boolean } {
+/**
+ * The spec the flags describe: a preset or a file (or `base`, the spec of a run to continue), then
+ * each flag applied on top.
+ */
+export function specFromOptions(v: Record<string, unknown>, base?: { spec: ModelSpec; label: string }): { spec: ModelSpec; label: string; fromPreset: boolean } {
   const presetName = stringOption(v, 'preset');
   const modelFile = stringOption(v, 'model');
   if (presetName && modelFile) throw new UserError('give --preset or --model, not both');
+  if (base && (presetName || modelFile)) throw new UserError('--continue trains the run\'s own model: leave out --preset and --model');
   let input: unknown;
   let label: string;
-  if (modelFile) {
+  if (base) {
+    input = structuredClone(base.spec);
+    label = base.label;
+  } else if (modelFile) {
     input = readSpecFile(modelFile);
     label = basename(modelFile).replace(/\.json$/i, '');
   } else {
@@ -68,10 +77,29 @@ export function specFromOptions(v: Record<string, unknown>): { spec: ModelSpec; 
   set('batchSize', intOption(v, 'batch-size', 1));
   set('validationSplit', numberOption(v, 'validation-split'));
   set('seed', intOption(v, 'seed', 0));
+  applyCallbackFlags(v, training);
   input.training = training;
   const r = parseModelSpec(input);
   if (!r.ok) throw new UserError(`${modelFile ?? label}: ${describeSpecErrors(r.errors)}`);
-  return { spec: r.spec, label, fromPreset: !modelFile };
+  return { spec: r.spec, label, fromPreset: !modelFile && !base };
+}
+
+/** --patience, --monitor, --min-delta, --restore-best switch early stopping on (over the spec's own); --checkpoint keeps the best epoch. */
+function applyCallbackFlags(v: Record<string, unknown>, training: Record<string, unknown>): void {
+  const patience = intOption(v, 'patience', 0);
+  const minDelta = numberOption(v, 'min-delta');
+  const monitor = stringOption(v, 'monitor');
+  if (monitor !== undefined && !(MONITORS as readonly string[]).includes(monitor)) throw new UserError(`--monitor: '${monitor}' is not one of ${MONITORS.join(', ')}`);
+  if (patience !== undefined || monitor !== undefined || minDelta !== undefined || v['restore-best'] === true) {
+    training.earlyStopping = {
+      ...((training.earlyStopping as object) ?? {}),
+      ...(patience !== undefined ? { patience } : {}),
+      ...(monitor !== undefined ? { monitor } : {}),
+      ...(minDelta !== undefined ? { minDelta } : {}),
+      ...(v['restore-best'] === true ? { restoreBestWeights: true } : {}),
+    };
+  }
+  if (v.checkpoint === true) training.checkpoint = { monitor: monitor ?? (training.earlyStopping as { monitor?: string } | undefined)?.monitor ?? 'valLoss' };
 }
 
 /** A --dataset value that names a folder or file (the user's), not an id. */
@@ -94,13 +122,16 @@ async function datasetFromOption(api: Api, value: string | undefined, json: bool
 }
 
 export async function trainCommand(api: Api, v: Record<string, unknown>): Promise<number> {
-  const chosen = specFromOptions(v);
+  const continueFrom = stringOption(v, 'continue');
+  const source = continueFrom ? await api.invoke('runs:show', { id: continueFrom }) : null;
+  const chosen = specFromOptions(v, source ? { spec: source.spec, label: `${source.name} (continued)` } : undefined);
   const { label } = chosen;
   let { spec } = chosen;
   const json = v.json === true;
   const repeat = intOption(v, 'repeat', 1) ?? 1;
   const limit = intOption(v, 'limit', 1);
-  const datasetId = await datasetFromOption(api, stringOption(v, 'dataset'), json);
+  // A continued run trains on its source's dataset unless told otherwise.
+  const datasetId = source && !stringOption(v, 'dataset') ? source.datasetId : await datasetFromOption(api, stringOption(v, 'dataset'), json);
   if (chosen.fromPreset) {
     // A preset is the book's layer stack; on another dataset its input and output take that
     // dataset's shape and classes (a model file is taken as written).
@@ -156,6 +187,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   const r = await api.invoke('runs:start', {
     spec, datasetId, name: stringOption(v, 'name') ?? label, tags: strings(v, 'tag'),
     notes: stringOption(v, 'notes'), limit, repeat, saveModel: v['save-model'] === true,
+    continueFrom,
   });
   runIds = r.runIds;
   await finished;
@@ -166,7 +198,6 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
   let code = 0;
   for (const run of runs) {
     const detail = await api.invoke('runs:show', { id: run.id });
-    const last = detail.epochs[detail.epochs.length - 1];
     const sps = detail.epochs.length ? Math.max(...detail.epochs.map((e) => e.samplesPerSecond)) : null;
     if (run.status === 'failed') {
       // A mistake the user can fix (corrupt file, diverging loss) exits 2, like any other.
@@ -177,8 +208,10 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
     if (json) {
       process.stdout.write(`${JSON.stringify({
         type: 'result', runId: run.id, group, seed: run.seed, status: run.status,
-        trainAccuracy: last?.accuracy ?? null, valAccuracy: last?.valAccuracy ?? null, valLoss: last?.valLoss ?? null,
+        // The scores of the epoch the run kept (its best, when a callback restored or checkpointed it).
+        trainAccuracy: detail.trainAccuracy, valAccuracy: detail.valAccuracy, valLoss: detail.valLoss,
         testAccuracy: run.testAccuracy ?? null, epochs: detail.epochs.length,
+        stoppedEpoch: detail.stoppedEpoch, bestEpoch: detail.bestEpoch, modelEpoch: detail.modelEpoch ?? (detail.epochs.length || null),
         seconds: run.seconds, backend: run.backend, samplesPerSecond: sps, error: run.error,
       })}\n`);
     }
@@ -189,7 +222,20 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
       rows.push([run.name, String(run.seed), fixed(run.trainAccuracy), fixed(run.valAccuracy), fixed(run.valLoss), fixed(run.testAccuracy), String(run.epochsDone), fixed(run.seconds, 1), run.backend ?? '-', run.status]);
     }
     process.stdout.write(`${table(rows)}\n`);
+    for (const run of runs) {
+      const line = marksLine(run);
+      if (line) process.stdout.write(`${runs.length > 1 ? `${run.name}: ` : ''}${line}\n`);
+    }
     if (group) process.stdout.write(`group: ${group}  (compare with: layerlab compare ${group} …)\n`);
   }
   return code;
+}
+
+/** What the callbacks did, in one line: "early stopping ended the run after epoch 17; best epoch 15; kept epoch 15's weights". */
+export function marksLine(run: Pick<RunSummary, 'stoppedEpoch' | 'bestEpoch' | 'modelEpoch' | 'epochsDone'>): string | null {
+  const parts: string[] = [];
+  if (run.stoppedEpoch !== null) parts.push(`early stopping ended the run after epoch ${run.stoppedEpoch}`);
+  if (run.bestEpoch !== null) parts.push(`best epoch ${run.bestEpoch}`);
+  if (run.modelEpoch !== null) parts.push(`the run keeps epoch ${run.modelEpoch}'s weights (the scores above are that epoch's)`);
+  return parts.length ? parts.join('; ') : null;
 }

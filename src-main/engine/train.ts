@@ -2,7 +2,8 @@
  * The training loop. Our own seeded shuffle replaces fit's unseeded one; progress is reported
  * during the epoch and per epoch; a stop request is honoured between batches; a NaN or infinite
  * loss ends the run with a NonFiniteLossError. Each epoch runs on a hand-written step (the native
- * addon or tfjs ops, steppers.ts) or on the stock tf.LayersModel.fit, see epochs.ts.
+ * addon or tfjs ops, steppers.ts) or on the stock tf.LayersModel.fit, see epochs.ts. After each
+ * epoch Keras' EarlyStopping and ModelCheckpoint run (callbacks.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { specFitError, type ModelSpec } from '../shared/spec.js';
@@ -15,6 +16,8 @@ import { evaluate, predictSplit, tfPredictor, type Evaluation } from './evaluate
 import { fastUnsupportedReason } from './fast-step.js';
 import { runStepEpoch, runStockEpoch } from './epochs.js';
 import { installWasmKernels } from './wasm-install.js';
+import { EpochCallbacks, type CallbackOutcome } from './callbacks.js';
+import { loadWeights, type SavedModelFiles } from './save.js';
 import { makeStepper, type Stepper } from './steppers.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import { nativeUnavailableReason } from './native/loader.js';
@@ -57,6 +60,8 @@ export interface TrainOutcome {
   path: TrainPath;
   /** Why the path asked for did not run (native → fast → stock). */
   fallbackReason?: string;
+  /** What the callbacks did (a completed run): where early stopping ended it, the best epoch, the epoch the model holds. */
+  marks?: CallbackOutcome;
 }
 
 /** Checks that the model fits the dataset; a mismatch is the user's to fix, so it says how. */
@@ -84,6 +89,8 @@ export interface TrainOptions {
   path?: TrainPath;
   /** The native step's kernel table (tests); default the best the CPU runs. */
   native?: NativeStepOptions;
+  /** Start from these saved weights (continued training) instead of fresh ones. */
+  initialWeights?: SavedModelFiles;
 }
 
 /** The path that will run for `wanted`, and why another was asked for. */
@@ -107,10 +114,12 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
 
   const planned = tf.getBackend() === 'wasm' && installWasmKernels();
   const model = buildCompiledModel(spec, seed);
+  if (options.initialWeights) loadWeights(model, options.initialWeights);
   const { path, fallbackReason } = choosePath(options.path ?? 'fast', spec, model);
   const stepper: Stepper | null = path === 'stock' ? null : makeStepper(path, model, spec, dataset, seed, { planned, native: options.native });
   const predict = stepper?.predict ?? tfPredictor(model, spec.inputShape, dataset.scale);
   const shuffle = mulberry32(deriveSeed(seed, 1000));
+  const callbacks = new EpochCallbacks(spec.training, model);
   const history: EpochMetrics[] = [];
   let status: TrainOutcome['status'] = 'completed';
   const { x, y } = dataset.train;
@@ -138,15 +147,20 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       history.push(m);
       await hooks.onEpoch?.(m);
       if (hooks.shouldStop?.()) { status = 'stopped'; break; }
+      if (callbacks.afterEpoch(m)) break;
     }
+    const marks = status === 'completed' && history.length > 0 ? callbacks.finish(history.length) : undefined;
+    // Restored weights live in the tf model only; the stepper still holds the last epoch's.
+    const kept = marks && marks.modelEpoch !== history.length ? tfPredictor(model, spec.inputShape, dataset.scale) : predict;
     let evaluation: Evaluation | undefined;
     if (options.evaluate !== false && status === 'completed') {
       evaluation = dataset.test
-        ? evaluate(predict, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
-        : evaluate(predict, x, y, valIdx, dataset.classNames, 'validation');
+        ? evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
+        : evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
     }
-    return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason };
+    return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason, marks };
   } finally {
+    callbacks.dispose();
     stepper?.dispose();
   }
 }

@@ -21,6 +21,8 @@ export interface QueuedRun {
   dataset: DatasetRef;
   limit?: number;
   saveModel: boolean;
+  /** Folder of the saved model to start from (continued training). */
+  initFrom?: string;
 }
 
 interface Active {
@@ -119,7 +121,7 @@ export class RunQueue {
     const modelDir = job.saveModel ? join(this.o.home, 'runs', job.runId, '.tmp-model') : undefined;
     const request: TrainerRequest = {
       type: 'train', runId: job.runId, spec: job.spec, dataset: job.dataset, home: this.o.home,
-      limit: job.limit, backend: this.o.backend, path: this.o.trainingPath, modelDir,
+      limit: job.limit, backend: this.o.backend, path: this.o.trainingPath, modelDir, initFrom: job.initFrom,
     };
     worker.send(request);
   }
@@ -143,6 +145,9 @@ export class RunQueue {
           emit('runs:epoch', { runId, ...epoch });
           break;
         }
+        case 'marks':
+          store.setMarks(runId, { stoppedEpoch: m.stoppedEpoch, bestEpoch: m.bestEpoch, modelEpoch: m.modelEpoch });
+          break;
         case 'evaluation':
           store.setEvaluation(runId, m.evaluation);
           break;

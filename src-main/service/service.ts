@@ -22,6 +22,7 @@ import { ExperimentService } from './experiments.js';
 import { compareRuns } from './compare.js';
 import { systemVersions } from './versions.js';
 import { FileRefs } from './file-refs.js';
+import { continueMismatch, evaluateRun, savedModelDir } from './saved-models.js';
 
 export interface ServiceOptions {
   home: string;
@@ -45,6 +46,7 @@ export class Service {
   private readonly emitter = new EventEmitter();
   private store!: RunStore;
   private queue!: RunQueue;
+  private host!: WorkerHost;
   private datasets!: DatasetService;
   private experiments!: ExperimentService;
   private readonly settings: SystemInfo['settings'];
@@ -68,6 +70,7 @@ export class Service {
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     const host = this.options.host ?? new NodeWorkerHost();
+    this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
     this.datasets = new DatasetService(this.home, host, emit, this.options.datasetMirror ?? (process.env.LAYERLAB_DATASET_MIRROR || undefined));
@@ -120,12 +123,24 @@ export class Service {
     return r.spec;
   }
 
-  private startRuns(args: { spec: ModelSpec; dataset: DatasetRef; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean; group?: string | null; experiment?: string | null }): { runIds: string[]; group: string | null } {
+  private startRuns(args: { spec: ModelSpec; dataset: DatasetRef; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean; group?: string | null; experiment?: string | null; continueFrom?: string }): { runIds: string[]; group: string | null } {
     this.datasets.assertTrainable(args.dataset);
     // A model that cannot take the dataset is refused here, before any run is made of it.
     const problem = specFitError(args.spec, this.datasets.show(args.dataset));
     if (problem) throw new UserError(problem);
     const datasetId = datasetKey(args.dataset);
+    let initFrom: string | undefined;
+    let notes = args.notes;
+    if (args.continueFrom) {
+      const source = this.requireRun(args.continueFrom);
+      initFrom = savedModelDir(this.home, source);
+      const mismatch = continueMismatch(source, args.spec);
+      if (mismatch) throw new UserError(mismatch);
+      const from = `Continued from run ${source.id} (${source.name}), its epoch ${source.modelEpoch ?? source.epochsDone}.`;
+      notes = notes ? `${notes}\n\n${from}` : from;
+    }
+    // A checkpoint means "keep the best epoch's model": it is kept whether or not asked.
+    const saveModel = (args.saveModel ?? false) || args.spec.training.checkpoint !== undefined;
     const repeat = args.repeat ?? 1;
     const baseName = args.name || 'run';
     const group = args.group ?? (repeat > 1 ? `${slug(baseName)}-${Date.now().toString(36)}` : null);
@@ -136,11 +151,11 @@ export class Service {
       const runId = this.store.createRun({
         name: repeat > 1 ? `${baseName} (seed ${seed})` : baseName,
         group: group ?? undefined, experiment: args.experiment ?? undefined, spec, datasetId,
-        seed, limit: args.limit, tags: args.tags, notes: args.notes,
+        seed, limit: args.limit, tags: args.tags, notes, continuedFrom: args.continueFrom,
       });
       runIds.push(runId);
       this.emit('runs:queued', { run: this.store.getRun(runId)! });
-      this.queue.enqueue({ runId, spec, dataset: args.dataset, limit: args.limit, saveModel: args.saveModel ?? false });
+      this.queue.enqueue({ runId, spec, dataset: args.dataset, limit: args.limit, saveModel, initFrom });
     }
     return { runIds, group };
   }
@@ -221,6 +236,7 @@ export class Service {
         source.done();
       }
     },
+    'runs:evaluate': (r) => evaluateRun({ home: this.home, store: this.store, host: this.host, backend: this.settings.backend }, this.requireRun(r.id)),
     'experiments:start': (r) => {
       const { datasetId, spec, ...rest } = r;
       return this.experiments.start({ ...rest, dataset: datasetId, spec: this.parseSpec(spec) });

@@ -66,6 +66,8 @@ export const StartRunSchema = z.object({
   /** Train the same spec with seeds seed, seed+1, … as one group. */
   repeat: z.number().int().min(1).max(100).optional(),
   saveModel: z.boolean().optional(),
+  /** Start from this run's saved model (same layer stack) instead of fresh weights. */
+  continueFrom: id.optional(),
 }).strict();
 
 /** One variant of an experiment: a name and the spec fields it changes (dotted paths). */
@@ -128,6 +130,8 @@ export const requests = {
   /** Without `out`: <home>/exports/<id>.layerlab-run.json. An existing file is replaced only with `overwrite`. */
   'runs:export': z.object({ id, out: FileRefSchema.optional(), overwrite: z.boolean().optional() }).strict(),
   'runs:import': z.object({ source: FileRefSchema }).strict(),
+  /** Scores the run's saved model on its dataset's test split again; the evaluation replaces the old. */
+  'runs:evaluate': z.object({ id }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
@@ -205,6 +209,7 @@ export interface Responses {
   'runs:delete': { deleted: string[] };
   /** `download`: where a page fetches the file (browser mode), with the token, once. */
   'runs:export': { path: string; bytes: number; download?: string };
+  'runs:evaluate': RunDetail;
   'runs:import': RunSummary;
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;

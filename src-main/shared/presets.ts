@@ -1,6 +1,7 @@
 /**
- * The textbook's models (혼자 공부하는 머신러닝+딥러닝, chapter 7), as specs.
- * Fashion-MNIST, 48,000 / 12,000 split, 5 epochs, batch 32.
+ * The textbook's models (혼자 공부하는 머신러닝+딥러닝, chapters 7 and 8), as specs.
+ * Fashion-MNIST, 48,000 / 12,000 split, batch 32; chapter 7-1/7-2: 5 epochs; 7-3 and 8-2: up to
+ * 20 epochs with early stopping (patience 2, best weights restored) and a best-only checkpoint.
  */
 import { ModelSpec, type ModelSpecInput, type OptimizerSpec } from './spec.js';
 
@@ -9,9 +10,42 @@ export interface Preset {
   /** One line for `layerlab presets` and the UI. */
   description: string;
   /** What the book reports, where it reports it. */
-  book?: { trainAccuracy: number; valAccuracy: number };
+  book?: BookFigures;
   spec: ModelSpec;
 }
+
+export interface BookFigures {
+  /** Train and val score of the epoch the model keeps (the book's table). */
+  trainAccuracy?: number;
+  valAccuracy: number;
+  valLoss?: number;
+  /** Early stopping: the epoch it ended training after, and the best (kept) epoch, 1-based. */
+  stoppedEpoch?: number;
+  bestEpoch?: number;
+  testAccuracy?: number;
+  /** Where the figures come from. */
+  source: string;
+}
+
+const BOOK = 'the book';
+/** The book's companion notebooks, as rerun by its author (rickiepark/hg-mldl, Colab, Keras 3). */
+const NOTEBOOKS = 'the book\'s notebooks: rickiepark/hg-mldl, Keras 3 on Colab';
+
+/** The book's figures in one line, for the CLI. */
+export function bookText(b: BookFigures): string {
+  const parts = [b.trainAccuracy === undefined ? `val ${b.valAccuracy.toFixed(3)}` : `train ${b.trainAccuracy.toFixed(3)} / val ${b.valAccuracy.toFixed(3)}`];
+  if (b.valLoss !== undefined) parts.push(`val loss ${b.valLoss.toFixed(3)}`);
+  if (b.stoppedEpoch !== undefined) parts.push(`stopped after epoch ${b.stoppedEpoch}, best ${b.bestEpoch}`);
+  if (b.testAccuracy !== undefined) parts.push(`test ${b.testAccuracy.toFixed(3)}`);
+  return `${parts.join(', ')} (${b.source})`;
+}
+
+/** Chapter 7-3 and 8-2: Adam, up to 20 epochs, EarlyStopping(patience=2, restore_best_weights=True), ModelCheckpoint(save_best_only=True). */
+const stopEarly = {
+  epochs: 20, batchSize: 32, validationSplit: 0.2, seed: 1,
+  earlyStopping: { monitor: 'valLoss', patience: 2, restoreBestWeights: true },
+  checkpoint: { monitor: 'valLoss' },
+} as const;
 
 const training = { epochs: 5, batchSize: 32, validationSplit: 0.2, seed: 1 };
 
@@ -32,7 +66,7 @@ const inputs: Array<Omit<Preset, 'spec'> & { spec: ModelSpecInput }> = [
   {
     name: 'book-sigmoid',
     description: '784 → Dense(100, sigmoid) → Dense(10, softmax), RMSprop',
-    book: { trainAccuracy: 0.880, valAccuracy: 0.871 },
+    book: { trainAccuracy: 0.880, valAccuracy: 0.871, source: BOOK },
     spec: {
       inputShape: [784],
       layers: [
@@ -46,7 +80,7 @@ const inputs: Array<Omit<Preset, 'spec'> & { spec: ModelSpecInput }> = [
   {
     name: 'book-relu',
     description: 'Flatten(28×28) → Dense(100, relu) → Dense(10, softmax), RMSprop',
-    book: { trainAccuracy: 0.887, valAccuracy: 0.873 },
+    book: { trainAccuracy: 0.887, valAccuracy: 0.873, source: BOOK },
     spec: reluModel({ type: 'rmsprop' }),
   },
   { name: 'book-sgd', description: 'book-relu with SGD (learning rate 0.01)', spec: reluModel({ type: 'sgd' }) },
@@ -59,6 +93,43 @@ const inputs: Array<Omit<Preset, 'spec'> & { spec: ModelSpecInput }> = [
   { name: 'book-adagrad', description: 'book-relu with Adagrad', spec: reluModel({ type: 'adagrad' }) },
   { name: 'book-rmsprop', description: 'book-relu with RMSprop', spec: reluModel({ type: 'rmsprop' }) },
   { name: 'book-adam', description: 'book-relu with Adam (learning rate 0.001)', spec: reluModel({ type: 'adam', learningRate: 0.001 }) },
+  {
+    name: 'book-dropout',
+    description: 'Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax), Adam, up to 20 epochs, early stopping (patience 2, best weights)',
+    // Keras' stopped_epoch 16 counts from 0: training ended after the 17th epoch, the 15th was best.
+    book: { valAccuracy: 0.886, valLoss: 0.323, stoppedEpoch: 17, bestEpoch: 15, source: NOTEBOOKS },
+    spec: {
+      inputShape: [28, 28],
+      layers: [
+        { type: 'flatten' },
+        { type: 'dense', units: 100, activation: 'relu' },
+        { type: 'dropout', rate: 0.3 },
+        { type: 'dense', units: 10, activation: 'softmax' },
+      ],
+      optimizer: { type: 'adam' },
+      training: stopEarly,
+    },
+  },
+  {
+    name: 'book-cnn',
+    description: 'Conv2D(32, 3, relu, same) → MaxPooling2D(2) → Conv2D(64, 3, relu, same) → MaxPooling2D(2) → Flatten → Dense(100, relu) → Dropout(0.4) → Dense(10, softmax), Adam, up to 20 epochs, early stopping',
+    book: { trainAccuracy: 0.918, valAccuracy: 0.920, valLoss: 0.219, stoppedEpoch: 8, bestEpoch: 6, testAccuracy: 0.913, source: NOTEBOOKS },
+    spec: {
+      inputShape: [28, 28, 1],
+      layers: [
+        { type: 'conv2d', filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' },
+        { type: 'maxPooling2d', poolSize: 2 },
+        { type: 'conv2d', filters: 64, kernelSize: 3, activation: 'relu', padding: 'same' },
+        { type: 'maxPooling2d', poolSize: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 100, activation: 'relu' },
+        { type: 'dropout', rate: 0.4 },
+        { type: 'dense', units: 10, activation: 'softmax' },
+      ],
+      optimizer: { type: 'adam' },
+      training: stopEarly,
+    },
+  },
 ];
 
 export const PRESETS: readonly Preset[] = inputs.map((p) => ({ ...p, spec: ModelSpec.parse(p.spec) }));

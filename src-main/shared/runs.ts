@@ -50,7 +50,7 @@ export interface RunSummary {
   valCount: number | null;
   /** Training --limit, when the run used one. */
   limit: number | null;
-  /** From the last completed epoch (train score, val score as the book names them). */
+  /** From the epoch the run kept (modelEpoch, else the last): train score, val score as the book names them. */
   epochsDone: number;
   trainAccuracy: number | null;
   valAccuracy: number | null;
@@ -58,7 +58,21 @@ export interface RunSummary {
   /** Sum of the completed epochs' seconds. */
   seconds: number | null;
   testAccuracy: number | null;
+  /** The epoch after which early stopping ended the run; null when it ran every epoch. */
+  stoppedEpoch: number | null;
+  /** The best epoch by the run's checkpoint (else early stopping) monitor; null without either. */
+  bestEpoch: number | null;
+  /**
+   * The epoch whose weights the run kept (its saved model, its evaluation, and the epoch the
+   * scores above come from); null: the last one.
+   */
+  modelEpoch: number | null;
+  /** The run whose saved model this run started from (continued training). */
+  continuedFrom: string | null;
 }
+
+/** What a run's callbacks did, as the trainer reports it. */
+export interface RunMarks { stoppedEpoch: number | null; bestEpoch: number | null; modelEpoch: number }
 
 export interface RunDetail extends RunSummary {
   spec: ModelSpec;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { featureSize } from './dataset.js';
 import { LayerSpec, LAYERS, problemText, traceLayers, type LayerType } from './layers/index.js';
+import { CheckpointSpec, EarlyStoppingSpec } from './callbacks.js';
 
 export { ACTIVATIONS, LayerSpec, LAYERS, LAYER_TYPES, type Activation, type LayerType } from './layers/index.js';
 
@@ -64,8 +65,22 @@ export const TrainingSpec = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   /** Seeds the train/validation split; kept apart from `seed` so repeats share one split. */
   splitSeed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
-}).strict();
+  /** Keras' EarlyStopping; absent: every epoch runs. */
+  earlyStopping: EarlyStoppingSpec.optional(),
+  /** Keras' ModelCheckpoint(save_best_only=True): the run keeps its best epoch's weights. */
+  checkpoint: CheckpointSpec.optional(),
+}).strict().superRefine((t, ctx) => {
+  // A callback that watches the validation set needs one (Keras would warn and do nothing).
+  for (const key of ['earlyStopping', 'checkpoint'] as const) {
+    const monitor = t[key]?.monitor;
+    if (monitor?.startsWith('val') && t.validationSplit === 0) {
+      ctx.addIssue({ code: 'custom', path: [key, 'monitor'], message: `watches ${monitor} but validationSplit is 0: hold out a validation split or watch loss / accuracy` });
+    }
+  }
+});
 export type TrainingSpec = z.infer<typeof TrainingSpec>;
+/** The training fields that are plain numbers (the editor's number inputs). */
+export const TRAINING_NUMBERS = ['epochs', 'batchSize', 'validationSplit', 'seed', 'splitSeed'] as const;
 
 export const ModelSpec = z.object({
   /** Shape of one sample, without the batch dimension: [28, 28] or [784]. */

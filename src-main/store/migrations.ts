@@ -82,6 +82,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
   `,
+  // 3: what Keras' callbacks did (the epoch early stopping ended the run after, the best epoch,
+  // the epoch whose weights the run keeps), and the run a continued run started from.
+  `
+  ALTER TABLE runs ADD COLUMN stopped_epoch INTEGER;
+  ALTER TABLE runs ADD COLUMN best_epoch INTEGER;
+  ALTER TABLE runs ADD COLUMN model_epoch INTEGER;
+  ALTER TABLE runs ADD COLUMN continued_from TEXT;
+  `,
 ];
 
 /** The schema this code writes. */

@@ -23,6 +23,7 @@ interface SummaryRow {
   val_count: number | null; limit_n: number | null; tags: string; epochs_done: number;
   train_accuracy: number | null; val_accuracy: number | null; val_loss: number | null;
   seconds: number | null; test_accuracy: number | null;
+  stopped_epoch: number | null; best_epoch: number | null; model_epoch: number | null; continued_from: string | null;
 }
 
 interface EpochRow {
@@ -35,11 +36,12 @@ interface EvaluationRow {
   confusion: string; misclassified: string;
 }
 
-// The last epoch gives the scores; testAccuracy only from a test-split evaluation (a
+// The kept epoch (the one whose weights the run keeps, else the last) gives the scores; testAccuracy only from a test-split evaluation (a
 // validation-split one would repeat valAccuracy under the wrong name).
 const SUMMARY_SQL = `
   SELECT r.id, r.name, r.group_id, r.experiment_id, r.status, r.dataset_id, r.seed, r.backend,
     r.created_at, r.started_at, r.ended_at, r.error, r.notes, r.train_count, r.val_count, r.limit_n,
+    r.stopped_epoch, r.best_epoch, r.model_epoch, r.continued_from,
     (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags,
     (SELECT count(*) FROM epochs e WHERE e.run_id = r.id) AS epochs_done,
     (SELECT sum(seconds) FROM epochs e WHERE e.run_id = r.id) AS seconds,
@@ -47,7 +49,7 @@ const SUMMARY_SQL = `
     ev.accuracy AS test_accuracy
   FROM runs r
   LEFT JOIN epochs last ON last.run_id = r.id
-    AND last.epoch = (SELECT max(epoch) FROM epochs m WHERE m.run_id = r.id)
+    AND last.epoch = coalesce(r.model_epoch, (SELECT max(epoch) FROM epochs m WHERE m.run_id = r.id))
   LEFT JOIN evaluations ev ON ev.run_id = r.id AND ev.split = 'test'`;
 
 function toSummary(r: SummaryRow): RunSummary {
@@ -58,6 +60,7 @@ function toSummary(r: SummaryRow): RunSummary {
     tags: JSON.parse(r.tags) as string[], trainCount: r.train_count, valCount: r.val_count,
     limit: r.limit_n, epochsDone: r.epochs_done, trainAccuracy: r.train_accuracy,
     valAccuracy: r.val_accuracy, valLoss: r.val_loss, seconds: r.seconds, testAccuracy: r.test_accuracy,
+    stoppedEpoch: r.stopped_epoch, bestEpoch: r.best_epoch, modelEpoch: r.model_epoch, continuedFrom: r.continued_from,
   };
 }
 

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
-import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunStatus, type RunSummary } from '../shared/runs.js';
+import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunMarks, type RunStatus, type RunSummary } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { databasePath, newRunId, openDatabase } from './db.js';
 import { placeArtifact, recoverArtifactFolders, runFolder, type ArtifactFile, type ArtifactRow, type PlacedArtifact } from './artifacts.js';
@@ -29,6 +29,8 @@ export interface NewRun {
   limit?: number;
   tags?: string[];
   notes?: string;
+  /** The run whose saved model this one starts from. */
+  continuedFrom?: string;
 }
 
 export type FinalStatus = Exclude<RunStatus, 'queued' | 'running'>;
@@ -64,10 +66,10 @@ export class RunStore {
   createRun(run: NewRun): string {
     const id = newRunId();
     this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, created_at, notes, limit_n, owner_pid)
-        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`).run(
+      this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, created_at, notes, limit_n, owner_pid, continued_from)
+        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         id, run.name || 'run', run.group ?? null, run.experiment ?? null, JSON.stringify(run.spec),
-        run.datasetId, run.seed, now(), run.notes ?? '', run.limit ?? null, process.pid);
+        run.datasetId, run.seed, now(), run.notes ?? '', run.limit ?? null, process.pid, run.continuedFrom ?? null);
       this.setTags(id, run.tags);
     })();
     return id;
@@ -93,6 +95,22 @@ export class RunStore {
       if (e.epoch !== last + 1) throw new UserError(`run ${id}: epoch ${e.epoch} does not follow epoch ${last}`);
       this.db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         id, e.epoch, real(e.loss), real(e.accuracy), real(e.valLoss), real(e.valAccuracy), e.seconds, real(e.samplesPerSecond));
+    }).immediate();
+  }
+
+  /**
+   * Records what the run's callbacks did. @throws UserError unless the run is running and
+   * every epoch named is one it recorded.
+   */
+  setMarks(id: string, marks: RunMarks): void {
+    this.db.transaction(() => {
+      this.expectStatus(id, ['running'], 'record its callbacks');
+      const last = this.db.prepare('SELECT coalesce(max(epoch), 0) FROM epochs WHERE run_id = ?').pluck().get(id) as number;
+      for (const e of [marks.stoppedEpoch, marks.bestEpoch, marks.modelEpoch]) {
+        if (e !== null && (!Number.isInteger(e) || e < 1 || e > last)) throw new UserError(`run ${id}: epoch ${e} is not one of its ${last} epochs`);
+      }
+      this.db.prepare('UPDATE runs SET stopped_epoch = ?, best_epoch = ?, model_epoch = ? WHERE id = ?')
+        .run(marks.stoppedEpoch, marks.bestEpoch, marks.modelEpoch === last ? null : marks.modelEpoch, id);
     }).immediate();
   }
 
@@ -247,10 +265,11 @@ export class RunStore {
     const notes = `${r.notes}${r.notes ? '\n\n' : ''}Imported from run ${r.id}.`;
     this.commitPlaced(placed, () => {
       this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, backend, created_at,
-          started_at, ended_at, error, notes, train_count, val_count, limit_n, imported_from)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          started_at, ended_at, error, notes, train_count, val_count, limit_n, imported_from, stopped_epoch, best_epoch, model_epoch, continued_from)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         id, r.name, r.group, r.experiment, r.status, JSON.stringify(f.spec), r.datasetId, r.seed, r.backend, r.createdAt,
-        r.startedAt, r.endedAt, r.error, notes, r.trainCount, r.valCount, r.limit, r.id);
+        r.startedAt, r.endedAt, r.error, notes, r.trainCount, r.valCount, r.limit, r.id,
+        r.stoppedEpoch, r.bestEpoch, r.modelEpoch, r.continuedFrom);
       this.setTags(id, r.tags);
       const epoch = this.db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (const e of f.epochs) {

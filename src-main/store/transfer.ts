@@ -12,7 +12,8 @@ import { KIND_PATTERN, badFileName } from './artifacts.js';
 import { sha256 } from './files.js';
 
 export const RUN_FILE_FORMAT = 'layerlab-run';
-export const RUN_FILE_VERSION = 1;
+/** 2 added what the callbacks did and the continued-from run; files of version 1 still read. */
+export const RUN_FILE_VERSION = 2;
 /** Node cannot hold a longer string; no real run comes near it. */
 const MAX_FILE_BYTES = 500 * 1024 * 1024;
 
@@ -20,6 +21,8 @@ const MAX_FILE_BYTES = 500 * 1024 * 1024;
 const metric = z.number().nullable().transform((v) => v ?? NaN);
 const count = z.number().int().min(0).nullable();
 const iso = z.iso.datetime();
+/** An epoch number a version-1 file does not have. */
+const epochNumber = z.number().int().min(1).nullable().default(null);
 
 const EpochSchema = z.object({
   epoch: z.number().int().min(1), loss: metric, accuracy: metric, valLoss: metric, valAccuracy: metric,
@@ -62,11 +65,13 @@ const RunFieldsSchema = z.object({
   tags: z.array(z.string().min(1).max(64)).max(32),
   trainCount: count, valCount: count,
   limit: z.number().int().positive().nullable(),
+  stoppedEpoch: epochNumber, bestEpoch: epochNumber, modelEpoch: epochNumber,
+  continuedFrom: z.string().min(1).max(200).nullable().default(null),
 }).strict();
 
 export const RunFileSchema = z.object({
   format: z.literal(RUN_FILE_FORMAT),
-  version: z.literal(RUN_FILE_VERSION),
+  version: z.union([z.literal(1), z.literal(RUN_FILE_VERSION)]),
   exportedAt: iso,
   run: RunFieldsSchema,
   spec: ModelSpec,
@@ -84,7 +89,12 @@ export const RunFileSchema = z.object({
       seen.add(key);
     });
   }),
-}).strict();
+}).strict().superRefine((f, ctx) => {
+  for (const key of ['stoppedEpoch', 'bestEpoch', 'modelEpoch'] as const) {
+    const e = f.run[key];
+    if (e !== null && e > f.epochs.length) ctx.addIssue({ code: 'custom', path: ['run', key], message: `epoch ${e} but the file has ${f.epochs.length} epochs` });
+  }
+});
 
 export type RunFile = z.infer<typeof RunFileSchema>;
 /** What the importer gets: the file's fields, artifacts decoded and checked. */

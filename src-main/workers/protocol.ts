@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
-import type { EpochRecord, EvaluationRecord } from '../shared/runs.js';
+import type { EpochRecord, EvaluationRecord, RunMarks } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
@@ -21,13 +21,18 @@ export type TrainerRequest =
       path: 'fast' | 'stock';
       /** Folder the trained model is written to (tfjs layers format), when wanted. */
       modelDir?: string;
+      /** Folder of a saved model (model.json + weights.bin) to start from: continued training. */
+      initFrom?: string;
     }
+  /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
+  | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   | { type: 'stop' };
 
 export type TrainerMessage =
   | { type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
   | ({ type: 'epoch'; runId: string } & EpochRecord)
+  | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }

@@ -2,13 +2,14 @@
  * The trainer process: loads the dataset, trains one run with TensorFlow.js, and reports typed
  * messages. It writes nothing to the database; the service commits what it reports.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from '../engine/backend.js';
 import { train } from '../engine/train.js';
-import { serializeModel } from '../engine/save.js';
+import { serializeModel, type SavedModelFiles } from '../engine/save.js';
+import { evaluateSaved } from '../engine/evaluate-saved.js';
 import { openDataset } from '../data/open.js';
-import { toErrorInfo } from '../shared/errors.js';
+import { toErrorInfo, UserError } from '../shared/errors.js';
 import { exitWithParent, onParentMessage, sendToParent } from './parent-port.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 
@@ -27,6 +28,7 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
     let lastBatch = 0;
     const outcome = await train(req.spec, dataset, {
       limit: req.limit,
+      initialWeights: req.initFrom ? readSavedModel(req.initFrom) : undefined,
       // The native rung trains with the addon; its ladder check already knows the model fits it.
       path: backend.name === 'native' ? 'native' : req.path,
       hooks: {
@@ -41,6 +43,7 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
         shouldStop: () => stopRequested,
       },
     });
+    if (outcome.marks) send({ type: 'marks', runId, ...outcome.marks });
     if (outcome.evaluation) send({ type: 'evaluation', runId, evaluation: outcome.evaluation });
     if (req.modelDir && outcome.status === 'completed') {
       const files = await serializeModel(outcome.model);
@@ -55,6 +58,27 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
   }
 }
 
+/** model.json and weights.bin of a saved model's folder. */
+function readSavedModel(dir: string): SavedModelFiles {
+  try {
+    return { 'model.json': readFileSync(join(dir, 'model.json')), 'weights.bin': readFileSync(join(dir, 'weights.bin')) };
+  } catch (err) {
+    throw new UserError(`${dir}: the saved model cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+async function evaluateModel(req: Extract<TrainerRequest, { type: 'evaluate' }>): Promise<void> {
+  const { runId } = req;
+  try {
+    await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
+    const evaluation = evaluateSaved(req.spec, openDataset(req.home, req.dataset), readSavedModel(req.modelDir), req.limit);
+    send({ type: 'evaluation', runId, evaluation });
+    send({ type: 'done', runId, status: 'completed' });
+  } catch (err) {
+    send({ type: 'error', runId, error: toErrorInfo(err) });
+  }
+}
+
 exitWithParent();
 onParentMessage((raw) => {
   const msg = raw as TrainerRequest;
@@ -62,9 +86,9 @@ onParentMessage((raw) => {
     stopRequested = true;
     // Nothing to finish between batches when idle: leave at once.
     if (!busy) process.exit(0);
-  } else if (msg?.type === 'train' && !busy) {
+  } else if ((msg?.type === 'train' || msg?.type === 'evaluate') && !busy) {
     busy = true;
-    void run(msg).finally(() => {
+    void (msg.type === 'train' ? run(msg) : evaluateModel(msg)).finally(() => {
       busy = false;
       // One run per process: memory is returned to the system and the next run starts clean.
       setTimeout(() => process.exit(0), 50);

@@ -4,9 +4,10 @@
  * nothing. `toSpecInput` turns it into what the contract's schema judges.
  */
 import {
-  ModelSpec, OptimizerSpec, OPTIMIZER_TYPES, TrainingSpec,
+  ModelSpec, OptimizerSpec, OPTIMIZER_TYPES, TrainingSpec, TRAINING_NUMBERS,
   type LayerType, type ModelSpecInput, type OptimizerType,
 } from '../../../src-main/shared/spec.js';
+import { CheckpointSpec, EarlyStoppingSpec, type Monitor } from '../../../src-main/shared/callbacks.js';
 import {
   applyLayer, isLayerType, isProblem, LAYERS, LAYER_TYPES, LayerSpec, type LayerField, type LayerProblem, type LayerTrace,
 } from '../../../src-main/shared/layers/index.js';
@@ -30,7 +31,46 @@ export interface Draft {
   inputShape: string;
   layers: DraftLayer[];
   optimizer: OptimizerDraft;
-  training: Record<keyof TrainingSpec, Num>;
+  training: Record<TrainingNumber, Num>;
+  callbacks: CallbacksDraft;
+}
+
+/**
+ * Keras' callbacks as the editor holds them: early stopping on or off with its fields, and the
+ * checkpoint (keep the best epoch's weights), both watching one monitor.
+ */
+export interface CallbacksDraft {
+  earlyStopping: boolean;
+  monitor: Monitor;
+  patience: Num;
+  minDelta: Num;
+  restoreBestWeights: boolean;
+  checkpoint: boolean;
+}
+
+type TrainingNumber = (typeof TRAINING_NUMBERS)[number];
+
+export function callbacksDefaults(): CallbacksDraft {
+  const es = EarlyStoppingSpec.parse({});
+  return { earlyStopping: false, monitor: es.monitor, patience: 2, minDelta: es.minDelta, restoreBestWeights: true, checkpoint: false };
+}
+
+function callbacksFromSpec(t: { earlyStopping?: unknown; checkpoint?: unknown } | undefined): CallbacksDraft {
+  const base = callbacksDefaults();
+  const es = EarlyStoppingSpec.safeParse(t?.earlyStopping);
+  const ck = CheckpointSpec.safeParse(t?.checkpoint);
+  return {
+    ...base,
+    ...(es.success && t?.earlyStopping ? { earlyStopping: true, ...es.data } : {}),
+    ...(ck.success && t?.checkpoint ? { checkpoint: true, monitor: es.success && t?.earlyStopping ? es.data.monitor : ck.data.monitor } : {}),
+  };
+}
+
+function callbacksInput(c: CallbacksDraft): Record<string, unknown> {
+  return {
+    ...(c.earlyStopping ? { earlyStopping: { monitor: c.monitor, patience: c.patience, minDelta: c.minDelta, restoreBestWeights: c.restoreBestWeights } } : {}),
+    ...(c.checkpoint ? { checkpoint: { monitor: c.monitor } } : {}),
+  };
 }
 
 export { LAYER_TYPES, OPTIMIZER_TYPES };
@@ -75,7 +115,13 @@ export function optimizerDefaults(type: OptimizerType): OptimizerDraft {
 }
 
 export function trainingDefaults(): Draft['training'] {
-  return { ...TrainingSpec.parse({}) };
+  const t = TrainingSpec.parse({});
+  return Object.fromEntries(TRAINING_NUMBERS.map((k) => [k, t[k]])) as Draft['training'];
+}
+
+/** The numbers of a training spec, whatever else it holds. */
+function trainingNumbers(t: Record<string, unknown> | undefined): Partial<Draft['training']> {
+  return Object.fromEntries(TRAINING_NUMBERS.filter((k) => t && (typeof t[k] === 'number' || t[k] === null)).map((k) => [k, t![k] as Num]));
 }
 
 export function draftFromSpec(spec: ModelSpecInput): Draft {
@@ -95,7 +141,8 @@ export function draftFromSpec(spec: ModelSpecInput): Draft {
       return newLayer(l.type, values);
     }),
     optimizer: parsedOpt?.success ? ({ ...parsedOpt.data } as OptimizerDraft) : optimizerDefaults('rmsprop'),
-    training: { ...trainingDefaults(), ...(spec.training ?? {}) },
+    training: { ...trainingDefaults(), ...trainingNumbers(spec.training) },
+    callbacks: callbacksFromSpec(spec.training),
   };
 }
 
@@ -117,7 +164,7 @@ export function toSpecInput(d: Draft): Record<string, unknown> {
     inputShape: parseShape(d.inputShape),
     layers: d.layers.map(layerInput),
     optimizer: { ...d.optimizer },
-    training: { ...d.training },
+    training: { ...d.training, ...callbacksInput(d.callbacks) },
   };
 }
 
@@ -163,7 +210,8 @@ export function restoreDraft(json: string | null): Draft {
       inputShape: saved.inputShape,
       layers: saved.layers.map(restoreLayer).filter((l): l is DraftLayer => l !== null),
       optimizer: OPTIMIZER_TYPES.includes(saved.optimizer.type) ? { ...optimizerDefaults(saved.optimizer.type), ...saved.optimizer } : base.optimizer,
-      training: { ...base.training, ...saved.training },
+      training: { ...base.training, ...trainingNumbers(saved.training) },
+      callbacks: { ...base.callbacks, ...(typeof saved.callbacks === 'object' && saved.callbacks ? saved.callbacks : {}) },
     };
   } catch {
     return defaultDraft();
@@ -227,4 +275,19 @@ export function issuesByPath(issues: readonly SpecIssue[]): Map<string, SpecIssu
   const m = new Map<string, SpecIssue[]>();
   for (const i of issues) m.set(i.path, [...(m.get(i.path) ?? []), i]);
   return m;
+}
+
+/**
+ * The spec fields a learner is likely to vary in an experiment, as dotted paths: each layer's
+ * fields its type marks `vary` (not the output layer's: the dataset fixes those), the optimizer,
+ * and the early stopping's patience when it is on.
+ */
+export function experimentFields(d: Draft): string[] {
+  const out: string[] = [];
+  d.layers.slice(0, -1).forEach((l, i) => {
+    for (const f of LAYERS[l.type].fields) if (f.vary) out.push(`layers.${i}.${f.key}`);
+  });
+  out.push('optimizer.type', 'optimizer.learningRate', 'training.batchSize', 'training.epochs');
+  if (d.callbacks.earlyStopping) out.push('training.earlyStopping.patience');
+  return out;
 }

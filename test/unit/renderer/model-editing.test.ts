@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDraft, draftFromSpec, fillFields, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, traceDraft, validateDraft } from '../../../src-renderer/src/lib/spec-draft.js';
+import { defaultDraft, draftFromSpec, experimentFields, fillFields, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, traceDraft, validateDraft } from '../../../src-renderer/src/lib/spec-draft.js';
 import { issueText } from '../../../src-renderer/src/lib/issues.js';
 import { diffSpecs } from '../../../src-renderer/src/lib/spec-diff.js';
 import { clock, etaSeconds, parseTags, parseValue, runFraction } from '../../../src-renderer/src/lib/format.js';
@@ -116,5 +116,26 @@ describe('small helpers', () => {
     expect(activate('sigmoid', 0)).toBe(0.5);
     expect(activate('tanh', 0)).toBe(0);
     expect(activate('relu6', 10)).toBe(6);
+  });
+});
+
+describe('experiments on chapter 7-3 and 8 models', () => {
+  it('offer the new fields (filters, kernel size, pool size, dropout rate, patience), and each variant parses', async () => {
+    const { applyChange } = await import('../../../src-main/service/experiments.js');
+    const { parseModelSpec } = await import('../../../src-main/shared/spec.js');
+    const { findPreset } = await import('../../../src-main/shared/presets.js');
+    const cnn = findPreset('book-cnn')!.spec;
+    const fields = experimentFields(draftFromSpec(cnn));
+    expect(fields).toEqual(expect.arrayContaining(['layers.0.filters', 'layers.0.kernelSize', 'layers.1.poolSize', 'layers.6.rate', 'training.earlyStopping.patience']));
+    expect(fields.some((f) => f.startsWith('layers.7.'))).toBe(false);
+    const vary = (path: string, value: unknown) => parseModelSpec(applyChange(cnn, path, value, 'v'));
+    const five = vary('layers.0.kernelSize', 5);
+    expect(five.ok && five.spec.layers[0]).toMatchObject({ kernelSize: [5, 5] });
+    const p3 = vary('training.earlyStopping.patience', 3);
+    expect(p3.ok && p3.spec.training.earlyStopping?.patience).toBe(3);
+    expect(vary('layers.2.filters', 16).ok).toBe(true);
+    expect(vary('layers.6.rate', 0.2).ok).toBe(true);
+    const tooBig = vary('layers.1.poolSize', 40);
+    expect(!tooBig.ok && tooBig.errors[0].path).toBe('layers.1');
   });
 });

@@ -38,8 +38,16 @@ describe('ModelSpec', () => {
 });
 
 describe('presets and summary', () => {
-  it('has the book\'s eight presets with their optimizers', () => {
-    expect(PRESETS.map((p) => p.name)).toEqual(['book-sigmoid', 'book-relu', 'book-sgd', 'book-momentum', 'book-nesterov', 'book-adagrad', 'book-rmsprop', 'book-adam']);
+  it('has the book\'s presets with their optimizers, and chapter 7-3 and 8\'s callbacks', () => {
+    expect(PRESETS.map((p) => p.name)).toEqual(['book-sigmoid', 'book-relu', 'book-sgd', 'book-momentum', 'book-nesterov', 'book-adagrad', 'book-rmsprop', 'book-adam', 'book-dropout', 'book-cnn']);
+    for (const name of ['book-dropout', 'book-cnn']) {
+      const t = findPreset(name)!.spec.training;
+      expect(t.epochs).toBe(20);
+      expect(t.earlyStopping).toEqual({ monitor: 'valLoss', patience: 2, minDelta: 0, restoreBestWeights: true });
+      expect(t.checkpoint).toEqual({ monitor: 'valLoss' });
+      expect(findPreset(name)!.spec.optimizer.type).toBe('adam');
+    }
+    expect(summarize(findPreset('book-cnn')!.spec).totalParams).toBe(333526);
     expect(findPreset('book-nesterov')!.spec.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: true });
     expect(findPreset('book-sigmoid')!.spec.optimizer).toMatchObject({ type: 'rmsprop', learningRate: 0.001, rho: 0.9 });
   });

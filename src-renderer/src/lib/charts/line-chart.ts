@@ -35,8 +35,9 @@ export function toDatasets(series: readonly LineSeries[]): LineData[] {
       backgroundColor: s.color,
       borderWidth: s.thin ? 1 : 2,
       borderDash: s.dashed ? [6, 4] : [],
-      pointRadius: s.thin ? 0 : 3,
-      pointHoverRadius: s.thin ? 0 : 5,
+      pointRadius: s.thin ? 0 : s.marker ? 8 : 3,
+      pointHoverRadius: s.thin ? 0 : s.marker ? 10 : 5,
+      ...(s.marker ? { showLine: false, pointStyle: 'rectRot' as const, backgroundColor: 'transparent', pointBorderWidth: 2 } : {}),
       fill: false,
       tension: 0,
     });

@@ -14,6 +14,8 @@ export interface LineSeries {
   /** Thin line with no points, e.g. batch loss between epochs. */
   thin?: boolean;
   band?: { lo: Point[]; hi: Point[] };
+  /** Marked points only (no line), e.g. the best epoch. */
+  marker?: boolean;
 }
 
 export type EpochMetric = 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy';

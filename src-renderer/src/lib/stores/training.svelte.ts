@@ -7,6 +7,14 @@ import type { Api, Events, RequestOf } from '../../../../src-main/shared/contrac
 import type { EpochRecord, RunDetail, RunStatus } from '../../../../src-main/shared/runs.js';
 import type { BatchPoint } from '../charts/series.js';
 import { etaSeconds, runFraction } from '../format.js';
+import { MONITORS, type Monitor } from '../../../../src-main/shared/callbacks.js';
+
+/** The monitor of a spec's checkpoint, else its early stopping; null without either. */
+function monitorOf(spec: unknown): Monitor | null {
+  const t = (spec as { training?: { checkpoint?: { monitor?: unknown }; earlyStopping?: { monitor?: unknown } } } | null)?.training;
+  const m = t?.checkpoint?.monitor ?? t?.earlyStopping?.monitor;
+  return (MONITORS as readonly unknown[]).includes(m) ? (m as Monitor) : null;
+}
 
 /** Batch points kept per run; older ones are dropped two at a time, keeping every other one. */
 const MAX_BATCHES = 3000;
@@ -22,6 +30,8 @@ export interface LiveRun {
   startedMs: number | null;
   error: string | null;
   detail: RunDetail | null;
+  /** What its callbacks watch (from the spec it was started with), for the best epoch so far. */
+  monitor: Monitor | null;
 }
 
 export class TrainingStore {
@@ -30,7 +40,7 @@ export class TrainingStore {
   focus = $state<string | null>(null);
   startError = $state<string | null>(null);
   /** The Train page's form, kept here so it survives switching pages. */
-  form = $state<{ datasetId: string; limit: number | null; name: string }>({ datasetId: '', limit: null, name: '' });
+  form = $state<{ datasetId: string; limit: number | null; name: string; saveModel: boolean }>({ datasetId: '', limit: null, name: '', saveModel: true });
   /** Ticks once a second while something runs, so the ETA and elapsed time move. */
   now = $state(performance.now());
   private readonly off: (() => void)[];
@@ -71,7 +81,7 @@ export class TrainingStore {
 
   private ensure(runId: string, name = ''): LiveRun {
     if (!this.runs[runId]) {
-      this.runs[runId] = { runId, name, status: 'queued', started: null, epochs: [], batches: [], startedMs: null, error: null, detail: null };
+      this.runs[runId] = { runId, name, status: 'queued', started: null, epochs: [], batches: [], startedMs: null, error: null, detail: null, monitor: null };
     }
     const r = this.runs[runId];
     if (name && !r.name) r.name = name;
@@ -91,7 +101,8 @@ export class TrainingStore {
     this.startError = null;
     try {
       const { runIds } = await this.api.invoke('runs:start', req);
-      for (const id of runIds) this.ensure(id, req.name ?? '');
+      const monitor = monitorOf(req.spec);
+      for (const id of runIds) this.ensure(id, req.name ?? '').monitor = monitor;
       this.current = runIds;
       this.focus = runIds[0] ?? null;
     } catch (err) {
@@ -113,6 +124,12 @@ export class TrainingStore {
     r.status = detail.status;
     // The stored epochs are the record: they replace whatever events arrived.
     r.epochs = detail.epochs;
+  }
+
+  /** Scores a run's saved model on its test split again; the run's detail gets the new evaluation. */
+  async evaluate(runId: string): Promise<void> {
+    const detail = await this.api.invoke('runs:evaluate', { id: runId });
+    this.ensure(runId).detail = detail;
   }
 
   /** Shows a stored run (from the Runs page) as if it had just been trained. */

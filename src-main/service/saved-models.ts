@@ -1,0 +1,58 @@
+/**
+ * A run's saved model, used again: scored on its dataset's test split in a trainer process
+ * (`runs:evaluate`), or named as the start of a continued run (`runs:start` with continueFrom).
+ */
+import { join } from 'node:path';
+import { UserError, type ErrorInfo } from '../shared/errors.js';
+import type { BackendChoice } from '../shared/backends.js';
+import { toDatasetRef } from '../shared/dataset-ref.js';
+import type { RunDetail } from '../shared/runs.js';
+import type { ModelSpec } from '../shared/spec.js';
+import { describeLayers } from '../shared/summary.js';
+import { describeExit, type WorkerHost } from '../workers/host.js';
+import type { TrainerMessage, TrainerRequest } from '../workers/protocol.js';
+import type { RunStore } from '../store/runs.js';
+
+/** The folder of a run's saved model. @throws UserError when the run kept none */
+export function savedModelDir(home: string, run: RunDetail): string {
+  const file = run.artifacts.find((a) => a.kind === 'model' && a.path.endsWith('/weights.bin'));
+  if (!file) {
+    throw new UserError(`run ${run.id} kept no model: train with --save-model (or the "keep the model" box, or a checkpoint) to evaluate or continue it later`);
+  }
+  return join(home, ...file.path.split('/').slice(0, -1));
+}
+
+/** Why `spec` cannot start from `source`'s weights (another stack or input), or null. */
+export function continueMismatch(source: RunDetail, spec: ModelSpec): string | null {
+  const was = describeLayers(source.spec);
+  const now = describeLayers(spec);
+  if (was === now) return null;
+  return `run ${source.id}'s model is ${was}; the model to continue must be the same stack, not ${now}`;
+}
+
+/** Scores a run's saved model in a trainer process and records the evaluation (it replaces the old one). */
+export function evaluateRun(o: { home: string; store: RunStore; host: WorkerHost; backend: BackendChoice }, run: RunDetail): Promise<RunDetail> {
+  const modelDir = savedModelDir(o.home, run);
+  const dataset = toDatasetRef(run.datasetId);
+  if ('problem' in dataset) throw new UserError(`run ${run.id}'s dataset: ${dataset.problem}`);
+  const worker = o.host.start('trainer');
+  return new Promise<RunDetail>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => { if (!settled) { settled = true; f(); } };
+    const fail = (e: ErrorInfo) => settle(() => reject(Object.assign(new Error(e.message), { name: e.name })));
+    worker.onMessage((raw) => {
+      const m = raw as TrainerMessage;
+      if (m.runId !== run.id) return;
+      try {
+        if (m.type === 'evaluation') o.store.setEvaluation(run.id, m.evaluation);
+        else if (m.type === 'done') settle(() => resolve(o.store.getRun(run.id)!));
+        else if (m.type === 'error') fail(m.error);
+      } catch (err) {
+        fail({ name: (err as Error).name, message: (err as Error).message });
+      }
+    });
+    worker.onExit((info) => fail({ name: 'Error', message: describeExit('trainer', info) }));
+    const request: TrainerRequest = { type: 'evaluate', runId: run.id, spec: run.spec, dataset, home: o.home, backend: o.backend, modelDir, limit: run.limit ?? undefined };
+    worker.send(request);
+  });
+}
