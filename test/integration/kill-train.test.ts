@@ -12,10 +12,12 @@ import { startLayerlab } from '../helpers/cli.js';
 import { tempHome } from '../helpers/home.js';
 
 /** Kill after this many printed epochs, plus this many ms. */
+// 3000 epochs: the native engine finishes 30 epochs of 1,500 samples in well under a second, so a
+// short run could complete before the kill lands; the test always kills, so the length costs nothing.
 const MOMENTS: Array<[number, number]> = [[0, 0], [1, 0], [2, 0], [2, 37], [2, 120], [3, 5], [3, 260], [4, 90]];
 
 async function trainAndKill(home: string, afterEpochs: number, delayMs: number): Promise<number> {
-  const child = startLayerlab(['train', '--preset', 'book-relu', '--limit', '1500', '--epochs', '30', '--json'], home);
+  const child = startLayerlab(['train', '--preset', 'book-relu', '--limit', '1500', '--epochs', '3000', '--json'], home);
   let printed = 0;
   let buffer = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
