@@ -15,7 +15,7 @@ import { readImageFolder } from './formats/images.js';
 import { parseNpyPair } from './formats/npy.js';
 import { readNpz } from './formats/npz.js';
 import { findIdxFiles } from './catalog/idx-datasets.js';
-import { readIdxPair } from './formats/idx.js';
+import { readIdxPairBounded } from './formats/idx.js';
 import { writeDatasetCache, manifestToInfo } from './cache/index.js';
 
 export type ImportPhase = 'reading' | 'parsing' | 'writing';
@@ -43,14 +43,14 @@ export function detectFormat(path: string): Format {
   throw new ImportError(path, `has an unknown format ('${ext || name}'); give --format idx, csv, images, npy or npz`);
 }
 
-function parseIdxFolder(dir: string): ParsedDataset {
+async function parseIdxFolder(dir: string): Promise<ParsedDataset> {
   const files = findIdxFiles(dir);
   if (!files) {
     const found = readdirSync(dir).slice(0, 5).join(', ');
     throw new ImportError(dir, `holds no train-images-idx3-ubyte / train-labels-idx1-ubyte / t10k-… files (plain or .gz)${found ? `; found ${found}` : ''}`);
   }
-  const train = readIdxPair(files.trainImages, files.trainLabels);
-  const test = readIdxPair(files.testImages, files.testLabels);
+  const train = await readIdxPairBounded(files.trainImages, files.trainLabels);
+  const test = await readIdxPairBounded(files.testImages, files.testLabels);
   if (train.featureShape.join('x') !== test.featureShape.join('x')) {
     throw new ImportError(files.testImages, `images are ${test.featureShape.join('×')} but the training images are ${train.featureShape.join('×')}`);
   }

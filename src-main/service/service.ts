@@ -18,6 +18,7 @@ import { NodeWorkerHost } from '../workers/node-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
+import { cleanStaleTemps } from '../data/cache/index.js';
 import { ExperimentService } from './experiments.js';
 import { compareRuns } from './compare.js';
 import { systemVersions } from './versions.js';
@@ -69,6 +70,7 @@ export class Service {
     mkdirSync(this.home, { recursive: true });
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
+    cleanStaleTemps(this.home);
     const host = this.options.host ?? new NodeWorkerHost();
     this.host = host;
     const emit = this.emit.bind(this);

@@ -9,6 +9,11 @@ import type { ImporterMessage, ImporterRequest } from './protocol.js';
 
 const send = (m: ImporterMessage) => sendToParent(m);
 
+/** Sends the last message and exits once it has left: a big answer is never cut off by the exit. */
+function finish(m: ImporterMessage): void {
+  sendToParent(m, () => process.exit(0));
+}
+
 async function run(req: ImporterRequest): Promise<void> {
   const { importId } = req;
   try {
@@ -19,9 +24,9 @@ async function run(req: ImporterRequest): Promise<void> {
       last = now;
       send({ type: 'progress', importId, phase, done, total });
     });
-    send({ type: 'done', importId, dataset });
+    finish({ type: 'done', importId, dataset });
   } catch (err) {
-    send({ type: 'error', importId, error: toErrorInfo(err) });
+    finish({ type: 'error', importId, error: toErrorInfo(err) });
   }
 }
 
@@ -29,5 +34,5 @@ exitWithParent();
 onParentMessage((raw) => {
   const msg = raw as ImporterRequest | { type: 'stop' };
   if (msg?.type === 'stop') process.exit(0);
-  if (msg?.type === 'import') void run(msg).finally(() => setTimeout(() => process.exit(0), 50));
+  if (msg?.type === 'import') void run(msg);
 });

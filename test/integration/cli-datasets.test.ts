@@ -5,6 +5,7 @@
  * status 2, in seconds, and leave the catalog and the data folder as they were.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
@@ -143,6 +144,20 @@ describe('layerlab datasets import refuses bad and hostile files in one line, ex
     writeFileSync(join(work, 'noise.csv'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     writeFileSync(join(work, 'noise.npz'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 104729) % 256)));
     copyFileSync(join(FIX, 'csv', 'error-ragged.csv'), join(work, 'ragged.csv'));
+    // Not files: a named pipe with no writer (a plain open would wait forever), a folder named .npy.
+    execFileSync('mkfifo', [join(work, 'pipe.csv')]);
+    mkdirSync(join(work, 'folder.npy'));
+    // A NUL byte in a CSV header; a header of 10^6 columns.
+    writeFileSync(join(work, 'nul.csv'), 'a,b\0c,label\n1,2,3\n4,5,6\n');
+    writeFileSync(join(work, 'wide.csv'), `${Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',')}\n`);
+    // An IDX folder whose gzipped images declare 10 images and inflate to 1 GiB of zeros.
+    const bombDir = join(work, 'gzip-bomb');
+    mkdirSync(bombDir);
+    const zeros = gzipSync(Buffer.alloc(64 << 20), { level: 9 });
+    const idxHead = (dims: number[]) => Buffer.from([0, 0, 8, dims.length, ...dims.flatMap((d) => [d >>> 24, (d >>> 16) & 255, (d >>> 8) & 255, d & 255])]);
+    writeFileSync(join(bombDir, 'train-images-idx3-ubyte.gz'), Buffer.concat([gzipSync(idxHead([10, 28, 28])), ...Array.from({ length: 16 }, () => zeros)]));
+    writeFileSync(join(bombDir, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.concat([idxHead([10]), Buffer.from([0, 1, 0, 1, 0, 1, 0, 1, 0, 1])])));
+    for (const f of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) copyFileSync(join(bombDir, f.replace('t10k', 'train')), join(bombDir, f));
   });
 
   const cases: Array<[string, () => string[], RegExp]> = [
@@ -157,6 +172,12 @@ describe('layerlab datasets import refuses bad and hostile files in one line, ex
     ['a pickled object array', () => [join(FIX, 'npy', 'object.npy'), '--labels', join(FIX, 'npy', 'y_i8.npy')], /object\.npy: holds Python objects .* never unpickles/],
     ['an image folder with a text file in a class', () => [join(FIX, 'images', 'bad')], /notes\.txt: not an image/],
     ['a path that does not exist', () => [join(work, 'nope.csv')], /nope\.csv: does not exist; check the path/],
+    ['/dev/urandom as an .npy', () => ['/dev/urandom', '--format', 'npy', '--labels', '/dev/urandom'], /^layerlab: \/dev\/urandom: is a device, not a file/],
+    ['a named pipe', () => [join(work, 'pipe.csv')], /pipe\.csv: is a named pipe \(FIFO\), not a file/],
+    ['a folder given as an .npy file', () => [join(work, 'folder.npy'), '--format', 'npy', '--labels', join(FIX, 'npy', 'y_i8.npy')], /folder\.npy: is a folder, not a file/],
+    ['a NUL byte in a CSV header', () => [join(work, 'nul.csv')], /nul\.csv: line 1, column 2: holds a NUL byte/],
+    ['a CSV header of 10^6 columns', () => [join(work, 'wide.csv')], /wide\.csv: line 1: has more than 262144 columns \(at least \d+\)/],
+    ['a gzip bomb in an IDX folder', () => [join(work, 'gzip-bomb')], /train-images-idx3-ubyte\.gz: decompresses to more than the 7856 bytes its header declares/],
   ];
   for (const [what, args, message] of cases) {
     it(`for ${what}`, () => {

@@ -1,10 +1,10 @@
 /**
  * Writing a parsed dataset into the cache, all or nothing: every file goes into
- * <home>/datasets/.tmp-<random>/, is fsynced, and the folder is renamed into cache/<id> last.
+ * <home>/datasets/.tmp-<pid>-<random>/, is fsynced, and the folder is renamed into cache/<id> last.
  * Any failure removes the temp folder, so the cache never holds half a dataset.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { featureSize } from '../../shared/dataset.js';
@@ -54,7 +54,8 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
   const manifest: Manifest = checked.data;
 
   mkdirSync(datasetsDir(home), { recursive: true });
-  const tmp = mkdtempSync(join(datasetsDir(home), '.tmp-'));
+  // The writer's pid in the name: a folder left by a killed importer is known stale (cleanStaleTemps).
+  const tmp = mkdtempSync(join(datasetsDir(home), `.tmp-${process.pid}-`));
   try {
     writeFileSynced(join(tmp, FILES.trainX), parsed.train.x);
     writeFileSynced(join(tmp, FILES.trainY), parsed.train.y);
@@ -147,4 +148,43 @@ export function syncDir(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes the temp folders of cache writes that can no longer finish: `.tmp-<pid>-…` whose process
+ * is gone (an importer killed mid-write), and older unnamed `.tmp-…` after a day. Run at start; a
+ * live import of another process (the app and the CLI share the folder) is left alone.
+ */
+export function cleanStaleTemps(home: string, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(datasetsDir(home));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith('.tmp-')) continue;
+    const path = join(datasetsDir(home), name);
+    const pid = /^\.tmp-(\d+)-/.exec(name);
+    let stale: boolean;
+    if (pid) stale = Number(pid[1]) !== process.pid && !alive(Number(pid[1]));
+    else stale = now - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now) > DAY_MS;
+    if (!stale) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }

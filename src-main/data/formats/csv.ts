@@ -3,9 +3,10 @@
  * The file is read in 4 MiB chunks and parsed from bytes; memory is about the size of the parsed
  * features (1 byte per value while they fit uint8), never the size of the text.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { ImportError, unreadable } from '../errors.js';
+import { ImportError } from '../errors.js';
+import { openRegular } from '../source.js';
 import { detectDelimiter, detectHeader, planColumns, tokenizeSample } from './csv-sniff.js';
 import { CsvRows, type RowLayout } from './csv-rows.js';
 import type { ParsedDataset, ProgressFn } from './types.js';
@@ -25,17 +26,15 @@ const SAMPLE = 1 << 20;
 const MAX_SAMPLE = 16 << 20;
 /** A longer row is taken as a broken file (an unclosed quote swallowing the rest), not data. */
 const MAX_ROW = 64 << 20;
+/** More columns than this is not a table of samples (a 512×512 RGB image is 786,432: use an image folder). */
+export const MAX_COLUMNS = 1 << 18;
 
 /** Parses a CSV file. Progress is reported in bytes. Throws ImportError naming the file. */
 export function parseCsvFile(file: string, options: CsvOptions = {}, onProgress?: ProgressFn): ParsedDataset {
-  let fd: number;
+  // Text is not held in memory (it streams), so the budget bounds the parsed values, not the file;
+  // a file that grows while it is read is parsed up to the size it had when opened.
+  const { fd, size } = openRegular(file, Number.MAX_SAFE_INTEGER);
   try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw unreadable(file, err);
-  }
-  try {
-    const size = fstatSync(fd).size;
     return parseCsvSource(file, size, (b, o, l, p) => readSync(fd, b, o, l, p), options, onProgress);
   } finally {
     closeSync(fd);
@@ -106,6 +105,20 @@ function fill(read: ReadAt, buf: Uint8Array, cap: number, offset: number, positi
   return total;
 }
 
+/**
+ * Refuses a first line of more than MAX_COLUMNS columns before the sample is tokenized (which would
+ * take long on megabytes of one line). Counted fast when the line has no quotes; a quoted line is
+ * left to the tokenizer, whose count the caller checks again.
+ */
+function tooWide(file: string, text: string): void {
+  const end = text.search(/[\r\n]/);
+  const line = end < 0 ? text : text.slice(0, end);
+  if (line.length <= MAX_COLUMNS || line.includes('"')) return;
+  let most = 0;
+  for (const d of [',', '\t', ';', '|']) most = Math.max(most, line.split(d).length);
+  if (most > MAX_COLUMNS) throw new ImportError(file, `line 1: has more than ${MAX_COLUMNS} columns (${end < 0 ? 'at least ' : ''}${most}), more than are supported; is the delimiter right, or the whole file on one line?`);
+}
+
 /** Reads the first MiB (more, up to 16 MiB, until two rows are complete) and decides the layout. */
 function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): { layout: RowLayout; bom: number } {
   for (let want = Math.min(size, SAMPLE); ; want = Math.min(size, want * 4)) {
@@ -122,6 +135,7 @@ function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): {
     }
     const bom = got >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     const text = Buffer.from(head.buffer, bom, got - bom).toString('utf8');
+    tooWide(file, text);
     const delimiter = detectDelimiter(text, atEof);
     const { rows } = tokenizeSample(text, delimiter, 50, atEof);
     if (rows.length < 2 && !atEof && want < MAX_SAMPLE) continue;
@@ -129,8 +143,11 @@ function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): {
       if (text.trim() === '') throw new ImportError(file, 'is empty');
       throw new ImportError(file, atEof ? 'line 1: a quoted field is not closed (a missing \'"\')' : `has no complete row in its first ${MAX_SAMPLE >> 20} MiB`);
     }
-    const header = detectHeader(rows);
+    const nul = rows[0].findIndex((c) => c.includes('\0'));
+    if (nul >= 0) throw new ImportError(file, `line 1, column ${nul + 1}: holds a NUL byte (\\0), which CSV text never has; is this a binary file? Save the data as CSV text`);
     const columns = rows[0].length;
+    if (columns > MAX_COLUMNS) throw new ImportError(file, `line 1: has more than ${MAX_COLUMNS} columns (${columns}), more than are supported; is the delimiter right, or the whole file on one line?`);
+    const header = detectHeader(rows);
     const names = header ? rows[0].map((c) => c.trim()) : null;
     const plan = planColumns(file, names, columns, options.labelColumn);
     const notes = [`delimiter: ${delimiter === '\t' ? 'tab' : `'${delimiter}'`}`, header ? 'header detected' : 'no header row'];

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ImportError, unreadable } from '../errors.js';
 import { gunzipBounded, isGzip } from '../gzip.js';
+import { importBudget, readInflated } from '../source.js';
 
 export interface IdxArray {
   /** Uint8 for type 0x08, Float32 for every other type (converted). */
@@ -75,10 +76,43 @@ export function readIdx(file: string): IdxArray {
   return parseIdx(file, raw);
 }
 
+/**
+ * The total length an IDX header declares (header plus data), undefined while `head` is too short
+ * to tell; throws for bytes that are not an IDX header.
+ */
+export function idxDeclaredBytes(file: string, head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  if (head[0] !== 0 || head[1] !== 0) throw new ImportError(file, 'is not an IDX file (wrong magic number: the first two bytes must be zero)');
+  const type = TYPES[head[2]];
+  if (!type) throw new ImportError(file, `has unknown IDX data type 0x${head[2].toString(16).padStart(2, '0')}`);
+  const rank = head[3];
+  if (rank < 1 || rank > 4) throw new ImportError(file, `has ${rank} dimensions; IDX files here have 1 to 4`);
+  const headerSize = 4 + 4 * rank;
+  if (head.length < headerSize) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < rank; i++) count *= view.getUint32(4 + 4 * i, false);
+  return headerSize + count * type.size;
+}
+
+/** Reads one user's IDX file (optionally gzipped), bounded by the import budget and its own header. */
+export async function readIdxBounded(file: string, budget = importBudget()): Promise<IdxArray> {
+  return parseIdx(file, await readInflated(file, (head) => idxDeclaredBytes(file, head), budget));
+}
+
+type IdxPair = { x: Uint8Array | Float32Array; y: Int32Array; count: number; featureShape: number[] };
+
 /** Reads an images file and a labels file and checks that they belong together. */
-export function readIdxPair(imagesFile: string, labelsFile: string): { x: Uint8Array | Float32Array; y: Int32Array; count: number; featureShape: number[] } {
-  const images = readIdx(imagesFile);
-  const labels = readIdx(labelsFile);
+export function readIdxPair(imagesFile: string, labelsFile: string): IdxPair {
+  return pairIdx(imagesFile, readIdx(imagesFile), labelsFile, readIdx(labelsFile));
+}
+
+/** The same for a user's files, in the importer: each read bounded (readIdxBounded). */
+export async function readIdxPairBounded(imagesFile: string, labelsFile: string): Promise<IdxPair> {
+  return pairIdx(imagesFile, await readIdxBounded(imagesFile), labelsFile, await readIdxBounded(labelsFile));
+}
+
+function pairIdx(imagesFile: string, images: IdxArray, labelsFile: string, labels: IdxArray): IdxPair {
   if (images.shape.length < 2) throw new ImportError(imagesFile, `has shape [${images.shape.join('×')}]; an images file needs at least 2 dimensions (count × features)`);
   if (labels.shape.length !== 1) throw new ImportError(labelsFile, `has shape [${labels.shape.join('×')}]; a labels file has 1 dimension`);
   if (images.shape[0] !== labels.shape[0]) {

@@ -5,9 +5,9 @@
  * The header is parsed by a small tokenizer that accepts only that dict: nothing is evaluated
  * and nothing is unpickled.
  */
-import { readFileSync } from 'node:fs';
-import { ImportError, unreadable } from '../errors.js';
+import { ImportError } from '../errors.js';
 import { MAX_INFLATED_BYTES, gunzipBounded, isGzip } from '../gzip.js';
+import { importBudget, readInflated } from '../source.js';
 import type { ParsedDataset, ParsedSplit } from './types.js';
 
 export interface NpyArray {
@@ -195,14 +195,31 @@ function toFloat32(src: NpySource, body: Uint8Array, kind: string, little: boole
   return out;
 }
 
-export function readNpy(file: string): NpyArray {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(file);
-  } catch (err) {
-    throw unreadable(file, err);
-  }
-  return parseNpy({ file }, raw);
+/**
+ * The total length an .npy's header declares (header plus data), undefined while `head` is too
+ * short to tell; throws for bytes that are not an .npy header. Lets a gzipped .npy be inflated only
+ * as far as it claims to go.
+ */
+export function npyDeclaredBytes(src: NpySource, head: Uint8Array): number | undefined {
+  if (head.length < 12) return undefined;
+  if (MAGIC.some((b, i) => head[i] !== b)) fail(src, 'is not a NumPy .npy file (no \\x93NUMPY magic); save arrays with np.save');
+  const major = head[6];
+  if (major < 1 || major > 3) return undefined; // parseNpy says what is wrong
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = 8 + (major === 1 ? 2 : 4);
+  if (headerLen > MAX_HEADER_BYTES) fail(src, `declares a ${headerLen}-byte header; real .npy headers are under 64 KiB`);
+  if (head.length < start + headerLen) return undefined;
+  const h = parseHeaderDict(src, Buffer.from(head.buffer, head.byteOffset + start, headerLen).toString(major === 3 ? 'utf8' : 'latin1'));
+  const size = KINDS[h.descr.slice(1)] ?? 1;
+  return start + headerLen + h.shape.reduce((a, b) => a * b, 1) * size;
+}
+
+/** Reads one user's .npy (optionally gzipped), bounded by the import budget and its own header. */
+export async function readNpy(file: string, budget = importBudget()): Promise<NpyArray> {
+  const src = { file };
+  const bytes = await readInflated(file, (head) => npyDeclaredBytes(src, head), budget);
+  return parseNpy(src, bytes, budget);
 }
 
 /**
@@ -277,8 +294,8 @@ export function toDataset(format: 'npy' | 'npz', train: ReturnType<typeof toSpli
 }
 
 /** Imports a features .npy and a labels .npy that belong together (np.save(x), np.save(y)). */
-export function parseNpyPair(xFile: string, yFile: string): ParsedDataset {
+export async function parseNpyPair(xFile: string, yFile: string): Promise<ParsedDataset> {
   const notes: string[] = [];
-  const train = toSplit({ file: xFile }, readNpy(xFile), { file: yFile }, readNpy(yFile), notes);
+  const train = toSplit({ file: xFile }, await readNpy(xFile), { file: yFile }, await readNpy(yFile), notes);
   return toDataset('npy', train, undefined, { file: xFile }, notes);
 }

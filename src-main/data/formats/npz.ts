@@ -5,9 +5,9 @@
  * member), at most 64 members, each member's size limited before it is inflated and inflation
  * capped at the declared size, so a bomb is refused before it fills memory; CRC-32 checked.
  */
-import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { ImportError, unreadable } from '../errors.js';
+import { ImportError } from '../errors.js';
+import { importBudget, readRegular } from '../source.js';
 import { MAX_INFLATED_BYTES, formatBytes, inflateRawBounded } from '../gzip.js';
 import { parseNpy, toDataset, toSplit, type NpyArray } from './npy.js';
 import type { ParsedDataset } from './types.js';
@@ -192,12 +192,7 @@ export function parseNpz(file: string, bytes: Uint8Array, opts: NpzOptions = {})
   return toDataset('npz', train, test, { file }, notes);
 }
 
-export function readNpz(file: string, opts: NpzOptions = {}): ParsedDataset {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(file);
-  } catch (err) {
-    throw unreadable(file, err);
-  }
-  return parseNpz(file, raw, opts);
+/** Reads a user's .npz: a regular file within the import budget, each member bounded by it too. */
+export function readNpz(file: string, opts: NpzOptions = {}, budget = importBudget()): ParsedDataset {
+  return parseNpz(file, readRegular(file, budget), { ...opts, maxMemberBytes: Math.min(opts.maxMemberBytes ?? budget, budget) });
 }

@@ -33,6 +33,15 @@ function refuses(fn: () => unknown, file: string, message: RegExp): void {
   expect((caught as Error).message).toMatch(message);
 }
 
+/** The same for a reader that answers with a promise. */
+async function rejects(fn: () => Promise<unknown>, file: string, message: RegExp): Promise<void> {
+  let caught: unknown;
+  try { await fn(); } catch (err) { caught = err; }
+  expect(caught).toBeInstanceOf(ImportError);
+  expect((caught as ImportError).file).toBe(file);
+  expect((caught as Error).message).toMatch(message);
+}
+
 function sum(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
@@ -40,9 +49,9 @@ function sum(a: ArrayLike<number>): number {
 }
 
 describe('npy: arrays numpy wrote', () => {
-  it('reads float32 little-endian, big-endian and float64 to the same values numpy has', () => {
+  it('reads float32 little-endian, big-endian and float64 to the same values numpy has', async () => {
     for (const f of ['x_f4.npy', 'x_be_f4.npy', 'x_be_f8.npy']) {
-      const a = readNpy(at(f));
+      const a = await readNpy(at(f));
       const e = expected.x_f4;
       expect(a.shape).toEqual(e.shape);
       expect(a.data).toBeInstanceOf(Float32Array);
@@ -53,22 +62,22 @@ describe('npy: arrays numpy wrote', () => {
     }
   });
 
-  it('keeps uint8 as Uint8Array with the exact sum', () => {
-    const a = readNpy(at('x_u1.npy'));
+  it('keeps uint8 as Uint8Array with the exact sum', async () => {
+    const a = await readNpy(at('x_u1.npy'));
     expect(a.data).toBeInstanceOf(Uint8Array);
     expect(a.shape).toEqual(expected.x_u1.shape);
     expect(sum(a.data)).toBe(expected.x_u1.sum);
     expect(a.data[7]).toBe(expected.x_u1.at7);
   });
 
-  it('converts every integer dtype and byte order', () => {
+  it('converts every integer dtype and byte order', async () => {
     for (const f of ['ints_i1.npy', 'ints_u2.npy', 'ints_bei2.npy', 'ints_lei4.npy', 'ints_beu4.npy', 'ints_lei8.npy', 'ints_bei8.npy']) {
-      expect(Array.from(readNpy(at(f)).data), f).toEqual(expected.ints);
+      expect(Array.from((await readNpy(at(f))).data), f).toEqual(expected.ints);
     }
   });
 
-  it('converts int64 beyond 2^53 with a note', () => {
-    const a = readNpy(at('big_i8.npy'));
+  it('converts int64 beyond 2^53 with a note', async () => {
+    const a = await readNpy(at('big_i8.npy'));
     expect(a.data[1]).toBeCloseTo(2 ** 60, -50);
     expect(a.notes.join()).toMatch(/2 int64 values beyond ±2\^53 were rounded/);
   });
@@ -87,8 +96,8 @@ describe('npy: arrays numpy wrote', () => {
 });
 
 describe('npy: pairs', () => {
-  it('pairs features with int64 labels', () => {
-    const d = parseNpyPair(at('x_f4.npy'), at('y_i8.npy'));
+  it('pairs features with int64 labels', async () => {
+    const d = await parseNpyPair(at('x_f4.npy'), at('y_i8.npy'));
     expect(d.format).toBe('npy');
     expect(d.featureShape).toEqual([4]);
     expect(d.classNames).toEqual(['0', '1', '2']);
@@ -97,29 +106,29 @@ describe('npy: pairs', () => {
     expect(d.isImage).toBe(false);
   });
 
-  it('converts one-hot labels and (n, 1) labels, and marks uint8 images', () => {
-    const d = parseNpyPair(at('x_f4.npy'), at('y_onehot.npy'));
+  it('converts one-hot labels and (n, 1) labels, and marks uint8 images', async () => {
+    const d = await parseNpyPair(at('x_f4.npy'), at('y_onehot.npy'));
     expect(Array.from(d.train.y)).toEqual(expected.y_i8);
     expect(d.notes.join()).toMatch(/one-hot labels \(6×3\) converted/);
-    const img = parseNpyPair(at('x_u1.npy'), at('y_col_u1.npy'));
+    const img = await parseNpyPair(at('x_u1.npy'), at('y_col_u1.npy'));
     expect(Array.from(img.train.y)).toEqual([1, 0, 1, 1, 0]);
     expect(img.isImage).toBe(true);
     expect(img.featureShape).toEqual([4, 3]);
   });
 
-  it('refuses labels that are not class indices, and a count mismatch, naming the labels file', () => {
-    refuses(() => parseNpyPair(at('x_f4.npy'), at('y_bad_f4.npy')), at('y_bad_f4.npy'), /label 1 is 1\.5; labels must be whole numbers/);
-    refuses(() => parseNpyPair(at('x_f4.npy'), at('y_neg_i2.npy')), at('y_neg_i2.npy'), /label 1 is -1/);
-    refuses(() => parseNpyPair(at('x_u1.npy'), at('y_i8.npy')), at('y_i8.npy'), /has 6 labels but .*x_u1\.npy has 5 samples/);
-    refuses(() => parseNpyPair(at('x_f4.npy'), at('nope.npy')), at('nope.npy'), /does not exist; check the path/);
+  it('refuses labels that are not class indices, and a count mismatch, naming the labels file', async () => {
+    await rejects(() => parseNpyPair(at('x_f4.npy'), at('y_bad_f4.npy')), at('y_bad_f4.npy'), /label 1 is 1\.5; labels must be whole numbers/);
+    await rejects(() => parseNpyPair(at('x_f4.npy'), at('y_neg_i2.npy')), at('y_neg_i2.npy'), /label 1 is -1/);
+    await rejects(() => parseNpyPair(at('x_u1.npy'), at('y_i8.npy')), at('y_i8.npy'), /has 6 labels but .*x_u1\.npy has 5 samples/);
+    await rejects(() => parseNpyPair(at('x_f4.npy'), at('nope.npy')), at('nope.npy'), /does not exist; check the path/);
   });
 });
 
 describe('npy: hostile and broken files', () => {
-  it('refuses Fortran order, object (pickle) and structured dtypes with the fix', () => {
-    refuses(() => readNpy(at('fortran.npy')), at('fortran.npy'), /Fortran order.*np\.ascontiguousarray/);
-    refuses(() => readNpy(at('object.npy')), at('object.npy'), /Python objects \(dtype 'O'\).*never unpickles/);
-    refuses(() => readNpy(at('record.npy')), at('record.npy'), /structured \(record\) dtype/);
+  it('refuses Fortran order, object (pickle) and structured dtypes with the fix', async () => {
+    await rejects(() => readNpy(at('fortran.npy')), at('fortran.npy'), /Fortran order.*np\.ascontiguousarray/);
+    await rejects(() => readNpy(at('object.npy')), at('object.npy'), /Python objects \(dtype 'O'\).*never unpickles/);
+    await rejects(() => readNpy(at('record.npy')), at('record.npy'), /structured \(record\) dtype/);
   });
 
   it('refuses a header claiming a huge shape without allocating it', () => {
