@@ -32,7 +32,8 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab summary [--preset NAME | --model spec.json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
-  layerlab runs list|show ID|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
+  layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
+                 --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--host ADDR --allow-remote]   the app in a browser
 
@@ -116,7 +117,7 @@ const DATASET_OPTIONS = {
 } as const;
 const RUNS_OPTIONS = {
   json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, group: { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' },
-  dataset: { type: 'string' }, ...COMMON,
+  dataset: { type: 'string' }, layers: { type: 'boolean' }, ...COMMON,
 } as const;
 
 const argv = process.argv.slice(2);

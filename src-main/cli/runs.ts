@@ -9,6 +9,10 @@ import { fixed, table } from './format.js';
 import { formatComparison } from './compare-format.js';
 import { marksLine } from './train.js';
 import type { ModelSpec } from '../shared/spec.js';
+import type { RunDetail } from '../shared/runs.js';
+import { DEFAULT_PROBE_SIZE } from '../shared/layer-stats.js';
+import { activationReading, gradientReading, readingText } from '../shared/layer-readings.js';
+import { describeLayer } from '../shared/layers/index.js';
 
 export async function runsCommand(api: Api, args: string[], v: Record<string, unknown>): Promise<number> {
   const [sub, ...rest] = args;
@@ -31,6 +35,10 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
       const epochs = table([['epoch', 'loss', 'accuracy', 'val loss', 'val accuracy', 'seconds'], ...r.epochs.map((e) => [String(e.epoch), fixed(e.loss, 4), fixed(e.accuracy), fixed(e.valLoss, 4), fixed(e.valAccuracy), e.seconds.toFixed(1)])]);
       const ev = r.evaluation ? `\n${r.evaluation.split} accuracy ${fixed(r.evaluation.accuracy)}, loss ${fixed(r.evaluation.loss, 4)} (${r.evaluation.count} samples)` : '';
       const marks = marksLine(r);
+      if (v.layers === true && !json) {
+        print(r, layersText(r));
+        return 0;
+      }
       print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}${r.continuedFrom ? `, continued from ${r.continuedFrom}` : ''}\n${JSON.stringify(r.spec)}\n${epochs}${marks ? `\n${marks}` : ''}${ev}`);
       return 0;
     }
@@ -63,6 +71,34 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
     default:
       throw new UserError(`runs: unknown subcommand '${sub}': use list, show, delete, export, import or evaluate`);
   }
+}
+
+/** `runs show ID --layers`: per layer, its statistics across the epochs, and what they say. */
+export function layersText(r: RunDetail): string {
+  const recorded = r.epochs.filter((e) => e.layers?.length);
+  const head = `${r.name} (${r.id}): layer statistics`;
+  if (!recorded.length) return `${head}: none recorded (a run from before Layerlab recorded them, or probeSize 0)`;
+  const last = recorded[recorded.length - 1];
+  const probe = r.spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
+  const out = [`${head} on ${Math.min(probe, r.valCount || r.trainCount || probe)} fixed ${r.valCount ? 'validation' : 'training'} samples after each epoch`];
+  for (const stat of last.layers!) {
+    const layer = r.spec.layers[stat.index];
+    out.push('', `layer ${stat.index + 1}: ${layer ? describeLayer(layer) : stat.type}`);
+    const rows = recorded.map((e) => {
+      const s = e.layers!.find((l) => l.index === stat.index);
+      if (!s) return [String(e.epoch), '-', '-', '-', '-', '-', '-'];
+      return [String(e.epoch), fixed(s.mean), fixed(s.sd), `${fixed(s.zeros * 100, 1)}%`, s.saturated === null ? '-' : `${fixed(s.saturated * 100, 1)}%`, sci(s.gradNorm), sci(s.gradRatio)];
+    });
+    out.push(table([['epoch', 'mean', 'sd', 'zeros', 'saturated', 'grad norm', 'grad/weight'], ...rows]));
+    out.push(`epoch ${last.epoch}: ${readingText(activationReading(stat))}`);
+  }
+  const g = gradientReading(last.layers!);
+  if (g) out.push('', `epoch ${last.epoch}: ${readingText(g)}`);
+  return out.join('\n');
+}
+
+function sci(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? '-' : v.toExponential(2);
 }
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'csv'] as const;

@@ -22,6 +22,8 @@ import { makeStepper, type Stepper } from './steppers.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import { nativeUnavailableReason } from './native/loader.js';
 import type { NativeStepOptions } from './native/step.js';
+import { computeLayerStats, makeProbe, probeRows, type Probe } from './layer-stats.js';
+import { DEFAULT_PROBE_SIZE, type LayerStat } from '../shared/layer-stats.js';
 
 /**
  * Progress within an epoch. Stock path: every batch, that batch's loss and accuracy. Fast path:
@@ -39,6 +41,10 @@ export interface EpochMetrics {
   seconds: number;
   /** Training samples per second (validation excluded). */
   samplesPerSecond: number;
+  /** Layer statistics on the probe batch (spec.training.probeSize, 0: none). */
+  layers?: LayerStat[];
+  /** Seconds the layer statistics took (not in `seconds`; the bench reads it, nothing stores it). */
+  layerSeconds?: number;
 }
 
 export interface TrainHooks {
@@ -121,6 +127,8 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   const shuffle = mulberry32(deriveSeed(seed, 1000));
   const callbacks = new EpochCallbacks(spec.training, model);
   const history: EpochMetrics[] = [];
+  const probeSize = spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
+  const probe: Probe | null = probeSize > 0 ? makeProbe(dataset.train.x, dataset.train.y, probeRows(valIdx, trainIdx, probeSize), spec.inputShape, dataset.scale) : null;
   let status: TrainOutcome['status'] = 'completed';
   const { x, y } = dataset.train;
 
@@ -144,6 +152,11 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
         seconds: (performance.now() - started) / 1000,
         samplesPerSecond: trainIdx.length / r.seconds,
       };
+      if (probe) {
+        const t0 = performance.now();
+        m.layers = computeLayerStats(model, spec, probe);
+        m.layerSeconds = (performance.now() - t0) / 1000;
+      }
       history.push(m);
       await hooks.onEpoch?.(m);
       if (hooks.shouldStop?.()) { status = 'stopped'; break; }
@@ -162,6 +175,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   } finally {
     callbacks.dispose();
     stepper?.dispose();
+    probe?.dispose();
   }
 }
 

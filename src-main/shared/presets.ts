@@ -62,6 +62,11 @@ function reluModel(optimizer: OptimizerSpec | { type: OptimizerSpec['type'] } & 
   };
 }
 
+/** Four hidden Dense(100) layers. */
+function deep(activation: 'sigmoid' | 'relu'): ModelSpecInput['layers'] {
+  return Array.from({ length: 4 }, () => ({ type: 'dense' as const, units: 100, activation }));
+}
+
 const inputs: Array<Omit<Preset, 'spec'> & { spec: ModelSpecInput }> = [
   {
     name: 'book-sigmoid',
@@ -82,6 +87,29 @@ const inputs: Array<Omit<Preset, 'spec'> & { spec: ModelSpecInput }> = [
     description: 'Flatten(28×28) → Dense(100, relu) → Dense(10, softmax), RMSprop',
     book: { trainAccuracy: 0.887, valAccuracy: 0.873, source: BOOK },
     spec: reluModel({ type: 'rmsprop' }),
+  },
+  // Chapter 7-2's "two more layers" question: the same models four hidden layers deep. Layer
+  // statistics show sigmoid's gradients shrinking toward the first layer; the comparison says
+  // whether the depth helped.
+  {
+    name: 'book-deep-sigmoid',
+    description: '784 → 4 × Dense(100, sigmoid) → Dense(10, softmax), RMSprop (book-sigmoid, four hidden layers)',
+    spec: {
+      inputShape: [784],
+      layers: [...deep('sigmoid'), { type: 'dense', units: 10, activation: 'softmax' }],
+      optimizer: { type: 'rmsprop' },
+      training,
+    },
+  },
+  {
+    name: 'book-deep-relu',
+    description: 'Flatten(28×28) → 4 × Dense(100, relu) → Dense(10, softmax), RMSprop (book-relu, four hidden layers)',
+    spec: {
+      inputShape: [28, 28],
+      layers: [{ type: 'flatten' }, ...deep('relu'), { type: 'dense', units: 10, activation: 'softmax' }],
+      optimizer: { type: 'rmsprop' },
+      training,
+    },
   },
   { name: 'book-sgd', description: 'book-relu with SGD (learning rate 0.01)', spec: reluModel({ type: 'sgd' }) },
   { name: 'book-momentum', description: 'book-relu with SGD, momentum 0.9', spec: reluModel({ type: 'sgd', momentum: 0.9 }) },

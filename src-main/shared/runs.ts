@@ -2,6 +2,7 @@
  * Runs as the store keeps them and the faces show them. Plain data: crosses IPC and WebSocket.
  */
 import type { ModelSpec } from './spec.js';
+import type { LayerStat } from './layer-stats.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -16,6 +17,8 @@ export interface EpochRecord {
   valAccuracy: number;
   seconds: number;
   samplesPerSecond: number;
+  /** Layer statistics on the probe batch after this epoch; absent when none were recorded (probeSize 0, older runs). */
+  layers?: LayerStat[];
 }
 
 export interface EvaluationRecord {

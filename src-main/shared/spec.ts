@@ -69,6 +69,11 @@ export const TrainingSpec = z.object({
   earlyStopping: EarlyStoppingSpec.optional(),
   /** Keras' ModelCheckpoint(save_best_only=True): the run keeps its best epoch's weights. */
   checkpoint: CheckpointSpec.optional(),
+  /**
+   * Validation samples (the same every epoch) the layer statistics are measured on; 0: none
+   * recorded; absent: DEFAULT_PROBE_SIZE (shared/layer-stats.ts).
+   */
+  probeSize: z.number().int().min(0).max(4096).optional(),
 }).strict().superRefine((t, ctx) => {
   // A callback that watches the validation set needs one (Keras would warn and do nothing).
   for (const key of ['earlyStopping', 'checkpoint'] as const) {

@@ -90,6 +90,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN model_epoch INTEGER;
   ALTER TABLE runs ADD COLUMN continued_from TEXT;
   `,
+  // 4: layer statistics after each epoch (shared/layer-stats.ts: LayerStat[] as JSON); NULL when
+  // none were recorded (probeSize 0, runs from before). Deleted with the epoch, so with the run.
+  `
+  ALTER TABLE epochs ADD COLUMN layers TEXT CHECK (layers IS NULL OR json_valid(layers));
+  `,
 ];
 
 /** The schema this code writes. */

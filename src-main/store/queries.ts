@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { EpochRecord, EvaluationRecord, RunDetail, RunStatus, RunSummary } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
+import type { LayerStat } from '../shared/layer-stats.js';
 import type { ArtifactRow } from './artifacts.js';
 
 /** Every field is optional; given fields must all match. */
@@ -29,6 +30,7 @@ interface SummaryRow {
 interface EpochRow {
   epoch: number; loss: number | null; accuracy: number | null; val_loss: number | null;
   val_accuracy: number | null; seconds: number; samples_per_second: number | null;
+  layers: string | null;
 }
 
 interface EvaluationRow {
@@ -95,7 +97,20 @@ export function getEpochs(db: Database.Database, id: string): EpochRecord[] {
   return rows.map((e) => ({
     epoch: e.epoch, loss: num(e.loss), accuracy: num(e.accuracy), valLoss: num(e.val_loss),
     valAccuracy: num(e.val_accuracy), seconds: e.seconds, samplesPerSecond: num(e.samples_per_second),
+    ...(e.layers === null ? {} : { layers: JSON.parse(e.layers) as LayerStat[] }),
   }));
+}
+
+/**
+ * The INSERT of one epoch row, and its values: layer statistics as JSON (a non-finite number
+ * becomes null there), NULL without them.
+ */
+export const INSERT_EPOCH = `INSERT INTO epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds, samples_per_second, layers)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+export function epochValues(id: string, e: EpochRecord): unknown[] {
+  const real = (v: number): number | null => (Number.isNaN(v) ? null : v);
+  return [id, e.epoch, real(e.loss), real(e.accuracy), real(e.valLoss), real(e.valAccuracy), e.seconds, real(e.samplesPerSecond),
+    e.layers ? JSON.stringify(e.layers) : null];
 }
 
 export function getDetail(db: Database.Database, id: string): RunDetail | null {

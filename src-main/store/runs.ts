@@ -11,7 +11,7 @@ import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDet
 import type { ModelSpec } from '../shared/spec.js';
 import { databasePath, newRunId, openDatabase } from './db.js';
 import { placeArtifact, recoverArtifactFolders, runFolder, type ArtifactFile, type ArtifactRow, type PlacedArtifact } from './artifacts.js';
-import { getDetail, getSummary, listSummaries, type RunFilter } from './queries.js';
+import { epochValues, getDetail, getSummary, INSERT_EPOCH, listSummaries, type RunFilter } from './queries.js';
 import { buildRunFile, readRunFile } from './transfer.js';
 import { sha256, writeFileAtomic, writeFileNoClobber } from './files.js';
 import { describeFsCode } from '../shared/fs-errors.js';
@@ -93,8 +93,7 @@ export class RunStore {
       this.expectStatus(id, ['running'], 'record an epoch');
       const last = this.db.prepare('SELECT coalesce(max(epoch), 0) FROM epochs WHERE run_id = ?').pluck().get(id) as number;
       if (e.epoch !== last + 1) throw new UserError(`run ${id}: epoch ${e.epoch} does not follow epoch ${last}`);
-      this.db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        id, e.epoch, real(e.loss), real(e.accuracy), real(e.valLoss), real(e.valAccuracy), e.seconds, real(e.samplesPerSecond));
+      this.db.prepare(INSERT_EPOCH).run(...epochValues(id, e));
     }).immediate();
   }
 
@@ -271,10 +270,8 @@ export class RunStore {
         r.startedAt, r.endedAt, r.error, notes, r.trainCount, r.valCount, r.limit, r.id,
         r.stoppedEpoch, r.bestEpoch, r.modelEpoch, r.continuedFrom);
       this.setTags(id, r.tags);
-      const epoch = this.db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const e of f.epochs) {
-        epoch.run(id, e.epoch, real(e.loss), real(e.accuracy), real(e.valLoss), real(e.valAccuracy), e.seconds, real(e.samplesPerSecond));
-      }
+      const epoch = this.db.prepare(INSERT_EPOCH);
+      for (const e of f.epochs) epoch.run(...epochValues(id, e));
       if (f.evaluation) this.insertEvaluation(id, f.evaluation);
       for (const p of placed) this.insertArtifacts(id, p.rows);
     }, () => rmSync(runFolder(this.home, id), { recursive: true, force: true }));

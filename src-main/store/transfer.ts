@@ -9,11 +9,15 @@ import { UserError } from '../shared/errors.js';
 import { ModelSpec, formatPath } from '../shared/spec.js';
 import { RUN_STATUSES, TERMINAL_STATUSES, type RunDetail } from '../shared/runs.js';
 import { KIND_PATTERN, badFileName } from './artifacts.js';
+import { LAYER_TYPES, type LayerType } from '../shared/layers/index.js';
 import { sha256 } from './files.js';
 
 export const RUN_FILE_FORMAT = 'layerlab-run';
-/** 2 added what the callbacks did and the continued-from run; files of version 1 still read. */
-export const RUN_FILE_VERSION = 2;
+/**
+ * 2 added what the callbacks did and the continued-from run; 3 the layer statistics of each
+ * epoch (optional). Files of versions 1 and 2 still read.
+ */
+export const RUN_FILE_VERSION = 3;
 /** Node cannot hold a longer string; no real run comes near it. */
 const MAX_FILE_BYTES = 500 * 1024 * 1024;
 
@@ -24,9 +28,26 @@ const iso = z.iso.datetime();
 /** An epoch number a version-1 file does not have. */
 const epochNumber = z.number().int().min(1).nullable().default(null);
 
+/** A statistic that may be absent (null) for the layer: kept null. */
+const optionalStat = z.number().nullable();
+
+const LayerStatSchema = z.object({
+  index: z.number().int().min(0).max(63),
+  type: z.enum(LAYER_TYPES as [LayerType, ...LayerType[]]),
+  activation: z.string().max(40).nullable(),
+  count: z.number().int().min(0),
+  mean: metric, sd: metric, zeros: metric,
+  saturated: optionalStat, gradNorm: optionalStat, weightNorm: optionalStat, gradRatio: optionalStat,
+  histogram: z.object({
+    edges: z.array(metric).max(1001),
+    counts: z.array(z.number().int().min(0)).max(1000),
+  }).strict().refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one more than counts'),
+}).strict();
+
 const EpochSchema = z.object({
   epoch: z.number().int().min(1), loss: metric, accuracy: metric, valLoss: metric, valAccuracy: metric,
   seconds: z.number().min(0), samplesPerSecond: metric,
+  layers: z.array(LayerStatSchema).max(64).optional(),
 }).strict();
 
 const EvaluationSchema = z.object({
@@ -71,7 +92,7 @@ const RunFieldsSchema = z.object({
 
 export const RunFileSchema = z.object({
   format: z.literal(RUN_FILE_FORMAT),
-  version: z.union([z.literal(1), z.literal(RUN_FILE_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(RUN_FILE_VERSION)]),
   exportedAt: iso,
   run: RunFieldsSchema,
   spec: ModelSpec,
