@@ -21,6 +21,7 @@ const BENCHES: Record<string, string[]> = {
   'import-csv': ['import-csv.ts'],
   'import-images': ['import-images.ts'],
   'ui-latency': ['ui-latency.ts'],
+  'layer-stats': ['layer-stats.ts'],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

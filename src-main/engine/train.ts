@@ -43,8 +43,6 @@ export interface EpochMetrics {
   samplesPerSecond: number;
   /** Layer statistics on the probe batch (spec.training.probeSize, 0: none). */
   layers?: LayerStat[];
-  /** Seconds the layer statistics took (not in `seconds`; the bench reads it, nothing stores it). */
-  layerSeconds?: number;
 }
 
 export interface TrainHooks {
@@ -68,6 +66,8 @@ export interface TrainOutcome {
   fallbackReason?: string;
   /** What the callbacks did (a completed run): where early stopping ended it, the best epoch, the epoch the model holds. */
   marks?: CallbackOutcome;
+  /** Seconds the layer statistics took after each epoch (not in the epochs' `seconds`): the bench's figure. */
+  layerSeconds: number[];
 }
 
 /** Checks that the model fits the dataset; a mismatch is the user's to fix, so it says how. */
@@ -127,6 +127,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   const shuffle = mulberry32(deriveSeed(seed, 1000));
   const callbacks = new EpochCallbacks(spec.training, model);
   const history: EpochMetrics[] = [];
+  const layerSeconds: number[] = [];
   const probeSize = spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
   const probe: Probe | null = probeSize > 0 ? makeProbe(dataset.train.x, dataset.train.y, probeRows(valIdx, trainIdx, probeSize), spec.inputShape, dataset.scale) : null;
   let status: TrainOutcome['status'] = 'completed';
@@ -155,7 +156,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       if (probe) {
         const t0 = performance.now();
         m.layers = computeLayerStats(model, spec, probe);
-        m.layerSeconds = (performance.now() - t0) / 1000;
+        layerSeconds.push((performance.now() - t0) / 1000);
       }
       history.push(m);
       await hooks.onEpoch?.(m);
@@ -171,7 +172,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
         ? evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
         : evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
     }
-    return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason, marks };
+    return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason, marks, layerSeconds };
   } finally {
     callbacks.dispose();
     stepper?.dispose();

@@ -39,7 +39,7 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
           lastBatch = now;
           send({ type: 'batch', runId, ...p });
         },
-        onEpoch: ({ layerSeconds: _cost, ...m }) => send({ type: 'epoch', runId, ...m }),
+        onEpoch: (m) => send({ type: 'epoch', runId, ...m }),
         shouldStop: () => stopRequested,
       },
     });

@@ -39,7 +39,7 @@ describe('ModelSpec', () => {
 
 describe('presets and summary', () => {
   it('has the book\'s presets with their optimizers, and chapter 7-3 and 8\'s callbacks', () => {
-    expect(PRESETS.map((p) => p.name)).toEqual(['book-sigmoid', 'book-relu', 'book-sgd', 'book-momentum', 'book-nesterov', 'book-adagrad', 'book-rmsprop', 'book-adam', 'book-dropout', 'book-cnn']);
+    expect(PRESETS.map((p) => p.name)).toEqual(['book-sigmoid', 'book-relu', 'book-deep-sigmoid', 'book-deep-relu', 'book-sgd', 'book-momentum', 'book-nesterov', 'book-adagrad', 'book-rmsprop', 'book-adam', 'book-dropout', 'book-cnn']);
     for (const name of ['book-dropout', 'book-cnn']) {
       const t = findPreset(name)!.spec.training;
       expect(t.epochs).toBe(20);
@@ -48,6 +48,9 @@ describe('presets and summary', () => {
       expect(findPreset(name)!.spec.optimizer.type).toBe('adam');
     }
     expect(summarize(findPreset('book-cnn')!.spec).totalParams).toBe(333526);
+    // Four hidden Dense(100): 78,500 + 3 × 10,100 + 1,010.
+    for (const name of ['book-deep-sigmoid', 'book-deep-relu']) expect(summarize(findPreset(name)!.spec).totalParams).toBe(109810);
+    expect(findPreset('book-deep-sigmoid')!.spec.layers.map((l) => 'activation' in l && l.activation)).toEqual(['sigmoid', 'sigmoid', 'sigmoid', 'sigmoid', 'softmax']);
     expect(findPreset('book-nesterov')!.spec.optimizer).toEqual({ type: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: true });
     expect(findPreset('book-sigmoid')!.spec.optimizer).toMatchObject({ type: 'rmsprop', learningRate: 0.001, rho: 0.9 });
   });
