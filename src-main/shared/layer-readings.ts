@@ -12,6 +12,10 @@ export type ReadingKey =
   | 'saturated'
   /** Neither sparse nor saturated. values: name, zeros, saturated (percent; saturated may be absent). */
   | 'dense'
+  /** The most saturated hidden layer, under 10 %. values: name, saturated (percent). */
+  | 'fewSaturated'
+  /** No hidden layer has an activation that saturates (ReLU, linear). values: name. */
+  | 'cannotSaturate'
   /** First weighted layer's gradient much smaller than the last's. values: times. */
   | 'gradSmaller'
   /** About the same size (within 1.5×). values: times. */
@@ -50,6 +54,20 @@ export function activationReading(s: LayerStat): Reading {
 }
 
 /**
+ * What the hidden layers' saturation says (the output layer's softmax is the answer's confidence,
+ * not a hidden representation): the most saturated one; null without hidden layers.
+ */
+export function saturationReading(stats: readonly LayerStat[]): Reading | null {
+  const hidden = stats.slice(0, -1);
+  if (!hidden.length) return null;
+  const can = hidden.filter((s) => s.saturated !== null);
+  if (!can.length) return { key: 'cannotSaturate', values: { name: activationName(hidden[0].activation, hidden[0].type) } };
+  const top = [...can].sort((a, b) => b.saturated! - a.saturated!)[0];
+  if (top.saturated! >= 0.1) return activationReading(top);
+  return { key: 'fewSaturated', values: { name: activationName(top.activation, top.type), saturated: percent(top.saturated!) } };
+}
+
+/**
  * First against last weighted layer's gradient norm (one epoch's stats); null with fewer than two
  * layers with weights, or a zero or missing norm.
  */
@@ -67,6 +85,8 @@ const EN: Record<ReadingKey, string> = {
   sparse: '{name} layer: {zeros}% of activations are exactly 0 (sparse)',
   saturated: '{name} layer: {saturated}% of activations are saturated (stuck near their limits), {zeros}% exactly 0',
   dense: '{name} layer: {zeros}% of activations are exactly 0 (dense)',
+  fewSaturated: '{name} layer: only {saturated}% of activations are saturated',
+  cannotSaturate: '{name} layers have no upper limit: nothing saturates',
   gradSmaller: 'first-layer gradients are {times}× smaller than the last layer\'s',
   gradSimilar: 'first-layer and last-layer gradients are about the same size (within {times}×)',
   gradLarger: 'first-layer gradients are {times}× larger than the last layer\'s',

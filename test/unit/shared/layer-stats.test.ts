@@ -1,7 +1,7 @@
 /** Activation statistics and their readings, on values worked out by hand. */
 import { describe, it, expect } from 'vitest';
 import { describeActivations, type LayerStat } from '../../../src-main/shared/layer-stats.js';
-import { activationReading, gradientReading, readingText } from '../../../src-main/shared/layer-readings.js';
+import { activationReading, gradientReading, readingText, saturationReading } from '../../../src-main/shared/layer-readings.js';
 
 describe('describeActivations', () => {
   it('gives mean, population sd, zeros and a min..max histogram for ReLU, with no saturation', () => {
@@ -48,5 +48,13 @@ describe('readings', () => {
     expect(gradientReading(layers(0.3, 0.25))!.key).toBe('gradSimilar');
     expect(gradientReading(layers(0.9, 0.3))!.key).toBe('gradLarger');
     expect(gradientReading([stat({})])).toBeNull();
+  });
+
+  it('reads saturation on the hidden layers only: the most saturated, a trace, or none that can', () => {
+    const out = stat({ index: 9, activation: 'softmax', saturated: 0.9 });
+    expect(readingText(saturationReading([stat({ activation: 'sigmoid', saturated: 0.02 }), stat({ activation: 'sigmoid', saturated: 0.3 }), out])!)).toBe('Sigmoid layer: 30% of activations are saturated (stuck near their limits), 0% exactly 0');
+    expect(readingText(saturationReading([stat({ activation: 'tanh', saturated: 0.039 }), out])!)).toBe('Tanh layer: only 3.9% of activations are saturated');
+    expect(readingText(saturationReading([stat({}), out])!)).toBe('ReLU layers have no upper limit: nothing saturates');
+    expect(saturationReading([out])).toBeNull();
   });
 });
