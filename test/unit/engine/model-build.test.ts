@@ -22,7 +22,7 @@ describe('spec → tf.LayersModel', () => {
       const model = buildCompiledModel(p.spec);
       const summary = summarize(p.spec);
       expect(model.countParams()).toBe(summary.totalParams);
-      const dense = p.name === 'book-cnn' ? [313700, 1010] : [78500, 1010];
+      const dense = p.name === 'book-cnn' ? [313700, 1010] : p.name.startsWith('book-deep-') ? [78500, 10100, 10100, 10100, 1010] : [78500, 1010];
       expect(model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.countParams()), p.name).toEqual(dense);
       expect(model.outputs[0].shape).toEqual([null, 10]);
       model.dispose();

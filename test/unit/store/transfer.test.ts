@@ -87,7 +87,7 @@ describe('exporting and importing a run', () => {
     ['a missing field', (j) => { delete j.run.datasetId; }, /: run\.datasetId: /],
     ['a missing spec', (j) => { delete j.spec; }, /: spec: /],
     ['an invalid spec', (j) => { (j.spec as { layers: unknown[] }).layers = []; }, /: spec\.layers: /],
-    ['a newer version', (j) => { j.version = 3; }, /: version: made by a newer Layerlab \(format 3, this one reads 2\): update Layerlab$/],
+    ['a newer version', (j) => { j.version = 4; }, /: version: made by a newer Layerlab \(format 4, this one reads 3\): update Layerlab$/],
     ['a wrong version', (j) => { j.version = 0; }, /: version: /],
     ['another format', (j) => { j.format = 'something'; }, /: format: expected 'layerlab-run'/],
     ['an extra field', (j) => { j.run.admin = true; }, /: run: /],
