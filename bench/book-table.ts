@@ -34,8 +34,12 @@ interface OurRound {
   /** Most trainer processes seen running at once. */
   maxParallel: number;
   backends: string[];
-  /** Per run: seconds from its trainer's start to its end, and the summed epoch seconds. */
-  perRun: Array<{ name: string; seconds: number; epochSeconds: number }>;
+  /**
+   * Per run: startup (from its queue slot freeing, i.e. the trainer process launching, to the
+   * trainer saying it started: process, bundle, backend, dataset), then seconds from started to
+   * finished, and the epochs' own seconds (training + validation) within that.
+   */
+  perRun: Array<{ name: string; startupSeconds: number; seconds: number; epochSeconds: number }>;
   failed: number;
   runs: Array<{ name: string; seed: number | null; trainAccuracy: number | null; valAccuracy: number | null }>;
   verdict: unknown;
@@ -51,20 +55,29 @@ async function ours(): Promise<OurRound> {
     const startedAt = new Map<string, number>();
     const epochSeconds = new Map<string, number>();
     const perRun: OurRound['perRun'] = [];
+    const finishes: number[] = [];
+    let startedCount = 0;
+    const startup = new Map<string, number>();
     const backends = new Set<string>();
     let maxParallel = 0;
+    const t0 = performance.now();
     service.on('runs:started', (e) => {
       active.add(e.runId);
-      startedAt.set(e.runId, performance.now());
+      const now = performance.now();
+      startedAt.set(e.runId, now);
+      // FIFO with `concurrency` slots: the i-th trainer launched when the (i − concurrency)-th run ended.
+      const launched = startedCount < concurrency ? t0 : finishes[startedCount - concurrency] ?? now;
+      startup.set(e.runId, (now - launched) / 1000);
+      startedCount++;
       backends.add(`${e.backend}: ${e.device}`);
       maxParallel = Math.max(maxParallel, active.size);
     });
     service.on('runs:epoch', (e) => epochSeconds.set(e.runId, (epochSeconds.get(e.runId) ?? 0) + e.seconds));
     service.on('runs:finished', (e) => {
       active.delete(e.runId);
-      perRun.push({ name: e.run.name, seconds: round((performance.now() - (startedAt.get(e.runId) ?? 0)) / 1000, 1), epochSeconds: round(epochSeconds.get(e.runId) ?? 0, 1) });
+      finishes.push(performance.now());
+      perRun.push({ name: e.run.name, startupSeconds: round(startup.get(e.runId) ?? 0, 1), seconds: round((performance.now() - (startedAt.get(e.runId) ?? 0)) / 1000, 1), epochSeconds: round(epochSeconds.get(e.runId) ?? 0, 1) });
     });
-    const t0 = performance.now();
     const groups: string[] = [];
     for (const name of ['book-sigmoid', 'book-relu']) {
       const spec = findPreset(name)!.spec;

@@ -2,7 +2,11 @@
  * Training speed of book-relu on Fashion-MNIST (48,000 training samples), ours against PyTorch in
  * its best thread setting on the same CPU in the same run. Prints one JSON object; see bench/README.md.
  *
- *   npx tsx bench/train-speed.ts [--backend auto|native|wasm|cpu|tensorflow] [--epochs 2] [--rounds 3] [--stock]
+ *   npx tsx bench/train-speed.ts [--backend auto|native|wasm|cpu|tensorflow] [--epochs 2] [--rounds 3] [--stock] [--candidates]
+ *
+ * --candidates also times every engine this machine can run, in this process, alternating them
+ * round by round: the native step on each kernel table the CPU runs, the fast step on tfjs wasm,
+ * and tfjs' own model.fit (stock) on wasm: what each bought.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +17,8 @@ import { train, type TrainPath } from '../src-main/engine/train.js';
 import { findPreset } from '../src-main/shared/presets.js';
 import type { Dataset } from '../src-main/shared/dataset.js';
 import { loadCatalogIdx } from '../src-main/data/catalog/idx-datasets.js';
+import * as tf from '@tensorflow/tfjs';
+import { loadNative, nativeUnavailableReason } from '../src-main/engine/native/loader.js';
 import { loadAverage, pytorchMlp, referenceMissing, referenceScript, type TorchThreads } from './reference.js';
 
 interface BatchFigures {
@@ -35,16 +41,17 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     stock: { type: 'boolean', default: false },
+    candidates: { type: 'boolean', default: false },
   },
 });
 const epochs = Number(values.epochs);
 const rounds = Number(values.rounds);
 
 /** Best epoch's training samples/s (validation excluded), as the PyTorch reference reports. */
-async function ours(dataset: Dataset, batchSize: number, path: TrainPath): Promise<{ sps: number; count: number }> {
+async function ours(dataset: Dataset, batchSize: number, path: TrainPath, kernels?: string): Promise<{ sps: number; count: number }> {
   const preset = findPreset('book-relu')!;
   const spec = { ...preset.spec, training: { ...preset.spec.training, epochs, batchSize } };
-  const out = await train(spec, dataset, { evaluate: false, path });
+  const out = await train(spec, dataset, { evaluate: false, path, native: kernels ? { kernels } : undefined });
   out.model.dispose();
   if (out.path !== path) throw new Error(`asked for the ${path} path but ${out.path} ran: ${out.fallbackReason}`);
   return { sps: Math.max(...out.epochs.map((e) => e.samplesPerSecond)), count: out.trainCount };
@@ -84,10 +91,30 @@ async function main(): Promise<void> {
     };
     result[`batch${batchSize}`] = figures;
   }
+  if (values.candidates) result.candidates = await candidates(dataset);
   if (missing) result.pytorch = missing;
   result.loadAfter = loadAverage();
   result.peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(JSON.stringify(result));
+}
+
+/** Best-epoch samples/s of each engine this machine runs, best of `rounds`, the engines alternating. */
+async function candidates(dataset: Dataset): Promise<Record<string, { batch32: number; batch128: number }>> {
+  const engines: Array<{ name: string; path: TrainPath; kernels?: string }> = [];
+  const supported = nativeUnavailableReason() === null ? loadNative().info().supported.split(' ').filter(Boolean) : [];
+  for (const k of supported) engines.push({ name: `native ${k}`, path: 'native', kernels: k });
+  if (tf.getBackend() === 'wasm') engines.push({ name: 'fast (tfjs wasm)', path: 'fast' }, { name: 'stock model.fit (tfjs wasm)', path: 'stock' });
+  const best: Record<string, { batch32: number; batch128: number }> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const e of engines) {
+      const row = (best[e.name] ??= { batch32: 0, batch128: 0 });
+      for (const batchSize of [32, 128] as const) {
+        const { sps } = await ours(dataset, batchSize, e.path, e.kernels);
+        row[`batch${batchSize}`] = Math.max(row[`batch${batchSize}`], Math.round(sps));
+      }
+    }
+  }
+  return best;
 }
 
 function round(x: number, digits: number): number {
