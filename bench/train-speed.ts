@@ -2,7 +2,7 @@
  * Training speed of book-relu on Fashion-MNIST (48,000 training samples), ours against PyTorch in
  * its best thread setting on the same CPU in the same run. Prints one JSON object; see bench/README.md.
  *
- *   npx tsx bench/train-speed.ts [--backend auto|native|wasm|cpu|tensorflow] [--epochs 2] [--rounds 3] [--stock] [--candidates]
+ *   npx tsx bench/train-speed.ts [--backend auto|native|wasm|cpu|tensorflow] [--epochs 2] [--rounds 3] [--stock] [--candidates] [--no-pytorch]
  *
  * --candidates also times every engine this machine can run, in this process, alternating them
  * round by round: the native step on each kernel table the CPU runs, the fast step on tfjs wasm,
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     stock: { type: 'boolean', default: false },
     candidates: { type: 'boolean', default: false },
+    'no-pytorch': { type: 'boolean', default: false },
   },
 });
 const epochs = Number(values.epochs);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   // The trainer's rule (workers/trainer-entry.ts): the native rung runs the addon's step.
   const path: TrainPath = backend.name === 'native' ? 'native' : 'fast';
   const dataset = loadCatalogIdx('fashion-mnist', mkdtempSync(join(tmpdir(), 'layerlab-bench-')));
-  const missing = referenceMissing(referenceScript('pytorch_mlp.py'), 'torch');
+  const missing = values['no-pytorch'] ? 'not measured: --no-pytorch' : referenceMissing(referenceScript('pytorch_mlp.py'), 'torch');
   const result: Record<string, unknown> = { backend: backend.name, device: backend.device, path, epochs, rounds, loadBefore: loadAverage() };
   for (const batchSize of [32, 128]) {
     // Ours and PyTorch alternate, so both see the same machine load. Each side's best round counts:
