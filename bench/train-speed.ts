@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       const run = await ours(dataset, batchSize, path);
       count = run.count;
       runs.push({ ours: Math.round(run.sps), pytorch: missing ? null : pytorchMlp(batchSize, epochs).threads });
+      process.stderr.write(`train-speed batch ${batchSize} round ${r + 1}/${rounds}: ${JSON.stringify({ ...runs[r], load: loadAverage() })}\n`);
     }
     const bestOurs = Math.max(...runs.map((r) => r.ours));
     const threads: Record<string, number> = {};
