@@ -18,6 +18,7 @@ import { TRAIN_OPTIONS, trainCommand, specFromOptions } from './train.js';
 import { datasetsCommand, mirrorOption } from './datasets.js';
 import { runsCommand, compareCommand, COMPARE_FORMATS, COMPARE_METRICS } from './runs.js';
 import { serveCommand, SERVE_OPTIONS } from './serve.js';
+import { predictCommand } from './predict.js';
 import { reportFailure } from './failure.js';
 
 const HELP = `layerlab — build, train and compare Keras-style networks without code
@@ -34,6 +35,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
+  layerlab predict RUN_ID IMAGE… [--json]   a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--host ADDR --allow-remote]   the app in a browser
 
@@ -71,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) process.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
       else for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}${p.book ? `\n${' '.repeat(15)}book: ${bookText(p.book)}` : ''}\n`);
       return 0;
+    }
+    case 'predict': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...COMMON }, 'predict');
+      return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {
       const { values } = parse(rest, { preset: { type: 'string' }, model: { type: 'string' }, debug: { type: 'boolean' } }, 'summary');

@@ -12,6 +12,7 @@ import { describeLayers } from '../shared/summary.js';
 import { describeExit, type WorkerHost } from '../workers/host.js';
 import type { TrainerMessage, TrainerRequest } from '../workers/protocol.js';
 import type { RunStore } from '../store/runs.js';
+import type { PredictResult } from '../shared/predict.js';
 
 /** The folder of a run's saved model. @throws UserError when the run kept none */
 export function savedModelDir(home: string, run: RunDetail): string {
@@ -53,6 +54,30 @@ export function evaluateRun(o: { home: string; store: RunStore; host: WorkerHost
     });
     worker.onExit((info) => fail({ name: 'Error', message: describeExit('trainer', info) }));
     const request: TrainerRequest = { type: 'evaluate', runId: run.id, spec: run.spec, dataset, home: o.home, backend: o.backend, modelDir, limit: run.limit ?? undefined };
+    worker.send(request);
+  });
+}
+
+/** A run's saved model on image files, in a trainer process (`runs:predict`). */
+export function predictRun(o: { home: string; host: WorkerHost; backend: BackendChoice }, run: RunDetail, images: { source: string; path: string }[]): Promise<PredictResult> {
+  const modelDir = savedModelDir(o.home, run);
+  const dataset = toDatasetRef(run.datasetId);
+  if ('problem' in dataset) throw new UserError(`run ${run.id}'s dataset: ${dataset.problem}`);
+  const worker = o.host.start('trainer');
+  return new Promise<PredictResult>((resolve, reject) => {
+    let result: PredictResult | null = null;
+    let settled = false;
+    const settle = (f: () => void) => { if (!settled) { settled = true; f(); } };
+    const fail = (e: ErrorInfo) => settle(() => reject(Object.assign(new Error(e.message), { name: e.name })));
+    worker.onMessage((raw) => {
+      const m = raw as TrainerMessage;
+      if (m.runId !== run.id) return;
+      if (m.type === 'predictions') result = { runId: run.id, classNames: m.classNames, results: m.results };
+      else if (m.type === 'done' && result) { const r = result; settle(() => resolve(r)); }
+      else if (m.type === 'error') fail(m.error);
+    });
+    worker.onExit((info) => fail({ name: 'Error', message: describeExit('trainer', info) }));
+    const request: TrainerRequest = { type: 'predict', runId: run.id, spec: run.spec, dataset, home: o.home, backend: o.backend, modelDir, images };
     worker.send(request);
   });
 }

@@ -23,7 +23,7 @@ import { ExperimentService } from './experiments.js';
 import { compareRuns } from './compare.js';
 import { systemVersions } from './versions.js';
 import { FileRefs } from './file-refs.js';
-import { continueMismatch, evaluateRun, savedModelDir } from './saved-models.js';
+import { continueMismatch, evaluateRun, predictRun, savedModelDir } from './saved-models.js';
 
 export interface ServiceOptions {
   home: string;
@@ -236,6 +236,16 @@ export class Service {
         return this.store.importRun(source.path);
       } finally {
         source.done();
+      }
+    },
+    'runs:predict': async (r, caller) => {
+      const run = this.requireRun(r.id);
+      const files = r.images.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
+      try {
+        const images = files.map((f, i) => ({ source: 'path' in r.images[i] ? f.path : f.label, path: f.path }));
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images);
+      } finally {
+        for (const f of files) f.done();
       }
     },
     'runs:evaluate': (r) => evaluateRun({ home: this.home, store: this.store, host: this.host, backend: this.settings.backend }, this.requireRun(r.id)),

@@ -14,6 +14,7 @@ import type { RunSummary, RunDetail, RunStatus, EpochRecord } from './runs.js';
 import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
+import type { PredictResult } from './predict.js';
 import { CATALOG_IDS, DatasetRefSchema } from './dataset-ref.js';
 
 const id = z.string().min(1).max(200);
@@ -132,6 +133,8 @@ export const requests = {
   'runs:import': z.object({ source: FileRefSchema }).strict(),
   /** Scores the run's saved model on its dataset's test split again; the evaluation replaces the old. */
   'runs:evaluate': z.object({ id }).strict(),
+  /** The run's saved model on the user's PNG or JPEG files, each resized, made grayscale and scaled as in training. */
+  'runs:predict': z.object({ id, images: z.array(FileRefSchema).min(1).max(100) }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
@@ -211,6 +214,7 @@ export interface Responses {
   'runs:export': { path: string; bytes: number; download?: string };
   'runs:evaluate': RunDetail;
   'runs:import': RunSummary;
+  'runs:predict': PredictResult;
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;
   'experiments:list': ExperimentStatus[];

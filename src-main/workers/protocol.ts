@@ -6,6 +6,7 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
 import type { EpochRecord, EvaluationRecord, RunMarks } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
+import type { ImagePrediction } from '../shared/predict.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
 
@@ -26,6 +27,8 @@ export type TrainerRequest =
     }
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
+  /** The saved model's answers for image files; answers 'predictions' then 'done'. */
+  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[] }
   | { type: 'stop' };
 
 export type TrainerMessage =
@@ -35,6 +38,7 @@ export type TrainerMessage =
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
+  | { type: 'predictions'; runId: string; classNames: string[]; results: ImagePrediction[] }
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }
   | { type: 'error'; runId: string; error: ErrorInfo };
 

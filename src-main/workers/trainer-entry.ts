@@ -8,6 +8,7 @@ import { selectBackend } from '../engine/backend.js';
 import { train } from '../engine/train.js';
 import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
+import { predictImages } from '../engine/predict.js';
 import { openDataset } from '../data/open.js';
 import { toErrorInfo, UserError } from '../shared/errors.js';
 import { exitWithParent, onParentMessage, sendToParent } from './parent-port.js';
@@ -79,6 +80,19 @@ async function evaluateModel(req: Extract<TrainerRequest, { type: 'evaluate' }>)
   }
 }
 
+async function predictModel(req: Extract<TrainerRequest, { type: 'predict' }>): Promise<void> {
+  const { runId } = req;
+  try {
+    await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
+    const dataset = openDataset(req.home, req.dataset);
+    const results = await predictImages(req.spec, { featureShape: dataset.featureShape, classNames: dataset.classNames, scale: dataset.scale }, readSavedModel(req.modelDir), req.images);
+    send({ type: 'predictions', runId, classNames: dataset.classNames, results });
+    send({ type: 'done', runId, status: 'completed' });
+  } catch (err) {
+    send({ type: 'error', runId, error: toErrorInfo(err) });
+  }
+}
+
 exitWithParent();
 onParentMessage((raw) => {
   const msg = raw as TrainerRequest;
@@ -86,9 +100,9 @@ onParentMessage((raw) => {
     stopRequested = true;
     // Nothing to finish between batches when idle: leave at once.
     if (!busy) process.exit(0);
-  } else if ((msg?.type === 'train' || msg?.type === 'evaluate') && !busy) {
+  } else if ((msg?.type === 'train' || msg?.type === 'evaluate' || msg?.type === 'predict') && !busy) {
     busy = true;
-    void (msg.type === 'train' ? run(msg) : evaluateModel(msg)).finally(() => {
+    void (msg.type === 'train' ? run(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
       busy = false;
       // One run per process: memory is returned to the system and the next run starts clean.
       setTimeout(() => process.exit(0), 50);
