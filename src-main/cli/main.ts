@@ -35,7 +35,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
-  layerlab serve [--port N] [--import-root DIR] [--host ADDR --allow-remote]   the app in a browser
+  layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote]   the app in a browser
 
   --home DIR   Layerlab's data folder (default: $LAYERLAB_HOME or the user data folder)
   --debug      print the full error (with its stack) when something goes wrong

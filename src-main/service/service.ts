@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
 import { datasetKey, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
@@ -68,6 +69,7 @@ export class Service {
   /** Opens the store and marks runs left running by a dead process as interrupted. */
   async start(): Promise<void> {
     mkdirSync(this.home, { recursive: true });
+    sweepOld(join(this.home, 'downloads'));
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
@@ -223,6 +225,7 @@ export class Service {
       return { deleted: r.ids };
     },
     'runs:export': (r, caller) => {
+      if (!r.out && caller.face === 'page' && caller.downloads) return this.exportForDownload(r.id);
       const out = r.out ? this.files.resolve(r.out, caller, 'write', 'out') : undefined;
       try {
         return this.store.exportRun(r.id, out?.path, { overwrite: r.overwrite ?? false });
@@ -248,6 +251,25 @@ export class Service {
     'compare:runs': (r) => compareRuns(this.store, r),
   };
 
+  /**
+   * Browser mode: the export goes to a fresh folder under <home>/downloads and comes back as a
+   * one-time download address (server/transfers.ts); the page never learns a path.
+   */
+  private exportForDownload(id: string): Responses['runs:export'] {
+    const dir = join(this.home, 'downloads');
+    mkdirSync(dir, { recursive: true });
+    const folder = mkdtempSync(join(dir, 'dl-'));
+    const name = `${id}.layerlab-run.json`;
+    try {
+      const { bytes } = this.store.exportRun(id, join(folder, name));
+      const handle = this.files.grant(join(folder, name), { purpose: 'download', temporary: true, label: name, removes: folder });
+      return { path: name, bytes, download: `/download/${handle}` };
+    } catch (err) {
+      rmSync(folder, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
   private requireRun(id: string) {
     const run = this.store.getRun(id);
     if (!run) throw new UserError(`no run with id ${id}: see 'layerlab runs list'`);
@@ -265,6 +287,17 @@ export class Service {
       cores: cpus().length,
       settings: { ...this.settings },
     };
+  }
+}
+
+/** Download folders are tied to handles that die with their process: leftovers older than a day go. */
+function sweepOld(dir: string, olderThanMs = 24 * 3600 * 1000): void {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const n of names) {
+    try {
+      if (statSync(join(dir, n)).mtimeMs < Date.now() - olderThanMs) rmSync(join(dir, n), { recursive: true, force: true });
+    } catch { /* gone already */ }
   }
 }
 

@@ -161,7 +161,7 @@ export type AnyParsed = { [C in Channel]: Parsed<C> }[Channel];
  * is the renderer (desktop window or browser), which names files only by handle, or by a path
  * inside `importRoot` when browser mode was started with one.
  */
-export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string };
+export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string; /** Browser mode: files reach the user as downloads (GET /download/<handle>). */ downloads?: boolean };
 
 export interface SystemInfo {
   version: string;
