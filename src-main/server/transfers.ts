@@ -57,7 +57,6 @@ export function uploadSegments(name: string | null): string[] | string {
   for (const p of parts) {
     if (p === '' || p === '.' || p === '..') return `name: '${name}' is not a plain relative name`;
     if (p.length > 255) return `name: a part of '${name.slice(0, 80)}' is longer than 255 characters`;
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f\\:*?"<>|]/.test(p)) return `name: '${name.slice(0, 80)}' holds a character a file name cannot`;
   }
   return parts;

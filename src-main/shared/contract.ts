@@ -193,7 +193,8 @@ export interface Responses {
   'datasets:show': DatasetInfo;
   'datasets:preview': DatasetPreview;
   'datasets:samples': DatasetSamples;
-  'datasets:import': DatasetInfo;
+  /** `reused`: the same content was imported before (same bytes, same options); that dataset is answered. */
+  'datasets:import': DatasetInfo & { reused?: boolean };
   'datasets:cancel': { cancelled: boolean };
   'datasets:delete': { deleted: string };
   'datasets:download': DatasetInfo & { fetched: string[] };

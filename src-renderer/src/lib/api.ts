@@ -5,6 +5,7 @@
  */
 import type { Api, Channel, EventName, Events, RequestOf, Responses } from '../../../src-main/shared/contract.js';
 import type { ErrorInfo } from '../../../src-main/shared/errors.js';
+import { Transfers } from './transfers.js';
 
 /** An error the service (or the connection) reported; `name` is the service's error name. */
 export class ServiceError extends Error {
@@ -169,6 +170,7 @@ export interface PickedFile { handle: string; name: string }
 /** The desktop preload's object; `pickFile` is optional (feature-detected). */
 export interface DesktopApi extends Api {
   pickFile?: () => Promise<PickedFile | null>;
+  pickFolder?: () => Promise<PickedFile | null>;
 }
 
 declare global {
@@ -179,6 +181,10 @@ export interface Connection {
   api: Api;
   /** A native file dialog, when the desktop shell offers one. */
   pickFile: (() => Promise<PickedFile | null>) | null;
+  /** A native choose-folder dialog (desktop). */
+  pickFolder: (() => Promise<PickedFile | null>) | null;
+  /** Uploads and downloads over HTTP (browser mode). */
+  transfers: Transfers | null;
   onState(listener: (s: ConnectionState) => void): () => void;
 }
 
@@ -188,10 +194,12 @@ export function connect(): Connection {
     return {
       api: desktop,
       pickFile: typeof desktop.pickFile === 'function' ? () => desktop.pickFile!() : null,
+      pickFolder: typeof desktop.pickFolder === 'function' ? () => desktop.pickFolder!() : null,
+      transfers: null,
       onState: (l) => { l('open'); return () => {}; },
     };
   }
   const token = takeToken(window.location, sessionStorage, window.history);
   const ws = new WsApi(() => new WebSocket(socketUrl(window.location, token)) as unknown as WireSocket);
-  return { api: ws, pickFile: null, onState: (l) => { l(ws.state); return ws.onState(l); } };
+  return { api: ws, pickFile: null, pickFolder: null, transfers: new Transfers(token), onState: (l) => { l(ws.state); return ws.onState(l); } };
 }

@@ -37,9 +37,9 @@ describe('uploads and downloads in browser mode', () => {
     cleanup();
   });
 
-  const upload = (name: string, body: Uint8Array | string, o: { into?: string; token?: string } = {}) =>
+  const upload = (name: string, body: Buffer | Uint8Array | string, o: { into?: string; token?: string } = {}) =>
     fetch(`${base}/upload?name=${encodeURIComponent(name)}${o.into ? `&into=${o.into}` : ''}`, {
-      method: 'POST', body, headers: { Authorization: `Bearer ${o.token ?? server.token}` },
+      method: 'POST', body: typeof body === 'string' ? body : new Blob([new Uint8Array(body)]), headers: { Authorization: `Bearer ${o.token ?? server.token}` },
     });
   const uploads = () => (existsSync(join(home, 'uploads')) ? readdirSync(join(home, 'uploads')) : []);
 

@@ -87,7 +87,7 @@ export class RunsStore {
     await this.refresh();
   }
 
-  exportRun(id: string): Promise<{ path: string; bytes: number }> {
+  exportRun(id: string): Promise<{ path: string; bytes: number; download?: string }> {
     return this.api.invoke('runs:export', { id });
   }
 
