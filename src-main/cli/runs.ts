@@ -58,7 +58,7 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
     case 'import': {
       if (!rest[0]) throw new UserError('runs import: give the file written by runs export');
       const r = await api.invoke('runs:import', { source: { path: resolve(rest[0]) } });
-      print(r, `imported ${r.name} as ${r.id}`);
+      print(r, r.reused ? `already here as ${r.id} (${r.name}); nothing added` : `imported ${r.name} as ${r.id}`);
       return 0;
     }
     case 'evaluate': {

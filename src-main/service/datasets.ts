@@ -91,24 +91,28 @@ export class DatasetService {
     return { deleted: id };
   }
 
-  async generate(r: { kind: SyntheticKind; samples?: number; noise?: number; seed?: number; name?: string }): Promise<DatasetInfo> {
+  async generate(r: { kind: SyntheticKind; samples?: number; noise?: number; seed?: number; name?: string }): Promise<DatasetInfo & { reused?: boolean }> {
     const samples = r.samples ?? 500;
     const noise = r.noise ?? 0.1;
     const seed = r.seed ?? 1;
+    const sourcePath = `synthetic:${r.kind}?samples=${samples}&noise=${noise}&seed=${seed}`;
+    // The same kind, size, noise and seed make the same points: the set made before is answered.
+    const earlier = listDatasets(this.home).find((m) => m.format === 'synthetic' && m.sourcePath === sourcePath);
+    if (earlier) return { ...manifestToInfo(earlier), reused: true };
     const set = generateSynthetic(r.kind, samples, noise, seed);
     const manifest = await writeDatasetCache(this.home, {
       format: 'synthetic', featureShape: [2], classNames: ['0', '1'], train: set, notes: [`${r.kind}, ${samples} samples, noise ${noise}, seed ${seed}`],
-    }, { name: r.name ?? `${r.kind} (noise ${noise}, ${samples})`, sourcePath: `synthetic:${r.kind}?samples=${samples}&noise=${noise}&seed=${seed}`, format: 'synthetic' });
+    }, { name: r.name ?? `${r.kind} (noise ${noise}, ${samples})`, sourcePath, format: 'synthetic' });
     this.emit('datasets:changed', { ids: [manifest.id] });
     return manifestToInfo(manifest);
   }
 
   /** Parses a user's file in the importer process; resolves with the new dataset or rejects with its one-line error. */
-  import(path: string, options: ImporterOptions, importId: string = randomUUID()): Promise<DatasetInfo> {
+  import(path: string, options: ImporterOptions, importId: string = randomUUID()): Promise<DatasetInfo & { reused?: boolean }> {
     if (this.imports.has(importId)) throw new UserError(`an import with id ${importId} is already running`);
     const worker = this.host.start('importer', { maxOldSpaceMB: 4096 });
     this.imports.set(importId, worker);
-    return new Promise<DatasetInfo>((resolve, reject) => {
+    return new Promise<DatasetInfo & { reused?: boolean }>((resolve, reject) => {
       let settled = false;
       worker.onMessage((raw) => {
         const m = raw as ImporterMessage;
@@ -117,7 +121,7 @@ export class DatasetService {
         else if (m.type === 'done') {
           settled = true;
           this.emit('datasets:progress', { importId, phase: 'done', done: 1, total: 1 });
-          this.emit('datasets:changed', { ids: [m.dataset.id] });
+          if (!m.dataset.reused) this.emit('datasets:changed', { ids: [m.dataset.id] });
           resolve(m.dataset);
         } else if (m.type === 'error') {
           settled = true;

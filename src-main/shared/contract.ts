@@ -198,7 +198,8 @@ export interface Responses {
   'datasets:cancel': { cancelled: boolean };
   'datasets:delete': { deleted: string };
   'datasets:download': DatasetInfo & { fetched: string[] };
-  'datasets:generate': DatasetInfo;
+  /** `reused`: a set of the same kind, size, noise and seed exists; it is answered. */
+  'datasets:generate': DatasetInfo & { reused?: boolean };
   'models:validate': ValidateResult;
   'models:presets': Preset[];
   'models:keras': { code: string };
@@ -211,7 +212,8 @@ export interface Responses {
   /** `download`: where a page fetches the file (browser mode), with the token, once. */
   'runs:export': { path: string; bytes: number; download?: string };
   'runs:evaluate': RunDetail;
-  'runs:import': RunSummary;
+  /** `reused`: the run was here already (itself, or imported before); nothing was added. */
+  'runs:import': RunSummary & { reused?: boolean };
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;
   'experiments:list': ExperimentStatus[];

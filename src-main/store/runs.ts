@@ -244,11 +244,15 @@ export class RunStore {
 
   /**
    * Adds the run in an export file under a new id (the original is kept in `imported_from` and
-   * in the notes). The file is checked completely first; a bad one changes nothing.
+   * in the notes). The file is checked completely first; a bad one changes nothing. A run already
+   * here (the exported run itself, or an earlier import of it) is answered with `reused: true`
+   * and nothing is added: importing twice is importing once.
    * @throws UserError "<file>: <field>: …" for a malformed or tampered file.
    */
-  importRun(file: string): RunSummary {
+  importRun(file: string): RunSummary & { reused?: boolean } {
     const f = readRunFile(file);
+    const present = this.db.prepare('SELECT id FROM runs WHERE id = ? OR imported_from = ? ORDER BY (id = ?) DESC, created_at LIMIT 1').pluck().get(f.run.id, f.run.id, f.run.id) as string | undefined;
+    if (present) return { ...getSummary(this.db, present)!, reused: true };
     const id = newRunId();
     const byKind = new Map<string, ArtifactFile[]>();
     for (const a of f.artifacts) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), { name: a.name, bytes: a.bytes }]);

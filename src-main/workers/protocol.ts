@@ -8,6 +8,7 @@ import type { EpochRecord, EvaluationRecord, RunMarks } from '../shared/runs.js'
 import type { ErrorInfo } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
+import type { DecisionRegions } from '../shared/regions.js';
 
 export type TrainerRequest =
   | {
@@ -35,6 +36,8 @@ export type TrainerMessage =
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
+  /** A 2-feature dataset's decision regions of the kept model; kept as the run's 'regions' artifact. */
+  | { type: 'regions'; runId: string; regions: DecisionRegions }
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }
   | { type: 'error'; runId: string; error: ErrorInfo };
 
@@ -45,5 +48,5 @@ export type ImporterRequest = { type: 'import'; importId: string; path: string; 
 
 export type ImporterMessage =
   | { type: 'progress'; importId: string; phase: 'reading' | 'parsing' | 'writing'; done: number; total: number }
-  | { type: 'done'; importId: string; dataset: DatasetInfo }
+  | { type: 'done'; importId: string; dataset: DatasetInfo & { reused?: boolean } }
   | { type: 'error'; importId: string; error: ErrorInfo };

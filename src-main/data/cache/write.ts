@@ -17,6 +17,8 @@ export interface CacheMeta {
   /** The user's file or folder (or a 'synthetic:…' description). */
   sourcePath: string;
   format: SourceFormat;
+  /** data/content-key.ts: how a later import of the same thing finds this one. */
+  contentKey?: string;
 }
 
 /** Defaults recorded in the manifest; a run's TrainingSpec may choose others. */
@@ -36,6 +38,7 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
   const checked = ManifestSchema.safeParse({
     layerlabCache: CACHE_VERSION,
     id, name: meta.name.slice(0, 200), sourcePath: meta.sourcePath, sourceSha256, format: meta.format,
+    ...(meta.contentKey ? { contentKey: meta.contentKey } : {}),
     createdAt: new Date().toISOString(),
     sampleCount: parsed.train.count + (parsed.test?.count ?? 0),
     featureShape: parsed.featureShape,

@@ -67,6 +67,7 @@ export const en = {
   'data.generate.name': 'Name',
   'data.generate.go': 'Generate',
   'data.generate.done': 'Created “{name}”.',
+  'data.generate.reused': 'The same set was made before: “{name}”. Using it.',
   'data.import.title': 'Import a file',
   'data.import.path': 'Path to a file or folder',
   'data.import.pathHint': 'On the machine running Layerlab, e.g. /home/me/data/iris.csv',

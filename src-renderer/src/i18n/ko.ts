@@ -69,6 +69,7 @@ export const ko: Record<MessageKey, string> = {
   'data.generate.name': '이름',
   'data.generate.go': '만들기',
   'data.generate.done': '“{name}”을(를) 만들었습니다.',
+  'data.generate.reused': '같은 데이터를 이미 만들었습니다: “{name}”. 그것을 씁니다.',
   'data.import.title': '파일 가져오기',
   'data.import.path': '파일 또는 폴더 경로',
   'data.import.pathHint': 'Layerlab이 실행 중인 컴퓨터의 경로, 예: /home/me/data/iris.csv',

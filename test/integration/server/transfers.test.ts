@@ -55,6 +55,12 @@ describe('uploads and downloads in browser mode', () => {
     expect(info.trainCount + info.testCount).toBe(30);
     expect(uploads()).toHaveLength(0);
     await expect(ws.invoke('datasets:import', { source: { handle: up.handle } })).rejects.toThrow(/source: this file handle is unknown or has expired/);
+    // The same bytes again, under another name: recognised, and the first dataset answered.
+    const again = await (await upload('flowers.csv', readFileSync(join(FIXTURES, 'csv', 'iris.csv')))).json() as { handle: string };
+    const reused = await ws.invoke('datasets:import', { source: { handle: again.handle }, options: { name: 'flowers' } });
+    expect([reused.id, reused.name, reused.reused]).toEqual([info.id, 'iris', true]);
+    expect((await ws.invoke('datasets:list', {})).filter((d) => d.kind === 'imported')).toHaveLength(1);
+    expect(uploads()).toHaveLength(0);
   });
 
   it('builds a folder from files uploaded one by one, and imports it as an image folder', async () => {

@@ -37,7 +37,7 @@ export class DatasetsStore {
     }
   }
 
-  async generate(req: RequestOf<'datasets:generate'>): Promise<DatasetInfo> {
+  async generate(req: RequestOf<'datasets:generate'>): Promise<Responses['datasets:generate']> {
     const info = await this.api.invoke('datasets:generate', req);
     await this.refresh();
     return info;
