@@ -3,6 +3,7 @@
  * permitting). Every message a trainer sends is committed to the store before it is forwarded as
  * an event, so what the UI has seen is always on disk.
  */
+import type { DecisionRegions } from '../shared/regions.js';
 import { freemem } from 'node:os';
 import type { BackendChoice } from '../shared/backends.js';
 import { readFileSync, rmSync } from 'node:fs';
@@ -45,6 +46,11 @@ export interface QueueOptions {
 
 /** Memory one more trainer may need before we start it (the full Fashion-MNIST run peaks near 1 GiB). */
 const MEMORY_PER_TRAINER = 1.2 * 2 ** 30;
+
+/** The 'regions' artifact's one file. */
+export function regionsFile(regions: DecisionRegions): { name: string; bytes: Uint8Array } {
+  return { name: 'regions.json', bytes: Buffer.from(JSON.stringify(regions)) };
+}
 
 export class RunQueue {
   private readonly pending: QueuedRun[] = [];
@@ -150,6 +156,9 @@ export class RunQueue {
           break;
         case 'evaluation':
           store.setEvaluation(runId, m.evaluation);
+          break;
+        case 'regions':
+          store.saveArtifact(runId, 'regions', [regionsFile(m.regions)]);
           break;
         case 'model': {
           const files = m.files.map((name) => ({ name, bytes: readFileSync(join(m.dir, name)) }));

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
-import { datasetKey, type DatasetRef } from '../shared/dataset-ref.js';
+import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
 import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
@@ -24,6 +24,8 @@ import { ExperimentService } from './experiments.js';
 import { compareRuns } from './compare.js';
 import { systemVersions } from './versions.js';
 import { FileRefs } from './file-refs.js';
+import { isDecisionRegions, type RegionsView } from '../shared/regions.js';
+import type { DatasetInfo } from '../shared/datasets.js';
 import { continueMismatch, evaluateRun, savedModelDir } from './saved-models.js';
 
 export interface ServiceOptions {
@@ -242,6 +244,7 @@ export class Service {
       }
     },
     'runs:evaluate': (r) => evaluateRun({ home: this.home, store: this.store, host: this.host, backend: this.settings.backend }, this.requireRun(r.id)),
+    'runs:regions': (r) => this.regions(r.id),
     'experiments:start': (r) => {
       const { datasetId, spec, ...rest } = r;
       return this.experiments.start({ ...rest, dataset: datasetId, spec: this.parseSpec(spec) });
@@ -268,6 +271,23 @@ export class Service {
       rmSync(folder, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** A run's decision regions (its 'regions' artifact) with its dataset's class and feature names. */
+  private regions(id: string): RegionsView | null {
+    const run = this.requireRun(id);
+    const bytes = this.store.readArtifactFile(run.id, 'regions', 'regions.json');
+    if (!bytes) return null;
+    let regions: unknown;
+    try { regions = JSON.parse(Buffer.from(bytes).toString('utf8')); } catch { regions = null; }
+    if (!isDecisionRegions(regions)) throw new UserError(`run ${id}: its decision regions file is damaged; evaluate the run again to redraw them`);
+    const k = Math.max(0, ...regions.cls, ...regions.train.label, ...regions.held.label) + 1;
+    let info: DatasetInfo | null = null;
+    const ref = toDatasetRef(run.datasetId);
+    try { info = 'problem' in ref ? null : this.datasets.show(ref); } catch { info = null; }
+    const classNames = info && info.classNames.length >= k ? info.classNames : Array.from({ length: k }, (_, i) => String(i));
+    const names = info?.featureNames;
+    return { ...regions, classNames, featureNames: names && names.length === 2 ? [names[0], names[1]] : ['x₁', 'x₂'] };
   }
 
   private requireRun(id: string) {

@@ -14,6 +14,7 @@ import type { RunSummary, RunDetail, RunStatus, EpochRecord } from './runs.js';
 import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
+import type { RegionsView } from './regions.js';
 import { CATALOG_IDS, DatasetRefSchema } from './dataset-ref.js';
 
 const id = z.string().min(1).max(200);
@@ -132,6 +133,8 @@ export const requests = {
   'runs:import': z.object({ source: FileRefSchema }).strict(),
   /** Scores the run's saved model on its dataset's test split again; the evaluation replaces the old. */
   'runs:evaluate': z.object({ id }).strict(),
+  /** A 2-feature dataset's run: its model's decision regions and the points; null when it has none. */
+  'runs:regions': z.object({ id }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
@@ -212,6 +215,7 @@ export interface Responses {
   /** `download`: where a page fetches the file (browser mode), with the token, once. */
   'runs:export': { path: string; bytes: number; download?: string };
   'runs:evaluate': RunDetail;
+  'runs:regions': RegionsView | null;
   /** `reused`: the run was here already (itself, or imported before); nothing was added. */
   'runs:import': RunSummary & { reused?: boolean };
   'experiments:start': ExperimentStatus;

@@ -282,6 +282,12 @@ export class RunStore {
     return getSummary(this.db, id)!;
   }
 
+  /** The bytes of one artifact file of a run, checked against its recorded size and sha256; null when the run has none of that kind and name. */
+  readArtifactFile(runId: string, kind: string, name: string): Uint8Array | null {
+    const row = this.artifactsByKind(runId)?.get(kind)?.find((a) => a.path.endsWith(`/${name}`));
+    return row ? this.readArtifact(row) : null;
+  }
+
   close(): void {
     this.db.close();
   }
