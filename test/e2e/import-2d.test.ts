@@ -117,6 +117,16 @@ describe('importing by upload, and a 2D run’s decision regions', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('takes back its own run export (a download) without adding a run', async () => {
+    await shell.go('Runs');
+    const before = (await client.invoke('runs:list', {})).length;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export spiral-2d' }).click()]);
+    const buffer = readFileSync(await download.path());
+    await page.getByTestId('run-file-input').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer });
+    await expect(page.getByTestId('runs-message').filter({ hasText: 'already here' }).textContent()).resolves.toMatch(/^This run is already here: “spiral-2d” \(.+\)\. Nothing was added\.$/);
+    expect(await client.invoke('runs:list', {})).toHaveLength(before);
+  });
+
   it('logged no console or page errors', () => {
     expect(errors).toEqual([]);
   });

@@ -2,7 +2,7 @@
  * The run history with its filters and selection, the comparison being shown, and the experiments
  * started from this window. The list refreshes itself (debounced) as runs queue, advance and end.
  */
-import type { Api, ExperimentStatus, RequestOf } from '../../../../src-main/shared/contract.js';
+import type { Api, ExperimentStatus, FileRef, RequestOf, Responses } from '../../../../src-main/shared/contract.js';
 import type { Comparison } from '../../../../src-main/shared/compare.js';
 import type { RunSummary, RunStatus } from '../../../../src-main/shared/runs.js';
 
@@ -85,6 +85,13 @@ export class RunsStore {
     await this.api.invoke('runs:delete', { ids });
     this.selected = this.selected.filter((id) => !ids.includes(id));
     await this.refresh();
+  }
+
+  /** Adds a run from an export file (a handle); one already here is answered with `reused`. */
+  async importRun(source: FileRef): Promise<Responses['runs:import']> {
+    const r = await this.api.invoke('runs:import', { source });
+    await this.refresh();
+    return r;
   }
 
   exportRun(id: string): Promise<{ path: string; bytes: number; download?: string }> {
