@@ -51,11 +51,13 @@ function effectiveOptions(format: SourceFormat, o: ImporterOptions): Record<stri
 
 /**
  * The content key of an import, and the source file's own sha256 (null for a folder). Called after
- * the parser accepted the source, so what is hashed is a regular file or a folder.
+ * the parser accepted the source, so what is hashed is a regular file or a folder. `knownSha256`:
+ * the file's sha256 when the parser computed it.
  */
-export async function contentKey(source: string, format: SourceFormat, o: ImporterOptions): Promise<{ key: string; sourceSha256: string | null }> {
+export async function contentKey(source: string, format: SourceFormat, o: ImporterOptions, knownSha256?: string): Promise<{ key: string; sourceSha256: string | null }> {
   const isDir = statSync(source).isDirectory();
-  const sourceSha256 = isDir ? null : await fileSha256(source);
+  // A parser that hashed the bytes it read (CSV) saves reading the file again.
+  const sourceSha256 = isDir ? null : knownSha256 ?? await fileSha256(source);
   const body = {
     v: 1,
     source: isDir ? `folder:${await folderSha256(source)}` : `file:${sourceSha256}`,

@@ -94,7 +94,7 @@ export async function importPath(home: string, path: string, options: ImporterOp
   progress('reading', 0, 1);
   const parsed = await parse(source, format, options, progress);
   if (parsed.classNames.length < 2) throw new ImportError(source, `has ${parsed.classNames.length} class; a classifier needs at least 2`);
-  const { key, sourceSha256 } = await contentKey(source, format, options);
+  const { key, sourceSha256 } = await contentKey(source, format, options, parsed.sourceSha256);
   const earlier = listDatasets(home).find((m) => m.contentKey === key);
   if (earlier) return { ...manifestToInfo(earlier), reused: true };
   progress('writing', 0, 1);

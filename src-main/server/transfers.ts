@@ -107,7 +107,10 @@ export class Transfers {
     let madeRoot: string | null = null;
     if (into) {
       folder = this.folders.get(into);
-      if (!folder || !this.o.files.isTemporary(into)) return refuse(404, 'into: this upload is unknown or has expired; upload the folder again');
+      if (!folder || !this.o.files.isTemporary(into)) {
+        this.folders.delete(into);
+        return refuse(404, 'into: this upload is unknown or has expired; upload the folder again');
+      }
       if (segments.length < 2 || segments[0] !== folder.top) return refuse(400, `name: files added to '${folder.top}' must be named '${folder.top}/…'`);
       if (folder.files >= MAX_UPLOAD_FILES) return refuse(413, `the folder holds more than ${MAX_UPLOAD_FILES} files`);
       if (declared > cap - folder.bytes) return refuse(413, `the upload is larger than the ${mb(cap)} limit (layerlab serve --max-upload-mb N raises it)`);
