@@ -251,7 +251,10 @@ export class Service {
     },
     'experiments:status': (r) => this.experiments.status(r.id),
     'experiments:list': (r) => this.experiments.list(r.limit),
-    'compare:runs': (r) => compareRuns(this.store, r),
+    'compare:runs': (r) => compareRuns(this.store, r, (id) => {
+      const d = this.datasets.list().find((x) => x.id === id);
+      return d ? { name: d.name, trainCount: d.trainCount } : null;
+    }),
   };
 
   /**
@@ -322,5 +325,6 @@ function sweepOld(dir: string, olderThanMs = 24 * 3600 * 1000): void {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'group';
+  // Letters of any script stay ("한국어 시험" → "한국어-시험"): the id is what a user types to compare.
+  return [...s.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '')].slice(0, 40).join('').replace(/-$/, '') || 'group';
 }

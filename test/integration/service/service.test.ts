@@ -204,6 +204,15 @@ describe('service over WebSocket and in memory', () => {
     expect(v.pValue).not.toBeNull();
     expect(v.better === null ? !v.significant : v.significant).toBe(true);
     expect(c.specDiff.map((d) => d.path)).toContain('layers.0.activation');
+    // Trained alike, so no caveat; what differs is said as a change of layer.
+    expect(c.warnings).toEqual([]);
+    expect(c.changes[1].changes).toEqual([{ kind: 'layerChanged', from: 'Dense(16, sigmoid)', to: 'Dense(16, relu)' }]);
+    // A run on another dataset is not compared with them: one line naming both datasets.
+    const circle = (await ws.invoke('datasets:generate', { kind: 'circle', samples: 100, seed: 1, name: 'ring' })).id;
+    const { runIds: [other] } = await ws.invoke('runs:start', { spec: { ...spiralModel, training: { ...spiralModel.training, epochs: 1 } }, datasetId: circle, name: 'ring run' });
+    await service.idle();
+    const refused = ws.invoke('compare:runs', { groups: [done.groups[0].group], ids: [other] });
+    await expect(refused).rejects.toThrow(new RegExp(`^cannot compare activation: sigmoid \\(trained on spiral .*\\(${spiral}\\)\\) with ring run \\(trained on ring \\(${circle}\\)\\): runs on different datasets are not comparable`));
     // Kept in its runs: a window opened later lists it, newest first.
     const listed = await ws.invoke('experiments:list', {});
     expect(listed[0]).toEqual(done);
