@@ -1,7 +1,8 @@
 /** `compare:runs`: the runs named by id and by group, fetched whole, then the statistics. */
 import { UserError } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 import type { RunDetail } from '../shared/runs.js';
-import { compareRuns as compute, comparisonRefusal, formatDatasetMismatch, type DatasetFacts, type StatsComparison } from '../shared/stats/index.js';
+import { compareRuns as compute, comparisonRefusal, type DatasetFacts, type StatsComparison } from '../shared/stats/index.js';
 import type { RunStore } from '../store/runs.js';
 
 /** `datasets`: what the service knows of each dataset (name, training samples), for the refusal and "N of M samples". */
@@ -27,6 +28,6 @@ export function compareRuns(store: RunStore, r: { ids?: string[]; groups?: strin
     if (f) facts[id] = f;
   }
   const refusal = comparisonRefusal(runs, { datasets: facts });
-  if (refusal) throw new UserError(formatDatasetMismatch(refusal));
+  if (refusal) throw new UserError(message('compare.datasets', { a: refusal.a.label, aDataset: refusal.a.dataset, b: refusal.b.label, bDataset: refusal.b.dataset }));
   return compute(runs, { metric: r.metric, datasets: facts });
 }

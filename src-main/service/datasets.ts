@@ -9,7 +9,8 @@ import type { DatasetInfo, DatasetPreview } from '../shared/datasets.js';
 import type { DatasetSamples, Events } from '../shared/contract.js';
 import type { CatalogId, DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
-import { IDX_CATALOG, locateIdxDataset, missingMessage } from '../data/catalog/idx-datasets.js';
+import { messageText } from '../shared/messages.js';
+import { IDX_CATALOG, locateIdxDataset, missingCoded } from '../data/catalog/idx-datasets.js';
 import { downloadIdxDataset } from '../data/catalog/download.js';
 import { generateSynthetic, type SyntheticKind } from '../data/catalog/synthetic.js';
 import { listDatasets, deleteDataset, writeDatasetCache, readManifest, manifestToInfo } from '../data/cache/index.js';
@@ -35,7 +36,8 @@ export class DatasetService {
       const found = locateIdxDataset(entry, this.home);
       return {
         id: entry.id, name: entry.name, kind: 'builtin', available: Boolean(found),
-        reason: found ? undefined : missingMessage(entry, this.home),
+        reason: found ? undefined : messageText(missingCoded(entry, this.home)),
+        reasonCoded: found ? undefined : missingCoded(entry, this.home),
         format: 'idx', featureShape: [28, 28], classNames: entry.classNames,
         trainCount: 60000, testCount: 10000, sourcePath: found?.dir, isImage: true,
       };
@@ -52,7 +54,7 @@ export class DatasetService {
   /** Throws a one-line error before any run is created when the dataset cannot be trained on. */
   assertTrainable(ref: DatasetRef): void {
     const info = this.show(ref);
-    if (!info.available) throw new UserError(info.reason ?? `${info.name} is not available`);
+    if (!info.available) throw new UserError(info.reasonCoded ?? info.reason ?? `${info.name} is not available`);
   }
 
   /** Only the catalog's files and our own cache are read here: a user's file is parsed by the importer. */

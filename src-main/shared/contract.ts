@@ -16,6 +16,7 @@ import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
 import type { RegionsView } from './regions.js';
 import { CATALOG_IDS, DatasetRefSchema } from './dataset-ref.js';
+import type { Message } from './messages.js';
 
 const id = z.string().min(1).max(200);
 const name = z.string().max(200);
@@ -227,7 +228,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number; epochs: number };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;

@@ -30,7 +30,7 @@ export type TrainerRequest =
   | { type: 'stop' };
 
 export type TrainerMessage =
-  | { type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number }
+  | { type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
   | ({ type: 'epoch'; runId: string } & EpochRecord)
   | ({ type: 'marks'; runId: string } & RunMarks)
@@ -43,6 +43,7 @@ export type TrainerMessage =
 
 export type { ImporterOptions } from '../data/import.js';
 import type { ImporterOptions } from '../data/import.js';
+import type { Message } from '../shared/messages.js';
 
 export type ImporterRequest = { type: 'import'; importId: string; path: string; options: ImporterOptions; home: string };
 

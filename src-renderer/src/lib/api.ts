@@ -6,12 +6,16 @@
 import type { Api, Channel, EventName, Events, RequestOf, Responses } from '../../../src-main/shared/contract.js';
 import type { ErrorInfo } from '../../../src-main/shared/errors.js';
 import { Transfers } from './transfers.js';
+import { isMessageCode, type Message, type MessageParams } from '../../../src-main/shared/messages.js';
 
 /** An error the service (or the connection) reported; `name` is the service's error name. */
 export class ServiceError extends Error {
+  /** The message as a code with parameters, when the service sent one (translated by the page). */
+  readonly coded?: Message;
   constructor(info: ErrorInfo) {
     super(info.message);
     this.name = info.name;
+    if (info.coded) this.coded = info.coded;
   }
 }
 
@@ -135,8 +139,14 @@ export class WsApi implements Api {
 
 function toInfo(e: unknown): ErrorInfo {
   if (typeof e === 'object' && e !== null) {
-    const o = e as { name?: unknown; message?: unknown };
-    return { name: typeof o.name === 'string' ? o.name : 'Error', message: typeof o.message === 'string' ? o.message : 'unknown error' };
+    const o = e as { name?: unknown; message?: unknown; coded?: unknown };
+    const info: ErrorInfo = { name: typeof o.name === 'string' ? o.name : 'Error', message: typeof o.message === 'string' ? o.message : 'unknown error' };
+    const c = o.coded as { code?: unknown; params?: unknown } | undefined;
+    if (c && isMessageCode(c.code) && typeof c.params === 'object' && c.params !== null) {
+      const params = Object.fromEntries(Object.entries(c.params).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as MessageParams;
+      info.coded = { code: c.code, params };
+    }
+    return info;
   }
   return { name: 'Error', message: 'unknown error' };
 }

@@ -1,0 +1,130 @@
+/**
+ * Issue 12 (a new user's first hour), against the real `layerlab serve`: tiny real runs (Fashion-MNIST
+ * --limit, a generated set), then the comparison as a newcomer meets it: in view after "Compare
+ * selected", led by a plain sentence whose numbers are the service's, groups named by their runs
+ * (Korean included), a refusal for runs on different datasets; in English and Korean, at 1280 and
+ * 1024 px. Screenshots go to test/e2e/screenshots/ (looked at, not compared).
+ */
+/// <reference lib="dom" />
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { WsClient } from '../helpers/ws-client.js';
+import { openApp, screenshot, startServer, type Served } from './helpers/app.js';
+import { Shell } from './pages/shell.js';
+import type { ModelSpec } from '../../src-main/shared/spec.js';
+
+describe('the first hour, in the browser', () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let client: WsClient;
+  let shell: Shell;
+  const groups: Record<string, string> = {};
+  let xorRun = '';
+
+  beforeAll(async () => {
+    served = await startServer();
+    ({ browser, page, errors } = await openApp(served.url));
+    client = await WsClient.connect(served.wsUrl);
+    shell = new Shell(page);
+    const presets = await client.invoke('models:presets', {});
+    const spec = (name: string): ModelSpec => {
+      const s = presets.find((p) => p.name === name)!.spec;
+      return { ...s, training: { ...s.training, epochs: 3 } };
+    };
+    const finished = new Promise<void>((resolve) => {
+      let n = 0;
+      client.on('runs:finished', () => { if (++n === 5) resolve(); });
+    });
+    groups.sigmoid = (await client.invoke('runs:start', { spec: spec('book-sigmoid'), datasetId: 'fashion-mnist', limit: 600, repeat: 2, name: 'sigmoid' })).group!;
+    groups.relu = (await client.invoke('runs:start', { spec: spec('book-relu'), datasetId: 'fashion-mnist', limit: 600, repeat: 2, name: '한국어 시험' })).group!;
+    const xor = await client.invoke('datasets:generate', { kind: 'xor', samples: 200, seed: 1, name: 'xor-e2e' });
+    const small = { inputShape: [2], layers: [{ type: 'dense', units: 4, activation: 'relu' }, { type: 'dense', units: 2, activation: 'softmax' }], training: { epochs: 1 } };
+    xorRun = (await client.invoke('runs:start', { spec: small, datasetId: xor.id, name: 'xor run' })).runIds[0];
+    await finished;
+  }, 180_000);
+
+  afterAll(async () => {
+    client?.close();
+    await browser?.close();
+    await served?.stop();
+  });
+
+  async function compareGroups(): Promise<void> {
+    await shell.go('Runs');
+    await page.getByRole('button', { name: shell.lang === 'en' ? 'Clear selection' : '선택 해제' }).click();
+    const select = (name: string) => page.getByRole('checkbox', { name: shell.lang === 'en' ? `Select group ${name}` : `그룹 ${name} 선택` });
+    for (const name of ['sigmoid', '한국어 시험']) await select(name).check();
+    await page.getByRole('button', { name: shell.lang === 'en' ? /^Compare selected/ : /^선택 항목 비교/ }).click();
+    await page.getByTestId('compare-lead').waitFor();
+  }
+
+  /** The comparison's heading is on screen, below the sticky header (the page scrolled to it). */
+  async function headingInView(): Promise<boolean> {
+    return page.getByTestId('comparison').locator('h2').evaluate((h) => {
+      const r = h.getBoundingClientRect();
+      const header = document.querySelector('header')!.getBoundingClientRect();
+      return r.top >= header.bottom && r.bottom <= window.innerHeight;
+    });
+  }
+
+  for (const width of [1280, 1024]) {
+    it(`compares two groups in plain words, in view, at ${width} px`, async () => {
+      await page.setViewportSize({ width, height: 800 });
+      await compareGroups();
+      expect(await headingInView()).toBe(true);
+      const cmp = await client.invoke('compare:runs', { groups: [groups.sigmoid, groups.relu] });
+      expect(cmp.groups.map((g) => g.label)).toEqual(['sigmoid', '한국어 시험']);
+      const lead = (await page.getByTestId('compare-lead').textContent())!;
+      const v = cmp.verdict!;
+      if (v.better) expect(lead).toContain(`${v.better === 'B' ? '한국어 시험' : 'sigmoid'} is better than ${v.better === 'B' ? 'sigmoid' : '한국어 시험'} by ${(Math.abs(v.difference!) * 100).toFixed(1)} points`);
+      else if (v.runsNeeded?.kind === 'estimate') expect(lead).toContain(`한국어 시험 vs sigmoid: no real difference yet; about ${v.runsNeeded.perGroup} runs each would be needed.`);
+      else expect(lead).toContain('한국어 시험 vs sigmoid: no real difference yet');
+      expect(lead).not.toMatch(/\bpp\b|Holm|p [=<]/);
+      // What differs, in words: the book's two models.
+      await expect(page.getByTestId('spec-diff').textContent()).resolves.toContain('Dense(100, sigmoid) → Dense(100, relu)');
+      // The group chips and the table name groups by their runs, never by id.
+      await expect(page.getByTestId('runs-table').textContent()).resolves.not.toContain(groups.relu);
+      await screenshot(page, `12-compare-${width}`);
+    });
+  }
+
+  it('refuses runs on different datasets, naming both', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shell.go('Runs');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByRole('checkbox', { name: 'Select group sigmoid' }).check();
+    await page.getByRole('checkbox', { name: 'Select xor run' }).check();
+    await page.getByRole('button', { name: /^Compare selected/ }).click();
+    const error = page.getByTestId('compare-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/^Cannot compare sigmoid \(trained on Fashion-MNIST \(fashion-mnist\)\) with xor run \(trained on xor-e2e/);
+    expect(await headingInView()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Select xor run' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Select group sigmoid' }).uncheck();
+  });
+
+  it('says it all in Korean, at 1280 and 1024 px', async () => {
+    await shell.setLanguage('ko');
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      await compareGroups();
+      const lead = (await page.getByTestId('compare-lead').textContent())!;
+      expect(lead).toMatch(/한국어 시험 대 sigmoid: 아직 뚜렷한 차이가 없습니다|더 좋습니다/);
+      expect(lead).not.toMatch(/\bpp\b|points|vs/);
+      await expect(page.getByTestId('spec-diff').textContent()).resolves.toContain('Dense(100, sigmoid) → Dense(100, relu)');
+      await screenshot(page, `12-compare-ko-${width}`);
+    }
+    await page.getByRole('button', { name: '선택 해제' }).click();
+    await page.getByRole('checkbox', { name: 'xor run 선택' }).check();
+    await page.getByRole('checkbox', { name: '그룹 sigmoid 선택' }).check();
+    await page.getByRole('button', { name: /^선택 항목 비교/ }).click();
+    await expect(page.getByTestId('compare-error').textContent()).resolves.toMatch(/^sigmoid\(Fashion-MNIST \(fashion-mnist\)에서 훈련\)와 xor run\(.*\)는 비교할 수 없습니다/);
+    await screenshot(page, '12-compare-refused-ko');
+  });
+
+  it('logged no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
