@@ -51,9 +51,14 @@ describe('the first hour, in the browser', () => {
     await served?.stop();
   });
 
+  async function clearSelection(): Promise<void> {
+    const button = page.getByRole('button', { name: shell.lang === 'en' ? 'Clear selection' : '선택 해제' });
+    if (await button.isEnabled()) await button.click();
+  }
+
   async function compareGroups(): Promise<void> {
     await shell.go('Runs');
-    await page.getByRole('button', { name: shell.lang === 'en' ? 'Clear selection' : '선택 해제' }).click();
+    await clearSelection();
     const select = (name: string) => page.getByRole('checkbox', { name: shell.lang === 'en' ? `Select group ${name}` : `그룹 ${name} 선택` });
     for (const name of ['sigmoid', '한국어 시험']) await select(name).check();
     await page.getByRole('button', { name: shell.lang === 'en' ? /^Compare selected/ : /^선택 항목 비교/ }).click();
@@ -93,7 +98,7 @@ describe('the first hour, in the browser', () => {
   it('refuses runs on different datasets, naming both', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await shell.go('Runs');
-    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await clearSelection();
     await page.getByRole('checkbox', { name: 'Select group sigmoid' }).check();
     await page.getByRole('checkbox', { name: 'Select xor run' }).check();
     await page.getByRole('button', { name: /^Compare selected/ }).click();
@@ -116,7 +121,7 @@ describe('the first hour, in the browser', () => {
       await expect(page.getByTestId('spec-diff').textContent()).resolves.toContain('Dense(100, sigmoid) → Dense(100, relu)');
       await screenshot(page, `12-compare-ko-${width}`);
     }
-    await page.getByRole('button', { name: '선택 해제' }).click();
+    await clearSelection();
     await page.getByRole('checkbox', { name: 'xor run 선택' }).check();
     await page.getByRole('checkbox', { name: '그룹 sigmoid 선택' }).check();
     await page.getByRole('button', { name: /^선택 항목 비교/ }).click();
