@@ -110,6 +110,49 @@ describe('the first hour, in the browser', () => {
     await page.getByRole('checkbox', { name: 'Select group sigmoid' }).uncheck();
   });
 
+  it('trains a repeat on the Train page: curves scaled to themselves, train and validation told apart, the group as mean ± sd', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shell.go('Model');
+    await page.getByRole('button', { name: 'Load book-relu' }).click();
+    await page.getByLabel('Epochs', { exact: true }).fill('4');
+    await page.getByLabel('Repeats (seeds)').fill('2');
+    await shell.go('Train');
+    await page.getByLabel('Dataset').selectOption({ label: 'Fashion-MNIST' });
+    await page.getByLabel('Limit training samples').fill('600');
+    await page.getByLabel(/^Run name/).fill('repeat-e2e');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const summary = page.getByTestId('group-summary');
+    await summary.waitFor({ timeout: 120_000 });
+    const runs = (await client.invoke('runs:list', {})).filter((r) => r.name.startsWith('repeat-e2e'));
+    expect(runs).toHaveLength(2);
+    const vals = runs.map((r) => r.valAccuracy!);
+    const mean = (vals[0] + vals[1]) / 2;
+    const sd = Math.abs(vals[0] - vals[1]) / Math.SQRT2;
+    expect(await page.getByTestId('group-scores').textContent()).toContain(`val score ${mean.toFixed(3)} ± ${sd.toFixed(3)} (mean ± sd over 2 seeds)`);
+    // The group's curves: the mean per epoch, with a band (mean ± sd) behind it.
+    const plotted = await summary.locator('[data-series]').evaluateAll((els) => els.map((e) => JSON.parse(e.getAttribute('data-series')!) as { label: string; points: [number, number][] }[]));
+    const details = await Promise.all(runs.map((r) => client.invoke('runs:show', { id: r.id })));
+    const valLossMean = details[0].epochs.map((e, i) => (e.valLoss + details[1].epochs[i].valLoss) / 2);
+    plotted[0].find((x) => x.label === 'validation')!.points.forEach(([, y], i) => expect(y).toBeCloseTo(valLossMean[i], 6));
+    // Each seed's own page: the loss axis fits the epoch curves (no floor at 0, no batch curve unless asked).
+    const live = page.getByTestId('run-live');
+    const lossCanvas = live.locator('canvas').first();
+    const yMin = Number(await lossCanvas.getAttribute('data-y-min'));
+    const ownLoss = await live.locator('[data-series]').first().evaluate((e) => JSON.parse(e.getAttribute('data-series')!) as { label: string; points: [number, number][] }[]);
+    expect(ownLoss.map((x) => x.label)).toEqual(expect.arrayContaining(['train', 'validation']));
+    const lows = ownLoss.filter((x) => x.label === 'train' || x.label === 'validation').flatMap((x) => x.points.map((pt) => pt[1]));
+    expect(yMin).toBeGreaterThan(0);
+    expect(yMin).toBeLessThanOrEqual(Math.min(...lows));
+    // The epoch with the lowest validation loss is marked.
+    const own = details.find((d) => d.id === (runs.find((r) => r.seed === 1) ?? runs[0]).id)!;
+    const lowest = own.epochs.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)).epoch;
+    expect(ownLoss.map((x) => x.label)).toContain(`lowest validation loss (epoch ${lowest})`);
+    await summary.scrollIntoViewIfNeeded();
+    await screenshot(page, '12-train-group');
+    await live.scrollIntoViewIfNeeded();
+    await screenshot(page, '12-train-run');
+  });
+
   it('says it all in Korean, at 1280 and 1024 px', async () => {
     await shell.setLanguage('ko');
     for (const width of [1280, 1024]) {

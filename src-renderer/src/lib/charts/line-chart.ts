@@ -59,7 +59,19 @@ function options(axes: LineAxes): ChartOptions<'line'> {
     },
     plugins: {
       // Band edges are drawing aids, not legend entries.
-      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, filter: (item) => !/[+−]sd$/.test(item.text) } },
+      // Lines are shown as lines (dashed where the curve is), markers as their shape, so train
+      // (dashed) and validation (solid) read apart in the legend too.
+      legend: {
+        position: 'bottom',
+        labels: {
+          usePointStyle: true, pointStyleWidth: 26, boxWidth: 8, boxHeight: 8,
+          filter: (item) => !/[+−]sd$/.test(item.text),
+          generateLabels: (chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+            const ds = chart.data.datasets[item.datasetIndex ?? 0] as LineData | undefined;
+            return ds && ds.showLine !== false ? { ...item, pointStyle: 'line' as const, lineWidth: 2, strokeStyle: ds.borderColor as string, lineDash: (ds.borderDash as number[] | undefined) ?? [] } : item;
+          }),
+        },
+      },
       tooltip: { filter: (item) => !/[+−]sd$/.test(item.dataset.label ?? '') },
       decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
     },
@@ -80,6 +92,9 @@ export class LineChart {
     this.chart.options = options(axes);
     this.chart.canvas.setAttribute('aria-label', label);
     this.chart.update('none');
+    // The scale chart.js chose, for tests and tools: a loss chart fits its own curves.
+    const y = this.chart.scales.y;
+    if (y) { this.chart.canvas.dataset.yMin = String(y.min); this.chart.canvas.dataset.yMax = String(y.max); }
   }
 
   destroy(): void {
