@@ -96,6 +96,14 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('refused: wrong Host or Origin\n');
       return;
     }
+    // The page asks whether its token is good when its WebSocket will not open (browsers hide the
+    // upgrade's 401), so it can say "wrong token" instead of retrying forever. Nothing else here.
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/auth') {
+      const given = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+      res.writeHead(tokenMatches(given, token) ? 204 : 401, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
     if (transfers.handle(req, res, new URL(req.url ?? '/', 'http://localhost'))) return;
     void serveStatic(root, req, res);
   });

@@ -155,6 +155,14 @@ describe('the first hour, in the browser', () => {
 
   it('says it all in Korean, at 1280 and 1024 px', async () => {
     await shell.setLanguage('ko');
+    // The bundled Noto Sans KR (served by layerlab serve itself) is loaded and covers Hangul.
+    const font = await page.evaluate(async () => {
+      await document.fonts.ready;
+      const faces = [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Noto Sans KR');
+      return { loaded: faces.filter((f) => f.status === 'loaded').map((f) => f.weight), check: document.fonts.check('16px "Noto Sans KR"', '한국어 시험') };
+    });
+    expect(font.loaded.sort()).toEqual(['400', '700']);
+    expect(font.check).toBe(true);
     for (const width of [1280, 1024]) {
       await page.setViewportSize({ width, height: 800 });
       await compareGroups();
@@ -170,6 +178,23 @@ describe('the first hour, in the browser', () => {
     await page.getByRole('button', { name: /^선택 항목 비교/ }).click();
     await expect(page.getByTestId('compare-error').textContent()).resolves.toMatch(/^sigmoid\(Fashion-MNIST \(fashion-mnist\)에서 훈련\)와 xor run\(.*\)는 비교할 수 없습니다/);
     await screenshot(page, '12-compare-refused-ko');
+  });
+
+  it('explains a missing or wrong token instead of retrying forever', async () => {
+    const bare = served.url.replace(/\?token=.*$/, '');
+    for (const [url, text, shot] of [[bare, 'has no ?token=', '12-token-missing'], [`${bare}?token=not-the-token`, 'is not the one this Layerlab server accepts', '12-token-wrong']] as const) {
+      const other = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+      const seen: string[] = [];
+      other.on('pageerror', (e) => seen.push(e.message));
+      await other.goto(url);
+      const card = other.getByTestId('token-page');
+      await card.waitFor({ timeout: 15_000 });
+      expect(await card.textContent()).toContain(text);
+      expect(await other.getByRole('status').first().textContent()).toMatch(/^Not connected: (no|wrong) token$/);
+      await screenshot(other, shot);
+      expect(seen).toEqual([]);
+      await other.close();
+    }
   });
 
   it('logged no console errors', () => {

@@ -34,7 +34,8 @@ const OPEN = 1;
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; channel: string }
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `no-token`: the page was opened without ?token=; `bad-token`: the server refused the token it has. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'no-token' | 'bad-token';
 
 /**
  * The contract over a WebSocket: `{id, channel, request}` out, `{id, ok, value|error}` and
@@ -52,7 +53,14 @@ export class WsApi implements Api {
   private closed = false;
   state: ConnectionState = 'connecting';
 
-  constructor(private readonly open: () => WireSocket, private readonly schedule: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms)) {
+  /** Whether a socket ever opened: a first connection that fails may be a refused token. */
+  private opened = false;
+
+  /**
+   * `tokenOk`: asks the server whether the token is good (browser mode), after a first connection
+   * fails: a refused token then ends the retries with state 'bad-token' instead of retrying forever.
+   */
+  constructor(private readonly open: () => WireSocket, private readonly schedule: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms), private readonly tokenOk?: () => Promise<boolean>) {
     this.connect();
   }
 
@@ -115,6 +123,7 @@ export class WsApi implements Api {
     this.socket = socket;
     this.setState('connecting');
     socket.onopen = () => {
+      this.opened = true;
       this.retryMs = 250;
       this.setState('open');
       for (const text of this.outbox.splice(0)) socket.send(text);
@@ -132,7 +141,13 @@ export class WsApi implements Api {
       if (this.closed) return;
       const wait = this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, 5000);
-      this.schedule(() => { if (!this.closed) this.connect(); }, wait);
+      const retry = () => this.schedule(() => { if (!this.closed) this.connect(); }, wait);
+      if (this.opened || !this.tokenOk) { retry(); return; }
+      // Never connected: is it the token? (The WebSocket API hides the server's 401.)
+      this.tokenOk().then((ok) => {
+        if (ok) retry();
+        else { this.closed = true; this.setState('bad-token'); }
+      }, retry);
     };
   }
 }
@@ -210,6 +225,15 @@ export function connect(): Connection {
     };
   }
   const token = takeToken(window.location, sessionStorage, window.history);
-  const ws = new WsApi(() => new WebSocket(socketUrl(window.location, token)) as unknown as WireSocket);
+  if (!token) {
+    // Opened without the address `layerlab serve` printed: say so instead of retrying forever.
+    const none: Api = {
+      invoke: () => Promise.reject(new ServiceError({ name: 'ConnectionError', message: 'no token: open the address layerlab serve printed' })),
+      on: () => () => {},
+    };
+    return { api: none, pickFile: null, pickFolder: null, transfers: null, onState: (l) => { l('no-token'); return () => {}; } };
+  }
+  const tokenOk = () => fetch(`/auth?token=${encodeURIComponent(token)}`, { cache: 'no-store' }).then((r) => r.status !== 401);
+  const ws = new WsApi(() => new WebSocket(socketUrl(window.location, token)) as unknown as WireSocket, undefined, tokenOk);
   return { api: ws, pickFile: null, pickFolder: null, transfers: new Transfers(token), onState: (l) => { l(ws.state); return ws.onState(l); } };
 }

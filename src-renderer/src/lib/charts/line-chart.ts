@@ -9,6 +9,8 @@ import {
 import type { LineSeries, Point } from './series.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip, Decimation);
+// The page's font stack, the bundled Noto Sans KR included (lib/font.ts), so Hangul in legends and axes is drawn.
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans KR', sans-serif";
 
 export interface LineAxes { x: string; y: string; yMin?: number; yMax?: number; xMin?: number }
 
@@ -85,7 +87,11 @@ export class LineChart {
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', label);
     this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: options(axes) });
+    // A canvas does not wait for web fonts: redraw once they have loaded.
+    document.fonts?.addEventListener('loadingdone', this.redraw);
   }
+
+  private readonly redraw = (): void => { this.chart.update('none'); };
 
   update(series: readonly LineSeries[], axes: LineAxes, label: string): void {
     this.chart.data.datasets = toDatasets(series);
@@ -98,6 +104,7 @@ export class LineChart {
   }
 
   destroy(): void {
+    document.fonts?.removeEventListener('loadingdone', this.redraw);
     this.chart.destroy();
   }
 }
