@@ -6,7 +6,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../../shared/dataset.js';
 import { DatasetError } from '../errors.js';
-import { readIdxPair } from '../formats/idx.js';
+import { readIdxPair, type ReadBytes } from '../formats/idx.js';
+import { unpackedReader } from './unpacked.js';
 import { message, messageText, type Message } from '../../shared/messages.js';
 
 /** One of the four files as published; `sha256` and `bytes` are of the decompressed IDX data. */
@@ -138,11 +139,11 @@ export function missingMessage(entry: IdxCatalogEntry, home: string): string {
 }
 
 /** Loads an IDX dataset from a folder holding the four standard files. */
-export function loadIdxFolder(dir: string, meta: { id: string; name: string; classNames?: string[] }): Dataset {
+export function loadIdxFolder(dir: string, meta: { id: string; name: string; classNames?: string[] }, read?: ReadBytes): Dataset {
   const files = findIdxFiles(dir);
   if (!files) throw new DatasetError(`${dir}: no ${Object.values(FILES).join(' / ')} files (plain or .gz) found there`);
-  const train = readIdxPair(files.trainImages, files.trainLabels);
-  const test = readIdxPair(files.testImages, files.testLabels);
+  const train = readIdxPair(files.trainImages, files.trainLabels, read);
+  const test = readIdxPair(files.testImages, files.testLabels, read);
   if (train.featureShape.join('x') !== test.featureShape.join('x')) {
     throw new DatasetError(`${files.testImages}: images are ${test.featureShape.join('×')} but the training images are ${train.featureShape.join('×')}`);
   }
@@ -167,5 +168,5 @@ export function loadCatalogIdx(id: IdxCatalogEntry['id'], home: string): Dataset
   const entry = IDX_CATALOG.find((e) => e.id === id)!;
   const found = locateIdxDataset(entry, home);
   if (!found) throw new DatasetError(missingCoded(entry, home));
-  return loadIdxFolder(found.dir, entry);
+  return loadIdxFolder(found.dir, entry, unpackedReader(join(home, 'datasets', '.unpacked', entry.folder)));
 }
