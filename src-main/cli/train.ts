@@ -151,13 +151,19 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   const errorNames = new Map<string, string>();
   let runIds: string[] = [];
   const multi = repeat > 1;
+  let lastStartLine = '';
 
   api.on('runs:started', (e) => {
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
     const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
     if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
-    else status.done(`backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount} training / ${e.valCount} validation samples`);
+    else {
+      // Once per repeat, not once per seed: the seeds of a group start alike; a run that differs says so.
+      const line = `backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
+      if (line !== lastStartLine) status.done(line);
+      lastStartLine = line;
+    }
   });
   api.on('runs:batch', (e) => {
     if (json || !runIds.includes(e.runId)) return;

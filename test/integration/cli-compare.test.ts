@@ -68,4 +68,26 @@ describe('layerlab compare: fair or refused', () => {
     expect(r.stdout).toMatch(/^b,a,metric,difference,ci low,ci high,p,holm p,better,verdict$/m);
     expect(r.stdout).toMatch(/^with dropout,한국어 시험,valAccuracy,/m);
   });
+
+  it('lists runs with their dataset, limit, model and optimizer, and shows a run\'s model in words', () => {
+    const list = layerlab(['runs', 'list'], home).stdout;
+    expect(list).toMatch(/with dropout .* fashion-mnist \(200\)\s+Flatten → Dense\(20, relu\) → Dropout\(0\.3\) → Dense\(10, softmax\)\s+RMSprop\(lr=0\.001\)/);
+    const show = layerlab(['runs', 'show', dropoutRun], home).stdout;
+    expect(show).toContain('model      28×28 → Flatten → Dense(20, relu) → Dropout(0.3) → Dense(10, softmax)');
+    expect(show).toContain('200 training / 50 validation samples (--limit 200)');
+    expect(show).not.toContain('{"inputShape"');
+  });
+});
+
+describe('the CLI helps with small mistakes', () => {
+  const { home, cleanup } = tempHome();
+  afterAll(cleanup);
+  it('suggests the flag meant, and summary answers --json', () => {
+    const r = layerlab(['train', '--epoch', '3'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("layerlab: train: Unknown option '--epoch': did you mean --epochs?");
+    const s = layerlab(['summary', '--preset', 'book-relu', '--json'], home);
+    expect(s.code).toBe(0);
+    expect((JSON.parse(s.stdout) as { totalParams: number }).totalParams).toBe(79510);
+  });
 });
