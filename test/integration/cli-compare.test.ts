@@ -90,4 +90,11 @@ describe('the CLI helps with small mistakes', () => {
     expect(s.code).toBe(0);
     expect((JSON.parse(s.stdout) as { totalParams: number }).totalParams).toBe(79510);
   });
+
+  it('says that --limit cut the test set, and labels scores as the book does', () => {
+    const r = layerlab(['train', '--preset', 'book-relu', '--limit', '300', '--epochs', '1'], home);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^run\s+seed\s+train score\s+val score\s+val loss\s+test score\s/m);
+    expect(r.stdout).toContain('test score on the first 1,000 of 10,000 test samples (--limit cuts the test set too, to no fewer than 1,000)');
+  });
 });
