@@ -4,7 +4,7 @@
  * Any failure removes the temp folder, so the cache never holds half a dataset.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { featureSize } from '../../shared/dataset.js';
@@ -157,9 +157,17 @@ export function syncDir(dir: string): void {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed importer whose parent died too can linger as a zombie (a container's init may never
+  // reap it): signal 0 still succeeds, but it will never finish its write.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // Gone between the two looks, or no /proc at all (macOS, Windows): then signal 0 is all we know.
+    return !existsSync('/proc/self/stat');
   }
 }
 
