@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
 import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
+import { describeFsCode } from '../shared/fs-errors.js';
 import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
 import { PRESETS } from '../shared/presets.js';
@@ -70,7 +71,11 @@ export class Service {
 
   /** Opens the store and marks runs left running by a dead process as interrupted. */
   async start(): Promise<void> {
-    mkdirSync(this.home, { recursive: true });
+    try {
+      mkdirSync(this.home, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new UserError(`${this.home}: cannot create the data folder: ${describeFsCode((err as NodeJS.ErrnoException).code) ?? (err as Error).message}`);
+    }
     sweepOld(join(this.home, 'downloads'));
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
@@ -104,6 +109,7 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    this.queue.recordPending();
     this.files.releaseAll();
     this.store.close();
   }

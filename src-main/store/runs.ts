@@ -194,7 +194,15 @@ export class RunStore {
    */
   deleteRuns(ids: readonly string[]): void {
     this.db.transaction(() => {
-      for (const id of ids) this.requireStatus(id);
+      for (const id of ids) {
+        this.requireStatus(id);
+        // A run another live Layerlab (the app, another CLI) is training: deleting it would lose
+        // what that process goes on reporting. Its owner must stop it first.
+        const row = this.db.prepare('SELECT status, owner_pid FROM runs WHERE id = ?').get(id) as { status: string; owner_pid: number | null };
+        if ((row.status === 'running' || row.status === 'queued') && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid)) {
+          throw new UserError(`run ${id} is ${row.status === 'running' ? 'training' : 'queued'} in another Layerlab process (pid ${row.owner_pid}); stop it there (or wait for it to finish) before deleting it`);
+        }
+      }
       const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
       for (const id of ids) del.run(id);
     }).immediate();

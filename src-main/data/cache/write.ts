@@ -8,7 +8,7 @@ import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempS
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { featureSize } from '../../shared/dataset.js';
-import { DatasetError } from '../errors.js';
+import { DatasetError, writeFailure } from '../errors.js';
 import type { ParsedDataset, ParsedSplit, SourceFormat } from '../formats/types.js';
 import { CACHE_VERSION, FILES, ManifestSchema, cacheDir, datasetsDir, type Manifest } from './manifest.js';
 
@@ -56,9 +56,18 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
   }
   const manifest: Manifest = checked.data;
 
-  mkdirSync(datasetsDir(home), { recursive: true });
+  try {
+    mkdirSync(datasetsDir(home), { recursive: true });
+  } catch (err) {
+    throw writeFailure(datasetsDir(home), err, 'cannot create the datasets folder');
+  }
   // The writer's pid in the name: a folder left by a killed importer is known stale (cleanStaleTemps).
-  const tmp = mkdtempSync(join(datasetsDir(home), `.tmp-${process.pid}-`));
+  let tmp: string;
+  try {
+    tmp = mkdtempSync(join(datasetsDir(home), `.tmp-${process.pid}-`));
+  } catch (err) {
+    throw writeFailure(datasetsDir(home), err, 'cannot write the imported dataset there');
+  }
   try {
     writeFileSynced(join(tmp, FILES.trainX), parsed.train.x);
     writeFileSynced(join(tmp, FILES.trainY), parsed.train.y);
@@ -73,7 +82,7 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
     syncDir(cacheDir(home));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw writeFailure(datasetsDir(home), err, 'cannot write the imported dataset there');
   }
   return manifest;
 }
@@ -131,7 +140,7 @@ function leBytes(a: Uint8Array | Float32Array | Int32Array): Uint8Array {
 
 function writeFileSynced(path: string, data: Uint8Array | Float32Array | Int32Array): void {
   const bytes = leBytes(data);
-  const fd = openSync(path, 'wx');
+  const fd = openSync(path, 'wx', 0o600);
   try {
     for (let o = 0; o < bytes.length;) o += writeSync(fd, bytes, o, Math.min(bytes.length - o, 1 << 30));
     fsyncSync(fd);
