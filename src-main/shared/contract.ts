@@ -15,7 +15,9 @@ import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
 import type { PredictResult } from './predict.js';
+import type { RegionsView } from './regions.js';
 import { CATALOG_IDS, DatasetRefSchema } from './dataset-ref.js';
+import type { Message } from './messages.js';
 
 const id = z.string().min(1).max(200);
 const name = z.string().max(200);
@@ -135,6 +137,8 @@ export const requests = {
   'runs:evaluate': z.object({ id }).strict(),
   /** The run's saved model on the user's PNG or JPEG files, each resized, made grayscale and scaled as in training. */
   'runs:predict': z.object({ id, images: z.array(FileRefSchema).min(1).max(100) }).strict(),
+  /** A 2-feature dataset's run: its model's decision regions and the points; null when it has none. */
+  'runs:regions': z.object({ id }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
@@ -164,7 +168,7 @@ export type AnyParsed = { [C in Channel]: Parsed<C> }[Channel];
  * is the renderer (desktop window or browser), which names files only by handle, or by a path
  * inside `importRoot` when browser mode was started with one.
  */
-export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string };
+export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string; /** Browser mode: files reach the user as downloads (GET /download/<handle>). */ downloads?: boolean };
 
 export interface SystemInfo {
   version: string;
@@ -196,11 +200,13 @@ export interface Responses {
   'datasets:show': DatasetInfo;
   'datasets:preview': DatasetPreview;
   'datasets:samples': DatasetSamples;
-  'datasets:import': DatasetInfo;
+  /** `reused`: the same content was imported before (same bytes, same options); that dataset is answered. */
+  'datasets:import': DatasetInfo & { reused?: boolean };
   'datasets:cancel': { cancelled: boolean };
   'datasets:delete': { deleted: string };
   'datasets:download': DatasetInfo & { fetched: string[] };
-  'datasets:generate': DatasetInfo;
+  /** `reused`: a set of the same kind, size, noise and seed exists; it is answered. */
+  'datasets:generate': DatasetInfo & { reused?: boolean };
   'models:validate': ValidateResult;
   'models:presets': Preset[];
   'models:keras': { code: string };
@@ -213,8 +219,10 @@ export interface Responses {
   /** `download`: where a page fetches the file (browser mode), with the token, once. */
   'runs:export': { path: string; bytes: number; download?: string };
   'runs:evaluate': RunDetail;
-  'runs:import': RunSummary;
   'runs:predict': PredictResult;
+  'runs:regions': RegionsView | null;
+  /** `reused`: the run was here already (itself, or imported before); nothing was added. */
+  'runs:import': RunSummary & { reused?: boolean };
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;
   'experiments:list': ExperimentStatus[];
@@ -224,7 +232,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number; epochs: number };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;
