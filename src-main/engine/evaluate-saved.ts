@@ -11,7 +11,7 @@ import { loadWeights, type SavedModelFiles } from './save.js';
 import { checkCompatible } from './train.js';
 
 /** `limit`: the run's training limit; the test split is then cut as train() cuts it, so the numbers match. */
-export function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedModelFiles, limit?: number): Evaluation {
+export async function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedModelFiles, limit?: number): Promise<Evaluation> {
   checkCompatible(spec, dataset);
   const model = buildModel(spec);
   try {
@@ -20,10 +20,10 @@ export function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedMod
     if (dataset.test) {
       const count = limit ? Math.min(dataset.test.count, Math.max(limit, 1000)) : dataset.test.count;
       const all = Int32Array.from({ length: count }, (_, i) => i);
-      return evaluate(predict, dataset.test.x, dataset.test.y, all, dataset.classNames, 'test');
+      return await evaluate(predict, dataset.test.x, dataset.test.y, all, dataset.classNames, 'test');
     }
     const { val } = splitIndices(dataset.train.count, spec.training.validationSplit, spec.training.splitSeed, limit);
-    return evaluate(predict, dataset.train.x, dataset.train.y, val, dataset.classNames, 'validation');
+    return await evaluate(predict, dataset.train.x, dataset.train.y, val, dataset.classNames, 'validation');
   } finally {
     model.dispose();
   }

@@ -146,7 +146,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
       if (r.stopped) { status = 'stopped'; break; }
       const v = valIdx.length
-        ? predictSplit(predict, x, y, valIdx, dataset.classNames.length)
+        ? await predictSplit(predict, x, y, valIdx, dataset.classNames.length)
         : { loss: NaN, accuracy: NaN };
       const m: EpochMetrics = {
         epoch, loss: r.loss, accuracy: r.accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
@@ -169,8 +169,8 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
     let evaluation: Evaluation | undefined;
     if (options.evaluate !== false && status === 'completed') {
       evaluation = dataset.test
-        ? evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
-        : evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
+        ? await evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
+        : await evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
     }
     return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason, marks, layerSeconds };
   } finally {

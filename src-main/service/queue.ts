@@ -114,6 +114,7 @@ export class RunQueue {
       if (!a.finished) {
         if (a.stopping === 'stop') this.finish(job.runId, 'stopped', null);
         else if (a.stopping === 'interrupt') this.finish(job.runId, 'interrupted', 'Layerlab was shut down during this run; completed epochs are kept');
+        else if (info.interrupted) this.finish(job.runId, 'interrupted', info.interrupted);
         else this.finish(job.runId, 'failed', describeExit('trainer', info));
       }
       this.pump();

@@ -15,6 +15,8 @@ import { PRESETS } from '../shared/presets.js';
 import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
+import { LadderHost } from '../workers/ladder-host.js';
+import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
@@ -71,7 +73,7 @@ export class Service {
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
-    const host = this.options.host ?? new NodeWorkerHost();
+    const host = this.options.host ?? new LadderHost(new NodeWorkerHost(), new BrowserGpuHost());
     this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });

@@ -71,7 +71,7 @@ async function evaluateModel(req: Extract<TrainerRequest, { type: 'evaluate' }>)
   const { runId } = req;
   try {
     await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
-    const evaluation = evaluateSaved(req.spec, openDataset(req.home, req.dataset), readSavedModel(req.modelDir), req.limit);
+    const evaluation = await evaluateSaved(req.spec, openDataset(req.home, req.dataset), readSavedModel(req.modelDir), req.limit);
     send({ type: 'evaluation', runId, evaluation });
     send({ type: 'done', runId, status: 'completed' });
   } catch (err) {
