@@ -134,8 +134,14 @@ export class RunQueue {
     try {
       switch (m.type) {
         case 'started':
-          store.markRunning(runId, { backend: m.backend, trainCount: m.trainCount, valCount: m.valCount });
-          emit('runs:started', { runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs });
+          store.markRunning(runId, {
+            backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
+            notes: { skipped: m.skipped, ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}) },
+          });
+          emit('runs:started', {
+            runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
+            ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
+          });
           break;
         case 'batch':
           emit('runs:batch', { runId, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss, accuracy: m.accuracy });

@@ -16,7 +16,6 @@ import type { ExitInfo, WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { adapterFromEnv, findBrowser, launchBrowser, type LaunchedBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
-import { hostAllowed, originAllowed } from '../server/server.js';
 import { describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
 import type { Dataset } from '../shared/dataset.js';
@@ -139,7 +138,8 @@ export class BrowserTrainer implements WorkerHandle {
     this.server = server;
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_MESSAGE_BYTES });
     server.on('upgrade', (request: IncomingMessage, socket, head) => {
-      const ok = request.url === `/${token}/ws` && hostAllowed(request.headers.host, port, true) && originAllowed(request.headers.origin, request.headers.host) && !this.socket;
+      // Only the page we served: its exact address as Host and Origin, the token in the path, once.
+      const ok = request.url === `/${token}/ws` && request.headers.host === `127.0.0.1:${port}` && request.headers.origin === `http://127.0.0.1:${port}` && !this.socket;
       if (!ok) { socket.destroy(); return; }
       wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, req, dataset));
     });
@@ -165,7 +165,7 @@ export class BrowserTrainer implements WorkerHandle {
       const server = createServer((request: IncomingMessage, response: ServerResponse) => {
         const url = new URL(request.url ?? '/', 'http://127.0.0.1');
         const prefix = `/${token}/`;
-        if (request.method !== 'GET' || !url.pathname.startsWith(prefix) || !hostAllowed(request.headers.host, port, true)) {
+        if (request.method !== 'GET' || !url.pathname.startsWith(prefix) || request.headers.host !== `127.0.0.1:${port}`) {
           response.writeHead(404).end();
           return;
         }

@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
-import type { EpochRecord, EvaluationRecord, RunMarks } from '../shared/runs.js';
+import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
@@ -29,7 +29,11 @@ export type TrainerRequest =
   | { type: 'stop' };
 
 export type TrainerMessage =
-  | { type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number }
+  | {
+      type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number;
+      /** The auto choice's probe (ladder-host.ts): each rung's figure, and why the chosen one won. */
+      probe?: ProbeFigure[]; why?: string;
+    }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
   | ({ type: 'epoch'; runId: string } & EpochRecord)
   | ({ type: 'marks'; runId: string } & RunMarks)
