@@ -15,8 +15,11 @@ import { installWasmKernels } from './wasm-install.js';
 
 export interface ProbeResult { samplesPerSecond: number; steps: number }
 
-/** Times `steps` training steps of `spec` (after one warm-up step) on the current tfjs backend. */
-export async function probeTraining(spec: ModelSpec, dataset: Dataset, steps: number, path: 'native' | 'fast' | 'stock' = 'fast'): Promise<ProbeResult> {
+/**
+ * Times up to `steps` training steps of `spec` (after one warm-up step) on the current tfjs
+ * backend, stopping early once `budgetMs` of timed steps have run.
+ */
+export async function probeTraining(spec: ModelSpec, dataset: Dataset, steps: number, path: 'native' | 'fast' | 'stock' = 'fast', budgetMs = 500): Promise<ProbeResult> {
   const { batchSize, validationSplit, splitSeed, seed } = spec.training;
   const rows = splitIndices(dataset.train.count, validationSplit, splitSeed, batchSize * (steps + 1)).train;
   const planned = tf.getBackend() === 'wasm' && installWasmKernels();
@@ -37,7 +40,8 @@ export async function probeTraining(spec: ModelSpec, dataset: Dataset, steps: nu
       let done = 0;
       let n = 0;
       const started = performance.now();
-      for (let start = first; start < rows.length; start += batchSize) {
+      // Timed steps stop at `steps` or once the budget is spent (a slow rung needs no more to lose).
+      for (let start = first; start < rows.length && (n === 0 || performance.now() - started < budgetMs); start += batchSize) {
         const size = Math.min(batchSize, rows.length - start);
         await stepper.step(rows, start, size);
         done += size;

@@ -108,21 +108,29 @@ function split(j: PageJob, which: 'train' | 'test'): LabeledSplit | undefined {
 async function run(j: PageJob): Promise<void> {
   const { runId } = j;
   try {
-    say(`run ${runId}: starting ${j.backend}`);
-    const adapter = await startBackend(j.backend);
-    send({ type: 'adapter', runId, backend: j.backend, adapter });
     const train0 = split(j, 'train');
     if (!train0) throw new Error('the training split did not arrive');
     const dataset: Dataset = {
       id: j.dataset.id, name: j.dataset.name, featureShape: j.dataset.featureShape,
       classNames: j.dataset.classNames, scale: j.dataset.scale, train: train0, test: split(j, 'test'),
     };
-    if (j.probeSteps) {
-      const p = await probeTraining(j.spec, dataset, j.probeSteps, j.path);
-      send({ type: 'probe', runId, samplesPerSecond: p.samplesPerSecond, steps: p.steps });
+    if (j.probe) {
+      for (const backend of j.probe.backends) {
+        say(`run ${runId}: probing ${backend}`);
+        try {
+          const adapter = await startBackend(backend);
+          const p = await probeTraining(j.spec, dataset, j.probe.steps, j.path);
+          send({ type: 'probe', runId, backend, samplesPerSecond: p.samplesPerSecond, steps: p.steps, adapter });
+        } catch (err) {
+          send({ type: 'probe', runId, backend, samplesPerSecond: null, steps: 0, reason: toErrorInfo(err).message.slice(0, 2000) });
+        }
+      }
       send({ type: 'done', runId, status: 'completed' });
       return;
     }
+    say(`run ${runId}: starting ${j.backend}`);
+    const adapter = await startBackend(j.backend);
+    send({ type: 'adapter', runId, backend: j.backend, adapter });
     const modelJson = frames.get('init.model.json');
     const weights = frames.get('init.weights.bin');
     let lastBatch = 0;

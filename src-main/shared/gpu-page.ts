@@ -32,10 +32,10 @@ export const PageJob = z.object({
   /** Send the trained model back (model.json, weights.bin). */
   saveModel: z.boolean(),
   /**
-   * Time this many training steps and report 'probe' instead of training (the `auto` choice);
-   * the run itself is not trained.
+   * Time up to this many training steps on each of these backends and report a 'probe' for each
+   * instead of training (the `auto` choice); the run itself is not trained.
    */
-  probeSteps: z.number().int().positive().max(1000).optional(),
+  probe: z.object({ steps: z.number().int().positive().max(1000), backends: z.array(z.enum(PAGE_BACKENDS)).min(1).max(2) }).strict().optional(),
   dataset: z.object({
     id: z.string().max(4200),
     name: z.string().max(1000),
@@ -86,7 +86,10 @@ export const PageMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('epoch'), runId, ...Epoch }).strict(),
   z.object({ type: z.literal('marks'), runId, stoppedEpoch: count.nullable(), bestEpoch: count.nullable(), modelEpoch: count }).strict(),
   z.object({ type: z.literal('evaluation'), runId, evaluation: Evaluation }).strict(),
-  z.object({ type: z.literal('probe'), runId, samplesPerSecond: z.number().min(0), steps: count }).strict(),
+  z.object({
+    type: z.literal('probe'), runId, backend: z.enum(PAGE_BACKENDS), samplesPerSecond: z.number().min(0).nullable(), steps: count,
+    adapter: AdapterInfo.optional(), reason: z.string().max(2000).optional(),
+  }).strict(),
   z.object({ type: z.literal('model'), runId, files: z.array(z.enum(['model.json', 'weights.bin'])).length(2) }).strict(),
   z.object({ type: z.literal('done'), runId, status: z.enum(['completed', 'stopped']) }).strict(),
   z.object({ type: z.literal('error'), runId, error: z.object({ name: z.string().max(200), message: z.string().max(10_000) }).strict() }).strict(),

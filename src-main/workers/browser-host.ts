@@ -19,6 +19,7 @@ import { openDataset } from '../data/open.js';
 import { describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
 import type { Dataset } from '../shared/dataset.js';
+import type { GpuHost, GpuStartOptions } from './ladder-host.js';
 
 /** How long the browser may take to load the page and connect. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -38,17 +39,13 @@ export function gpuPageDir(from = dirname(fileURLToPath(import.meta.url))): stri
 
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
-export interface BrowserTrainerOptions {
+export interface BrowserTrainerOptions extends GpuStartOptions {
   backend: PageBackend;
-  /** Rungs passed over before this one, and why (shown in the start line). */
-  skipped?: { name: string; reason: string }[];
-  /** Time this many steps and report a probe instead of training. */
-  probeSteps?: number;
   env?: NodeJS.ProcessEnv;
 }
 
-/** A probe's answer: the page's training speed for the model on this backend. */
-export type ProbeMessage = { type: 'probe'; runId: string; samplesPerSecond: number; steps: number; device: string };
+/** A probe's answer: the page's training speed for the model on one backend, or why it cannot train. */
+export type ProbeMessage = { type: 'probe'; runId: string; backend: string; samplesPerSecond: number | null; steps: number; device?: string; reason?: string };
 
 export class BrowserTrainer implements WorkerHandle {
   private readonly messageListeners: ((m: unknown) => void)[] = [];
@@ -214,7 +211,7 @@ export class BrowserTrainer implements WorkerHandle {
     const split = (s: Dataset['train']) => ({ count: s.count, xType: s.x instanceof Uint8Array ? 'uint8' as const : 'float32' as const });
     const job: PageJob = {
       type: 'job', runId: req.runId, backend: this.o.backend, spec: req.spec, limit: req.limit, path: req.path,
-      saveModel: req.modelDir !== undefined, probeSteps: this.o.probeSteps,
+      saveModel: req.modelDir !== undefined, probe: this.o.probe,
       dataset: {
         id: dataset.id, name: dataset.name, featureShape: dataset.featureShape, classNames: dataset.classNames,
         scale: dataset.scale, train: split(dataset.train), test: dataset.test ? split(dataset.test) : undefined,
@@ -249,10 +246,13 @@ export class BrowserTrainer implements WorkerHandle {
         this.device = describeAdapter(m.backend, m.adapter);
         return;
       case 'started':
-        this.emit({ type: 'started', runId: m.runId, backend: this.o.backend, device: this.device, skipped: this.o.skipped ?? [], trainCount: m.trainCount, valCount: m.valCount, batches: m.batches });
+        this.emit({ type: 'started', runId: m.runId, backend: this.o.backend, device: this.device, skipped: this.o.skipped ?? [], trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, ...this.o.chosen });
         return;
       case 'probe':
-        this.emit({ type: 'probe', runId: m.runId, samplesPerSecond: m.samplesPerSecond, steps: m.steps, device: this.device });
+        this.emit({
+          type: 'probe', runId: m.runId, backend: m.backend, samplesPerSecond: m.samplesPerSecond, steps: m.steps,
+          ...(m.adapter ? { device: describeAdapter(m.backend, m.adapter) } : {}), ...(m.reason ? { reason: m.reason } : {}),
+        });
         return;
       case 'model':
         if (!req.modelDir) throw new Error('model files nobody asked for');
@@ -272,9 +272,14 @@ export class BrowserTrainer implements WorkerHandle {
 }
 
 /** GPU runs in a headless browser found on this machine (CLI, browser mode, tests). */
-export class BrowserGpuHost {
+export class BrowserGpuHost implements GpuHost {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
-  start(backend: PageBackend, options: { skipped?: { name: string; reason: string }[]; probeSteps?: number } = {}): BrowserTrainer {
+  unavailableReason(): string | null {
+    const found = findBrowser(this.env);
+    if ('reason' in found) return found.reason;
+    return gpuPageDir() ? null : 'the GPU trainer page is not built (out/gpu-page): run npm run build';
+  }
+  start(backend: PageBackend, options: GpuStartOptions = {}): BrowserTrainer {
     return new BrowserTrainer({ backend, ...options, env: this.env });
   }
 }

@@ -24,6 +24,11 @@ export type TrainerRequest =
       /** Folder of a saved model (model.json + weights.bin) to start from: continued training. */
       initFrom?: string;
     }
+  /**
+   * Times up to `steps` training steps of the run's model on the backend this process picks (the
+   * auto choice's probe); answers 'probe' then 'done'.
+   */
+  | { type: 'probe'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; limit?: number; backend: BackendChoice; path: 'fast' | 'stock'; steps: number }
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   | { type: 'stop' };
@@ -39,6 +44,7 @@ export type TrainerMessage =
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
+  | { type: 'probe'; runId: string; backend: string; samplesPerSecond: number | null; steps: number; device?: string; reason?: string }
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }
   | { type: 'error'; runId: string; error: ErrorInfo };
 

@@ -8,6 +8,7 @@ import { selectBackend } from '../engine/backend.js';
 import { train } from '../engine/train.js';
 import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
+import { probeTraining } from '../engine/probe.js';
 import { openDataset } from '../data/open.js';
 import { toErrorInfo, UserError } from '../shared/errors.js';
 import { exitWithParent, onParentMessage, sendToParent } from './parent-port.js';
@@ -67,6 +68,18 @@ function readSavedModel(dir: string): SavedModelFiles {
   }
 }
 
+async function probe(req: Extract<TrainerRequest, { type: 'probe' }>): Promise<void> {
+  const { runId } = req;
+  try {
+    const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
+    const p = await probeTraining(req.spec, openDataset(req.home, req.dataset), req.steps, backend.name === 'native' ? 'native' : req.path);
+    send({ type: 'probe', runId, backend: backend.name, samplesPerSecond: p.samplesPerSecond, steps: p.steps, device: backend.device });
+    send({ type: 'done', runId, status: 'completed' });
+  } catch (err) {
+    send({ type: 'error', runId, error: toErrorInfo(err) });
+  }
+}
+
 async function evaluateModel(req: Extract<TrainerRequest, { type: 'evaluate' }>): Promise<void> {
   const { runId } = req;
   try {
@@ -86,9 +99,9 @@ onParentMessage((raw) => {
     stopRequested = true;
     // Nothing to finish between batches when idle: leave at once.
     if (!busy) process.exit(0);
-  } else if ((msg?.type === 'train' || msg?.type === 'evaluate') && !busy) {
+  } else if ((msg?.type === 'train' || msg?.type === 'evaluate' || msg?.type === 'probe') && !busy) {
     busy = true;
-    void (msg.type === 'train' ? run(msg) : evaluateModel(msg)).finally(() => {
+    void (msg.type === 'train' ? run(msg) : msg.type === 'probe' ? probe(msg) : evaluateModel(msg)).finally(() => {
       busy = false;
       // One run per process: memory is returned to the system and the next run starts clean.
       setTimeout(() => process.exit(0), 50);

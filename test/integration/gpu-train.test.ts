@@ -10,11 +10,12 @@ import { tempHome } from '../helpers/home.js';
 import { findBrowser } from '../../src-main/workers/browser.js';
 import { openStore } from '../../src-main/store/runs.js';
 
-const found = findBrowser();
+// vitest.config.ts turns the browser rungs off for other tests; these look for the browser again.
+const found = findBrowser({ ...process.env, LAYERLAB_BROWSER: process.env.LAYERLAB_TEST_BROWSER ?? '' });
 const reason = 'reason' in found ? found.reason : null;
 if (reason) console.warn(`GPU training tests skipped: ${reason}`);
 
-const ENV = { LAYERLAB_WEBGPU_ADAPTER: 'swiftshader' };
+const ENV = { LAYERLAB_WEBGPU_ADAPTER: 'swiftshader', LAYERLAB_BROWSER: 'path' in found ? found.path : 'none' };
 const ARGS = ['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '500', '--seed', '3', '--json'];
 type Lines = ReturnType<typeof jsonLines>;
 const epochs = (lines: Lines) => lines.filter((l) => l.type === 'epoch');
