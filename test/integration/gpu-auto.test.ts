@@ -88,7 +88,7 @@ describe.skipIf(reason !== null)('the GPU rungs on the ladder', () => {
   }, 300_000);
 
   it('the book CNN trains on webgpu: the loss falls, and accuracy is within 0.03 of the CPU with the same seed', async () => {
-    const args = ['train', '--preset', 'book-cnn', '--epochs', '2', '--limit', '200', '--seed', '2', '--json'];
+    const args = ['train', '--preset', 'book-cnn', '--epochs', '2', '--limit', '64', '--seed', '2', '--json'];
     const cpu = jsonLines((await layerlabAsync([...args, '--backend', 'wasm'], home, ENV)).stdout);
     const gpu = jsonLines((await layerlabAsync([...args, '--backend', 'webgpu'], home, ENV)).stdout);
     const epochs = gpu.filter((l) => l.type === 'epoch');
