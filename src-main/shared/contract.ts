@@ -168,6 +168,11 @@ export interface SystemInfo {
   home: string;
   backend: { name: string; device: string; skipped: { name: string; reason: string }[] } | null;
   backendsAvailable: string[];
+  /**
+   * Each rung of the ladder, best first: whether it can run here (null: known only when a run
+   * starts, as the native addon and a browser's adapter) and why not.
+   */
+  backendLadder: { name: string; available: boolean | null; reason: string | null }[];
   versions: Record<string, string>;
   cores: number;
   settings: Required<z.infer<typeof SettingsSchema>>;
