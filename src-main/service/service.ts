@@ -275,10 +275,10 @@ export class Service {
           case 'tensorflow': return v.backends.includes('tensorflow') ? { name, available: true, reason: null } : no('@tensorflow/tfjs-node-gpu is not installed (its install needs to download libtensorflow)');
           case 'webgpu':
           case 'webgl': {
-            const why = this.gpu?.unavailableReason() ?? 'this face has no GPU page';
-            return why ? no(why) : { name, available: null, reason: 'a browser is there; its adapter is known when a run starts' };
+            const why = this.gpu ? this.gpu.unavailableReason() : 'this face has no GPU page';
+            return why ? no(why) : { name, available: null, reason: 'a browser was found; its adapter is known at the run' };
           }
-          case 'native': return { name, available: null, reason: 'its addon is checked when a run starts' };
+          case 'native': return { name, available: null, reason: 'the addon loads in the trainer process' };
           case 'wasm': return v.backends.includes('wasm') ? { name, available: true, reason: null } : no('@tensorflow/tfjs-backend-wasm is not installed');
           default: return { name, available: true, reason: null };
         }
