@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { ExitInfo, WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
-import { adapterFromEnv, findBrowser, launchBrowser, type LaunchedBrowser } from './browser.js';
+import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
 import { describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
@@ -39,7 +39,53 @@ export function gpuPageDir(from = dirname(fileURLToPath(import.meta.url))): stri
 
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
+/**
+ * What shows the page: a headless browser process (CLI, browser mode) or a hidden window of the
+ * desktop app (electron/gpu-window.ts). It only has to open the URL, say when it is gone, and go.
+ */
+export interface PageProcess {
+  readonly pid: number | undefined;
+  /** Ends it (and whatever it started). */
+  kill(): void;
+  /** Removes what it left behind (a profile folder), once it is gone. */
+  cleanup(): void;
+  onExit(listener: (info: { code: number | null; signal: string | null }) => void): void;
+  onOutput?(listener: (chunk: string) => void): void;
+  /** Says where the page runs, for error lines ("the browser (/usr/bin/chromium)"). */
+  readonly label: string;
+}
+
+/** Opens `url`, or says in one line why it cannot (no browser found). */
+export type PageLauncher = (url: string, tmpDir: string) => PageProcess | { reason: string };
+
+/** The headless browser found on this machine as a PageLauncher. */
+export function browserLauncher(env: NodeJS.ProcessEnv = process.env): PageLauncher {
+  return (url, tmpDir) => {
+    const found = findBrowser(env);
+    if ('reason' in found) return found;
+    const b = launchBrowser({ browser: found.path, url, tmpDir, adapter: adapterFromEnv(env) });
+    const child = b.child;
+    child.stderr?.setEncoding('utf8');
+    return {
+      get pid() { return child.pid; },
+      label: `the browser (${found.path})`,
+      kill: () => { if (child.exitCode === null && child.signalCode === null) b.kill(); },
+      cleanup: b.cleanup,
+      onExit: (l) => {
+        if (child.exitCode !== null || child.signalCode !== null) l({ code: child.exitCode, signal: child.signalCode });
+        else child.on('exit', (code, signal) => l({ code, signal }));
+      },
+      onOutput: (l) => {
+        child.stderr?.on('data', (chunk: string) => l(chunk));
+        child.on('error', (err) => l(`\n${err.message}`));
+      },
+    };
+  };
+}
+
 export interface BrowserTrainerOptions extends GpuStartOptions {
+  /** What shows the page; default: the headless browser found through `env`. */
+  launcher?: PageLauncher;
   backend: PageBackend;
   env?: NodeJS.ProcessEnv;
 }
@@ -50,7 +96,8 @@ export type ProbeMessage = { type: 'probe'; runId: string; backend: string; samp
 export class BrowserTrainer implements WorkerHandle {
   private readonly messageListeners: ((m: unknown) => void)[] = [];
   private readonly exitListeners: ((info: ExitInfo) => void)[] = [];
-  private browser: LaunchedBrowser | null = null;
+  private browser: PageProcess | null = null;
+  private browserGone = false;
   private server: Server | null = null;
   private socket: WebSocket | null = null;
   private exited = false;
@@ -64,7 +111,7 @@ export class BrowserTrainer implements WorkerHandle {
 
   constructor(private readonly o: BrowserTrainerOptions) {}
 
-  get pid(): number | undefined { return this.browser?.child.pid; }
+  get pid(): number | undefined { return this.browser?.pid; }
 
   onMessage(listener: (message: unknown) => void): void { this.messageListeners.push(listener); }
   onExit(listener: (info: ExitInfo) => void): void { this.exitListeners.push(listener); }
@@ -84,8 +131,8 @@ export class BrowserTrainer implements WorkerHandle {
 
   kill(): void {
     if (this.exited) return;
-    if (this.browser && this.browser.child.exitCode === null && this.browser.child.signalCode === null) this.browser.kill();
-    else this.exit({ code: this.browser?.child.exitCode ?? null, signal: null, stderrTail: this.stderr });
+    if (this.browser && !this.browserGone) this.browser.kill();
+    else this.exit({ code: null, signal: null, stderrTail: this.stderr });
   }
 
   stop(graceMs = 3000): Promise<void> {
@@ -125,8 +172,7 @@ export class BrowserTrainer implements WorkerHandle {
 
   private async begin(req: Extract<TrainerRequest, { type: 'train' }>): Promise<void> {
     const env = this.o.env ?? process.env;
-    const found = findBrowser(env);
-    if ('reason' in found) throw new Error(`the ${this.o.backend} backend cannot start: ${found.reason}`);
+    const launcher = this.o.launcher ?? browserLauncher(env);
     const pageDir = gpuPageDir();
     if (!pageDir) throw new Error('the GPU trainer page is not built (out/gpu-page): run npm run build');
     const dataset = openDataset(req.home, req.dataset);
@@ -141,17 +187,16 @@ export class BrowserTrainer implements WorkerHandle {
       wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, req, dataset));
     });
     if (this.exited) return;
-    this.browser = launchBrowser({ browser: found.path, url: `http://127.0.0.1:${port}/${token}/`, tmpDir: join(req.home, 'tmp'), adapter: adapterFromEnv(env) });
-    const child = this.browser.child;
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
+    const launched = launcher(`http://127.0.0.1:${port}/${token}/`, join(req.home, 'tmp'));
+    if ('reason' in launched) throw new Error(`the ${this.o.backend} backend cannot start: ${launched.reason}`);
+    this.browser = launched;
+    launched.onOutput?.((chunk) => {
       this.stderr = (this.stderr + chunk).slice(-4000);
       if (env.LAYERLAB_DEBUG) process.stderr.write(chunk);
     });
-    child.on('error', (err) => { this.stderr += `\n${err.message}`; });
-    child.on('exit', (code, signal) => this.exit({ code, signal, stderrTail: this.stderr }));
+    launched.onExit(({ code, signal }) => { this.browserGone = true; this.exit({ code, signal, stderrTail: this.stderr }); });
     this.timer = setTimeout(() => {
-      if (!this.socket) this.fail(`the browser (${found.path}) did not open the GPU trainer page within ${CONNECT_TIMEOUT_MS / 1000} s`);
+      if (!this.socket) this.fail(`${launched.label} did not open the GPU trainer page within ${CONNECT_TIMEOUT_MS / 1000} s`);
     }, CONNECT_TIMEOUT_MS);
   }
 
@@ -271,15 +316,20 @@ export class BrowserTrainer implements WorkerHandle {
   }
 }
 
-/** GPU runs in a headless browser found on this machine (CLI, browser mode, tests). */
+/**
+ * GPU runs in a page: by default in a headless browser found on this machine (CLI, browser mode,
+ * tests); the desktop app passes its hidden-window launcher and `null` for "no browser needed".
+ */
 export class BrowserGpuHost implements GpuHost {
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly launcher?: PageLauncher) {}
   unavailableReason(): string | null {
-    const found = findBrowser(this.env);
-    if ('reason' in found) return found.reason;
+    if (!this.launcher) {
+      const found = findBrowser(this.env);
+      if ('reason' in found) return found.reason;
+    }
     return gpuPageDir() ? null : 'the GPU trainer page is not built (out/gpu-page): run npm run build';
   }
   start(backend: PageBackend, options: GpuStartOptions = {}): BrowserTrainer {
-    return new BrowserTrainer({ backend, ...options, env: this.env });
+    return new BrowserTrainer({ backend, ...options, env: this.env, launcher: this.launcher });
   }
 }
