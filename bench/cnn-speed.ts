@@ -18,9 +18,8 @@ import { train } from '../src-main/engine/train.js';
 import { findPreset } from '../src-main/shared/presets.js';
 import type { Dataset } from '../src-main/shared/dataset.js';
 import { loadCatalogIdx } from '../src-main/data/catalog/idx-datasets.js';
-import { pythonHas } from './reference.js';
+import { loadAverage, PYTHON, pythonHas } from './reference.js';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(import.meta.dirname, 'pytorch_cnn.py');
 const BATCH = 32;
 
@@ -54,7 +53,9 @@ function pytorch(): TorchResult {
 }
 
 async function main(): Promise<void> {
-  const backend = await selectBackend(values.backend as BackendChoice);
+  // With the spec, the ladder passes over rungs that cannot train a CNN (native: Dense stacks only).
+  const backend = await selectBackend(values.backend as BackendChoice, { spec: findPreset('book-cnn')!.spec });
+  const loadBefore = loadAverage();
   const dataset = loadCatalogIdx('fashion-mnist', mkdtempSync(join(tmpdir(), 'layerlab-bench-')));
   const torch = pythonHas('torch');
   const runs: Array<{ ours: number; pytorch: TorchResult['threads'] | null }> = [];
@@ -66,11 +67,16 @@ async function main(): Promise<void> {
     runs.push({ ours: Math.round(run.sps), pytorch: torch ? pytorch().threads : null });
   }
   const best = Math.max(...runs.map((r) => r.ours));
-  const bestTorch = torch ? Math.max(...runs.flatMap((r) => Object.values(r.pytorch ?? {}))) : null;
+  const threads: Record<string, number> = {};
+  for (const r of runs) for (const [t, v] of Object.entries(r.pytorch ?? {})) threads[t] = Math.max(threads[t] ?? 0, v);
+  const bestTorch = torch ? Math.max(...Object.values(threads)) : null;
   console.log(JSON.stringify({
-    backend: backend.name, device: backend.device, path, batch: BATCH, samples: count, epochs, rounds,
+    backend: backend.name, device: backend.device, skipped: backend.skipped, path, batch: BATCH, samples: count, epochs, rounds,
+    loadBefore, loadAfter: loadAverage(),
     samplesPerSecond: best,
+    /** PyTorch's best round in its best thread setting, and each setting's best round. */
     pytorchSamplesPerSecond: bestTorch,
+    pytorchThreads: torch ? threads : null,
     ratio: bestTorch ? Math.round((best / bestTorch) * 100) / 100 : null,
     perRound: runs,
     ...(torch ? {} : { pytorch: `not measured: ${PYTHON} cannot import torch (apt-get install -y python3-torch)` }),

@@ -3,28 +3,34 @@
  * 2-core machine), each in its own process; prints one JSON document on stdout:
  *
  *   {"date": "...", "node": "v20...", "cpus": 2, "cpuModel": "...",
- *    "benches": {"train-speed": {...}, "book-table": {...}, "import-csv": {...}, "ui-latency": {...}},
+ *    "benches": {"train-speed": {...}, "book-table": {...}, "import-csv": {...}, "cnn-speed": {...}, ...},
  *    "failed": {"name": "one-line reason", ...}}
  *
  *   npm run bench                        # all of them
  *   npm run bench -- train-speed import-csv   # some of them
  *   npm run bench -- --backend webgpu         # the GPU rung (webgpu or webgl) beside native and wasm
+ *   npm run bench -- --list                   # their names
  *
  * Progress goes to stderr. Each bench's own figures are described in bench/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const BENCHES: Record<string, string[]> = {
-  'train-speed': ['train-speed.ts', '--rounds', '2'],
-  'book-table': ['book-table.ts'],
-  'import-csv': ['import-csv.ts'],
+  'train-speed': ['train-speed.ts', '--rounds', '3'],
+  'book-table': ['book-table.ts', '--rounds', '2'],
+  'import-csv': ['import-csv.ts', '--rounds', '3'],
+  'cnn-speed': ['cnn-speed.ts', '--rounds', '3'],
   'import-images': ['import-images.ts'],
   'ui-latency': ['ui-latency.ts'],
   'layer-stats': ['layer-stats.ts'],
 };
 
+if (process.argv.includes('--list')) {
+  process.stdout.write(`${Object.keys(BENCHES).join('\n')}\n`);
+  process.exit(0);
+}
 const argv = process.argv.slice(2);
 const backendAt = argv.indexOf('--backend');
 const gpuBackend = backendAt >= 0 ? argv[backendAt + 1] : undefined;
@@ -77,6 +83,8 @@ process.stdout.write(`${JSON.stringify({
   node: process.version,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? null,
+  /** Load averages (1, 5, 15 min) at the end: other work on the machine skews absolute figures, less so ratios. */
+  load: loadavg().map((v) => Math.round(v * 100) / 100),
   benches,
   failed,
 }, null, 1)}\n`);

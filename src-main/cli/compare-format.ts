@@ -1,34 +1,59 @@
-/** `layerlab compare` as text: the book's table per run, then per group (mean ± sd), the spec fields that differ, the verdicts. */
+/**
+ * `layerlab compare` as text: a plain sentence first, the book's table per run, then per group
+ * (mean ± sd), the models side by side, what differs in words, the caveats, the verdicts.
+ */
 import type { Comparison } from '../shared/compare.js';
 import type { ModelSpec } from '../shared/spec.js';
-import { formatMeanSd, formatVerdict, specDiff } from '../shared/stats/index.js';
+import { formatChange, formatMeanSd, formatVerdict, formatWarning, plainSentence } from '../shared/stats/index.js';
 import { describeLayers } from '../shared/summary.js';
 import { csvTable, fixed, markdownTable, table } from './format.js';
 
-/**
- * What sets the groups apart: the layer stacks, one line per group, when they differ; else the spec
- * fields that differ, with each group's value ("optimizer.type: sgd / adam").
- */
+/** The layer stacks, one line per group, when they differ; then each group's changes against the first, in words. */
 function formatDifferences(c: Comparison, models: ReadonlyMap<string, ModelSpec>): string[] {
-  const firsts = c.groups.map((g) => models.get(g.runIds[0]));
-  if (firsts.some((m) => m === undefined)) return [];
-  const specs = firsts as ModelSpec[];
-  const stacks = specs.map((s) => describeLayers(s));
-  const stacksDiffer = new Set(stacks).size > 1;
   const lines: string[] = [];
-  if (stacksDiffer) {
-    const width = Math.max(...c.groups.map((g) => g.label.length));
-    lines.push('', 'models:', ...c.groups.map((g, i) => `  ${g.label.padEnd(width)}  ${stacks[i]}`));
+  const specs = c.groups.map((g) => models.get(g.runIds[0]));
+  if (specs.every((m) => m !== undefined)) {
+    const stacks = (specs as ModelSpec[]).map((s) => describeLayers(s));
+    if (new Set(stacks).size > 1) {
+      const width = Math.max(...c.groups.map((g) => g.label.length));
+      lines.push('', 'models:', ...c.groups.map((g, i) => `  ${g.label.padEnd(width)}  ${stacks[i]}`));
+    }
   }
-  const rest = specDiff(specs.map((spec) => ({ spec })))
-    .filter((d) => d.path !== 'training.seed' && (!stacksDiffer || !/^(layers|inputShape)\./.test(d.path)));
-  if (rest.length) lines.push('', `differs: ${rest.map((d) => `${d.path} (${d.values.map((v) => String(v ?? '—')).join(' / ')})`).join('; ')}`);
+  const told = c.changes.filter((g) => g.changes.length);
+  if (told.length) {
+    const first = c.groups[0]?.label ?? '';
+    lines.push('', 'what differs:');
+    told.forEach((g) => {
+      const vs = g.label === first ? '' : ` (against ${first})`;
+      lines.push(`  ${g.label}${vs}: ${g.changes.map(formatChange).join('; ')}`);
+    });
+  }
   return lines;
 }
 
 /** `models`: each run's spec by run id (the comparison carries ids, not specs). */
 export function formatComparison(c: Comparison, format: 'table' | 'markdown' | 'csv', models: ReadonlyMap<string, ModelSpec> = new Map()): string {
-  const render = format === 'markdown' ? markdownTable : format === 'csv' ? csvTable : table;
+  const verdicts = c.verdict ? [c.verdict] : c.pairwise?.pairs ?? [];
+  if (format === 'csv') {
+    // One value per cell: mean and sd apart, and the verdicts as rows of their own.
+    const runs = csvTable([
+      ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds'],
+      ...c.table.map((r) => [r.name, r.group ?? '', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss, 4), String(r.epochs), fixed(r.seconds, 1)]),
+    ]);
+    const cell = (v: number | null, d = 4) => (v === null ? '' : v.toFixed(d));
+    const groups = csvTable([
+      ['group', 'runs', 'train score mean', 'train score sd', 'val score mean', 'val score sd', 'val loss mean', 'val loss sd', 'ci low', 'ci high', 'seconds mean'],
+      ...c.groups.map((g) => [g.label, String(g.runIds.length), cell(g.final.trainAccuracy.mean), cell(g.final.trainAccuracy.sd), cell(g.final.valAccuracy.mean), cell(g.final.valAccuracy.sd),
+        cell(g.final.valLoss.mean), cell(g.final.valLoss.sd), cell(g.final[c.metric].ciLow), cell(g.final[c.metric].ciHigh), cell(g.final.seconds.mean, 1)]),
+    ]);
+    const verdictRows = csvTable([
+      ['b', 'a', 'metric', 'difference', 'ci low', 'ci high', 'p', 'holm p', 'better', 'verdict'],
+      ...verdicts.map((v) => [v.b.label, v.a.label, v.metric, cell(v.difference), cell(v.ciLow), cell(v.ciHigh), cell(v.pValue, 6), cell(v.adjustedPValue, 6),
+        v.better === 'A' ? v.a.label : v.better === 'B' ? v.b.label : '', formatVerdict(v)]),
+    ]);
+    return `${runs}\n\n${groups}${verdicts.length ? `\n\n${verdictRows}` : ''}`;
+  }
+  const render = format === 'markdown' ? markdownTable : table;
   const runs = render([
     ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds'],
     ...c.table.map((r) => [r.name, r.group ?? '-', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss), String(r.epochs), fixed(r.seconds, 1)]),
@@ -43,9 +68,10 @@ export function formatComparison(c: Comparison, format: 'table' | 'markdown' | '
       meanSd(g.final.seconds),
     ]),
   ]);
-  if (format === 'csv') return `${runs}\n\n${groups}`;
-  const parts = [runs, '', groups];
+  const lead = plainSentence(c);
+  const parts = lead ? [lead, '', runs, '', groups] : [runs, '', groups];
   parts.push(...formatDifferences(c, models));
+  if (c.warnings.length) parts.push('', ...c.warnings.map((w) => `warning: ${formatWarning(w)}`));
   if (c.verdict) parts.push('', formatVerdict(c.verdict));
   else if (c.pairwise) {
     parts.push('', `pairwise, ${c.pairwise.correction === 'holm' ? 'Holm–Bonferroni' : ''} corrected:`);

@@ -73,7 +73,7 @@ export async function datasetsCommand(api: Api, args: string[], v: Record<string
         },
       });
       status.clear();
-      print(d, `imported ${describe(d)}`);
+      print(d, d.reused ? `already imported as ${d.name} (${d.id}); using it\n${describe(d)}` : `imported ${describe(d)}`);
       return 0;
     }
     case 'download': {
@@ -105,7 +105,7 @@ export async function datasetsCommand(api: Api, args: string[], v: Record<string
       const d = await api.invoke('datasets:generate', {
         kind, samples: intOption(v, 'samples', 10), noise: numberOption(v, 'noise'), seed: intOption(v, 'seed', 0), name: stringOption(v, 'name'),
       });
-      print(d, `generated ${describe(d)}`);
+      print(d, d.reused ? `already made as ${d.name} (${d.id}); using it\n${describe(d)}` : `generated ${describe(d)}`);
       return 0;
     }
     default:

@@ -29,13 +29,13 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
                  [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
   layerlab presets [--json]              the textbook's models
-  layerlab summary [--preset NAME | --model spec.json]
+  layerlab summary [--preset NAME | --model spec.json] [--json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
-  layerlab serve [--port N] [--import-root DIR] [--host ADDR --allow-remote]   the app in a browser
+  layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote]   the app in a browser
 
   --home DIR   Layerlab's data folder (default: $LAYERLAB_HOME or the user data folder)
   --debug      print the full error (with its stack) when something goes wrong
@@ -73,8 +73,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'summary': {
-      const { values } = parse(rest, { preset: { type: 'string' }, model: { type: 'string' }, debug: { type: 'boolean' } }, 'summary');
-      process.stdout.write(`${formatSummary(summarize(specFromOptions(values).spec))}\n`);
+      const { values } = parse(rest, { preset: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, ...HOME_OPTION }, 'summary');
+      const summary = summarize(specFromOptions(values).spec);
+      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
       return 0;
     }
     case 'datasets': {

@@ -13,6 +13,13 @@ import type { RunDetail } from '../shared/runs.js';
 import { DEFAULT_PROBE_SIZE } from '../shared/layer-stats.js';
 import { activationReading, gradientReading, readingText } from '../shared/layer-readings.js';
 import { describeLayer } from '../shared/layers/index.js';
+import { describeOptimizer } from '../shared/stats/index.js';
+import { describeLayers } from '../shared/summary.js';
+
+/** A model in a few words for a table: its layers without the input ("Flatten → Dense(100, relu) → Dense(10, softmax)"). */
+function modelWords(spec: ModelSpec): string {
+  return describeLayers(spec).split(' → ').slice(1).join(' → ');
+}
 
 export async function runsCommand(api: Api, args: string[], v: Record<string, unknown>): Promise<number> {
   const [sub, ...rest] = args;
@@ -23,9 +30,13 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
       const runs = await api.invoke('runs:list', {
         filter: { group: stringOption(v, 'group'), tag: stringOption(v, 'tag'), status: choice(v, 'status', RUN_STATUSES), dataset: stringOption(v, 'dataset') },
       });
+      // What a run was: its dataset (and --limit), its model in a few words, its optimizer.
+      const details = json ? [] : await Promise.all(runs.map((r) => api.invoke('runs:show', { id: r.id })));
       print(runs, table([
-        ['id', 'name', 'group', 'status', 'seed', 'train score', 'val score', 'epochs', 'seconds'],
-        ...runs.map((r) => [r.id, r.name, r.group ?? '-', r.status, String(r.seed), fixed(r.trainAccuracy), fixed(r.valAccuracy), String(r.epochsDone), fixed(r.seconds, 1)]),
+        ['id', 'name', 'group', 'status', 'dataset', 'model', 'optimizer', 'seed', 'train score', 'val score', 'epochs', 'seconds'],
+        ...runs.map((r, i) => [r.id, r.name, r.group ?? '-', r.status, r.limit ? `${r.datasetId} (${r.limit.toLocaleString('en-US')})` : r.datasetId,
+          details[i] ? modelWords(details[i].spec) : '-', details[i] ? describeOptimizer(details[i].spec.optimizer) : '-',
+          String(r.seed), fixed(r.trainAccuracy), fixed(r.valAccuracy), String(r.epochsDone), fixed(r.seconds, 1)]),
       ]));
       return 0;
     }
@@ -39,7 +50,10 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
         print(r, layersText(r));
         return 0;
       }
-      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}${r.continuedFrom ? `, continued from ${r.continuedFrom}` : ''}\n${JSON.stringify(r.spec)}\n${epochs}${marks ? `\n${marks}` : ''}${ev}`);
+      const t = r.spec.training;
+      const model = `model      ${describeLayers(r.spec)}\noptimizer  ${describeOptimizer(r.spec.optimizer)}, ${r.spec.loss}\ntraining   ${t.epochs} epochs, batch size ${t.batchSize}, validation share ${t.validationSplit}, split seed ${t.splitSeed}${t.earlyStopping ? ', early stopping' : ''}${t.checkpoint ? ', checkpoint' : ''}`;
+      const samples = r.trainCount !== null ? `, ${r.trainCount.toLocaleString('en-US')} training / ${(r.valCount ?? 0).toLocaleString('en-US')} validation samples${r.limit ? ` (--limit ${r.limit})` : ''}` : '';
+      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}${samples}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}${r.continuedFrom ? `, continued from ${r.continuedFrom}` : ''}\n${model}\n(the whole spec: layerlab runs show ${r.id} --json)\n${epochs}${marks ? `\n${marks}` : ''}${ev}`);
       return 0;
     }
     case 'delete': {
@@ -58,7 +72,7 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
     case 'import': {
       if (!rest[0]) throw new UserError('runs import: give the file written by runs export');
       const r = await api.invoke('runs:import', { source: { path: resolve(rest[0]) } });
-      print(r, `imported ${r.name} as ${r.id}`);
+      print(r, r.reused ? `already here as ${r.id} (${r.name}); nothing added` : `imported ${r.name} as ${r.id}`);
       return 0;
     }
     case 'evaluate': {

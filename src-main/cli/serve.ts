@@ -13,7 +13,7 @@ import { HOME_OPTION, stringOption, type Options } from './args.js';
 
 export const SERVE_OPTIONS: Options = {
   port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'import-root': { type: 'string' },
-  debug: { type: 'boolean' }, ...HOME_OPTION,
+  'max-upload-mb': { type: 'string' }, debug: { type: 'boolean' }, ...HOME_OPTION,
 };
 
 function portOption(values: Record<string, unknown>): number {
@@ -36,11 +36,14 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
   if (importRoot !== undefined && !statSync(importRoot, { throwIfNoEntry: false })?.isDirectory()) {
     throw new UserError(`--import-root ${rootFlag}: no such folder`);
   }
+  const maxRaw = stringOption(values, 'max-upload-mb');
+  const maxMb = maxRaw === undefined ? undefined : Number(maxRaw);
+  if (maxMb !== undefined && !(/^\d+$/.test(maxRaw!) && maxMb >= 1)) throw new UserError(`--max-upload-mb: '${maxRaw}' is not a whole number of megabytes (1 or more)`);
   const service = new Service({ home: resolveHome(stringOption(values, 'home')) });
   await service.start();
   let server;
   try {
-    server = await serve({ service, staticDir, port, host, importRoot, allowRemote: remote });
+    server = await serve({ service, staticDir, port, host, importRoot, allowRemote: remote, ...(maxMb ? { maxUploadBytes: maxMb * 1048576 } : {}) });
   } catch (err) {
     await service.close('quit');
     throw err;

@@ -151,13 +151,19 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   const errorNames = new Map<string, string>();
   let runIds: string[] = [];
   const multi = repeat > 1;
+  let lastStartLine = '';
 
   api.on('runs:started', (e) => {
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
     const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
     if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, ...(e.probe ? { probe: e.probe, why: e.why } : {}), trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
-    else status.done(`backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount} training / ${e.valCount} validation samples`);
+    else {
+      // Once per repeat, not once per seed: the seeds of a group start alike; a run that differs says so.
+      const line = `backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
+      if (line !== lastStartLine) status.done(line);
+      lastStartLine = line;
+    }
   });
   api.on('runs:batch', (e) => {
     if (json || !runIds.includes(e.runId)) return;
@@ -208,8 +214,15 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
 
 async function report(api: Api, runs: RunSummary[], json: boolean, group: string | null, errorNames: Map<string, string>): Promise<number> {
   let code = 0;
+  let testNote = '';
   for (const run of runs) {
     const detail = await api.invoke('runs:show', { id: run.id });
+    // --limit cuts the test set too: say on how many samples the test score stands.
+    const ev = detail.evaluation;
+    if (ev?.split === 'test' && run.limit !== null && !testNote) {
+      const all = (await api.invoke('datasets:show', { id: run.datasetId })).testCount;
+      if (ev.count < all) testNote = `test score on the first ${ev.count.toLocaleString('en-US')} of ${all.toLocaleString('en-US')} test samples (--limit cuts the test set too, to no fewer than 1,000)`;
+    }
     const sps = detail.epochs.length ? Math.max(...detail.epochs.map((e) => e.samplesPerSecond)) : null;
     if (run.status === 'failed') {
       // A mistake the user can fix (corrupt file, diverging loss) exits 2, like any other.
@@ -229,11 +242,12 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
     }
   }
   if (!json) {
-    const rows = [['run', 'seed', 'train score', 'val score', 'val loss', 'test acc', 'epochs', 'seconds', 'backend', 'status']];
+    const rows = [['run', 'seed', 'train score', 'val score', 'val loss', 'test score', 'epochs', 'seconds', 'backend', 'status']];
     for (const run of runs) {
       rows.push([run.name, String(run.seed), fixed(run.trainAccuracy), fixed(run.valAccuracy), fixed(run.valLoss), fixed(run.testAccuracy), String(run.epochsDone), fixed(run.seconds, 1), run.backend ?? '-', run.status]);
     }
     process.stdout.write(`${table(rows)}\n`);
+    if (testNote) process.stdout.write(`${testNote}\n`);
     for (const run of runs) {
       const line = marksLine(run);
       if (line) process.stdout.write(`${runs.length > 1 ? `${run.name}: ` : ''}${line}\n`);

@@ -1,4 +1,5 @@
 import { UserError } from '../shared/errors.js';
+import { describeFsCode } from '../shared/fs-errors.js';
 
 /** A file that cannot be imported: the message names the file and what is wrong with it. */
 export class ImportError extends UserError {
@@ -20,6 +21,17 @@ export function unreadable(file: string, err: unknown): ImportError {
     : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied; check its permissions'
     : code === 'EISDIR' ? 'is a folder; give a file inside it'
     : code === 'ENOTDIR' ? 'is not a folder; give the folder that holds it'
-    : `cannot be read (${code ?? (err as Error).message})`;
+    : `cannot be read: ${describeFsCode(code) ?? (code ?? (err as Error).message)}`;
   return new ImportError(file, problem);
+}
+
+/**
+ * A file-system failure while writing into the data folder (a full disk, a read-only or unreadable
+ * folder) as a one-line error naming the path; anything else is returned as it was.
+ */
+export function writeFailure(path: string, err: unknown, what = 'cannot be written'): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const words = describeFsCode(code);
+  if (!words || err instanceof UserError) return err;
+  return new DatasetError(`${path}: ${what}: ${words}`);
 }

@@ -16,7 +16,8 @@ import { parseNpyPair } from './formats/npy.js';
 import { readNpz } from './formats/npz.js';
 import { findIdxFiles } from './catalog/idx-datasets.js';
 import { readIdxPairBounded } from './formats/idx.js';
-import { writeDatasetCache, manifestToInfo } from './cache/index.js';
+import { writeDatasetCache, manifestToInfo, listDatasets } from './cache/index.js';
+import { contentKey } from './content-key.js';
 
 export type ImportPhase = 'reading' | 'parsing' | 'writing';
 export type ImportProgress = (phase: ImportPhase, done: number, total: number) => void;
@@ -83,17 +84,25 @@ async function parse(path: string, format: Format, o: ImporterOptions, progress:
   }
 }
 
-export async function importPath(home: string, path: string, options: ImporterOptions, progress: ImportProgress = () => undefined): Promise<DatasetInfo> {
+/**
+ * Imports `path` into the cache. The same content read with the same options (content-key.ts)
+ * is not cached twice: the dataset made the first time is answered, with `reused: true`.
+ */
+export async function importPath(home: string, path: string, options: ImporterOptions, progress: ImportProgress = () => undefined): Promise<DatasetInfo & { reused?: boolean }> {
   const source = resolve(path);
   const format = options.format ?? detectFormat(source);
   progress('reading', 0, 1);
   const parsed = await parse(source, format, options, progress);
   if (parsed.classNames.length < 2) throw new ImportError(source, `has ${parsed.classNames.length} class; a classifier needs at least 2`);
+  const { key, sourceSha256 } = await contentKey(source, format, options, parsed.sourceSha256);
+  const earlier = listDatasets(home).find((m) => m.contentKey === key);
+  if (earlier) return { ...manifestToInfo(earlier), reused: true };
   progress('writing', 0, 1);
-  const manifest = await writeDatasetCache(home, parsed, {
+  const manifest = await writeDatasetCache(home, { ...parsed, sourceSha256: parsed.sourceSha256 ?? sourceSha256 ?? undefined }, {
     name: options.name ?? basename(source).replace(/\.(csv|tsv|txt|npz|npy)(\.gz)?$/i, ''),
     sourcePath: source,
     format,
+    contentKey: key,
   });
   progress('writing', 1, 1);
   return manifestToInfo(manifest);

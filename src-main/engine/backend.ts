@@ -5,10 +5,14 @@
  * for building, saving and anything the addon does not do.
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { installWasmKernels } from './wasm-install.js';
 import { loadNative } from './native/loader.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import type { ModelSpec } from '../shared/spec.js';
+import { message, messageText, type Message } from '../shared/messages.js';
 
 import type { BackendChoice as AnyBackendChoice } from '../shared/backends.js';
 
@@ -24,7 +28,7 @@ function isNodeRung(choice: AnyBackendChoice): choice is BackendChoice {
 export interface BackendReport {
   name: BackendName;
   /** Rungs above the chosen one (or the forced one that failed) and why each was passed over. */
-  skipped: { name: BackendName; reason: string }[];
+  skipped: { name: BackendName; reason: string; coded?: Message }[];
   /** Devices the backend trains on, as far as it tells. */
   device: string;
 }
@@ -36,10 +40,17 @@ export interface BackendNeeds {
   path?: 'fast' | 'stock';
 }
 
-async function tryTf(name: Exclude<BackendName, 'native'>): Promise<string | null> {
+/** A skip reason: English text, or a coded message a page translates. */
+type Reason = string | Message;
+const skip = (name: BackendName, r: Reason): BackendReport['skipped'][number] => (typeof r === 'string' ? { name, reason: r } : { name, reason: messageText(r), coded: r });
+
+async function tryTf(name: Exclude<BackendName, 'native'>): Promise<Reason | null> {
   try {
     if (name === 'tensorflow') {
-      // Optional dependency: absent where its install script could not fetch libtensorflow.
+      // Optional dependency: absent where its install script could not fetch libtensorflow. Its
+      // binding (lib/napi-v*/tfjs_binding.node) is looked for first: importing the package to
+      // find it missing costs ~0.3-0.9 s of every run's start.
+      if (!tensorflowBindingPresent()) return message('backend.notInstalled', { package: '@tensorflow/tfjs-node-gpu' });
       const mod = '@tensorflow/tfjs-node-gpu';
       await import(/* @vite-ignore */ mod);
     } else if (name === 'wasm') {
@@ -54,26 +65,39 @@ async function tryTf(name: Exclude<BackendName, 'native'>): Promise<string | nul
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') {
       return name === 'tensorflow'
-        ? '@tensorflow/tfjs-node-gpu is not installed (its install needs to download libtensorflow)'
+        ? message('backend.notInstalled', { package: '@tensorflow/tfjs-node-gpu' })
         : `${name} backend package is not installed`;
     }
     return (e.message || String(err)).split('\n')[0];
   }
 }
 
+/** Whether tfjs-node-gpu is installed with its native binding (its install script downloads it). */
+function tensorflowBindingPresent(): boolean {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu/package.json');
+    // Inside a packaged app's asar the import is the test (its files may be unpacked elsewhere).
+    if (pkg.includes('.asar')) return true;
+    const lib = join(dirname(pkg), 'lib');
+    return existsSync(lib) && readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
+  } catch {
+    return false;
+  }
+}
+
 /** The native rung: the addon loads, the run can use it, and tfjs (wasm, else cpu) starts under it. */
-async function tryNative(needs: BackendNeeds): Promise<{ reason: string } | { device: string }> {
+async function tryNative(needs: BackendNeeds): Promise<{ reason: Reason } | { device: string }> {
   let kernels: string;
   try {
     kernels = loadNative().info().kernels;
   } catch (err) {
     return { reason: (err as Error).message };
   }
-  if (needs.path === 'stock') return { reason: 'the stock path (tf.LayersModel.fit) was asked for, which runs on tfjs' };
+  if (needs.path === 'stock') return { reason: message('backend.stockPath') };
   const unsupported = needs.spec ? nativeUnsupportedReason(needs.spec) : null;
   if (unsupported) return { reason: unsupported };
   const under = (await tryTf('wasm')) === null ? 'wasm' : (await tryTf('cpu')) === null ? 'cpu' : null;
-  if (!under) return { reason: 'no TensorFlow.js backend starts under it (wasm, cpu)' };
+  if (!under) return { reason: message('backend.noTfjs') };
   return { device: `CPU, native code (${KERNEL_NAMES[kernels] ?? kernels}), 1 thread; tfjs ${under} for the rest` };
 }
 
@@ -93,14 +117,14 @@ export async function selectBackend(choice: AnyBackendChoice = 'auto', needs: Ba
     if (name === 'native') {
       const r = await tryNative(needs);
       if ('device' in r) return { name, skipped, device: r.device };
-      skipped.push({ name, reason: r.reason });
+      skipped.push(skip(name, r.reason));
       // The addon works but this run cannot use it: the rungs below native still can.
       if (choice === 'native' && loadable()) ladder.push('wasm', 'cpu');
       continue;
     }
     const reason = await tryTf(name);
     if (reason === null) return { name, skipped, device: describeDevice(name) };
-    skipped.push({ name, reason });
+    skipped.push(skip(name, reason));
   }
   const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   throw new Error(choice === 'auto' ? `no training backend could start (${why})` : `the ${choice} backend cannot start (${why})`);

@@ -6,17 +6,18 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { Dataset } from '../shared/dataset.js';
 import { splitIndices } from '../shared/split.js';
 import { buildModel } from './model.js';
-import { evaluate, tfPredictor, type Evaluation } from './evaluate.js';
+import { evaluate, tfPredictor, type Evaluation, type Predict } from './evaluate.js';
 import { loadWeights, type SavedModelFiles } from './save.js';
 import { checkCompatible } from './train.js';
 
 /** `limit`: the run's training limit; the test split is then cut as train() cuts it, so the numbers match. */
-export async function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedModelFiles, limit?: number): Promise<Evaluation> {
+export async function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedModelFiles, limit?: number, also?: (predict: Predict) => Promise<void> | void): Promise<Evaluation> {
   checkCompatible(spec, dataset);
   const model = buildModel(spec);
   try {
     loadWeights(model, files);
     const predict = tfPredictor(model, spec.inputShape, dataset.scale);
+    await also?.(predict);
     if (dataset.test) {
       const count = limit ? Math.min(dataset.test.count, Math.max(limit, 1000)) : dataset.test.count;
       const all = Int32Array.from({ length: count }, (_, i) => i);

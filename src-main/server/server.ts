@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, parseRequest, type Caller } from '../shared/contract.js';
 import { toErrorInfo, UserError } from '../shared/errors.js';
 import type { Service } from '../service/service.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, Transfers } from './transfers.js';
 
 /** Largest message a client may send; a spec or an import request is far smaller. */
 export const MAX_MESSAGE_BYTES = 1 << 20;
@@ -36,6 +37,8 @@ export interface ServeOptions {
   importRoot?: string;
   /** Required to listen on an address other machines can reach. */
   allowRemote?: boolean;
+  /** Largest upload (a file, or one folder's files together); default 2 GiB. */
+  maxUploadBytes?: number;
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
@@ -84,11 +87,24 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   /** Host and Origin, for every HTTP request and every WebSocket upgrade. */
   const refused = (req: IncomingMessage): boolean =>
     !hostAllowed(req.headers.host, port, loopbackOnly) || !originAllowed(req.headers.origin, req.headers.host);
+  const transfers = new Transfers({
+    files: o.service.files, home: o.service.home, tokenMatches: (given) => tokenMatches(given, token),
+    maxUploadBytes: o.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+  });
   const http: Server = createServer((req, res) => {
     if (refused(req)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('refused: wrong Host or Origin\n');
       return;
     }
+    // The page asks whether its token is good when its WebSocket will not open (browsers hide the
+    // upgrade's 401), so it can say "wrong token" instead of retrying forever. Nothing else here.
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/auth') {
+      const given = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+      res.writeHead(tokenMatches(given, token) ? 204 : 401, { 'Cache-Control': 'no-store' }).end();
+      return;
+    }
+    if (transfers.handle(req, res, new URL(req.url ?? '/', 'http://localhost'))) return;
     void serveStatic(root, req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -105,7 +121,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       socket.destroy();
       return;
     }
-    const caller: Caller = { face: 'page', ...(o.importRoot ? { importRoot: resolve(o.importRoot) } : {}) };
+    const caller: Caller = { face: 'page', downloads: true, ...(o.importRoot ? { importRoot: resolve(o.importRoot) } : {}) };
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.service, caller));
   });
 

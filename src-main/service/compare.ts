@@ -1,10 +1,12 @@
 /** `compare:runs`: the runs named by id and by group, fetched whole, then the statistics. */
 import { UserError } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 import type { RunDetail } from '../shared/runs.js';
-import { compareRuns as compute, type StatsComparison } from '../shared/stats/index.js';
+import { compareRuns as compute, comparisonRefusal, type DatasetFacts, type StatsComparison } from '../shared/stats/index.js';
 import type { RunStore } from '../store/runs.js';
 
-export function compareRuns(store: RunStore, r: { ids?: string[]; groups?: string[]; metric?: 'valAccuracy' | 'trainAccuracy' | 'valLoss' }): StatsComparison {
+/** `datasets`: what the service knows of each dataset (name, training samples), for the refusal and "N of M samples". */
+export function compareRuns(store: RunStore, r: { ids?: string[]; groups?: string[]; metric?: 'valAccuracy' | 'trainAccuracy' | 'valLoss' }, datasets: (id: string) => DatasetFacts | null = () => null): StatsComparison {
   const runs: RunDetail[] = [];
   const seen = new Set<string>();
   const add = (run: RunDetail) => { if (!seen.has(run.id)) { seen.add(run.id); runs.push(run); } };
@@ -20,5 +22,12 @@ export function compareRuns(store: RunStore, r: { ids?: string[]; groups?: strin
     add(run);
   }
   if (!runs.length) throw new UserError('nothing to compare: name runs or groups');
-  return compute(runs, { metric: r.metric });
+  const facts: Record<string, DatasetFacts> = {};
+  for (const id of new Set(runs.map((x) => x.datasetId))) {
+    const f = datasets(id);
+    if (f) facts[id] = f;
+  }
+  const refusal = comparisonRefusal(runs, { datasets: facts });
+  if (refusal) throw new UserError(message('compare.datasets', { a: refusal.a.label, aDataset: refusal.a.dataset, b: refusal.b.label, bDataset: refusal.b.dataset }));
+  return compute(runs, { metric: r.metric, datasets: facts });
 }

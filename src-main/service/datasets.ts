@@ -9,7 +9,8 @@ import type { DatasetInfo, DatasetPreview } from '../shared/datasets.js';
 import type { DatasetSamples, Events } from '../shared/contract.js';
 import type { CatalogId, DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
-import { IDX_CATALOG, locateIdxDataset, missingMessage } from '../data/catalog/idx-datasets.js';
+import { messageText } from '../shared/messages.js';
+import { IDX_CATALOG, locateIdxDataset, missingCoded } from '../data/catalog/idx-datasets.js';
 import { downloadIdxDataset } from '../data/catalog/download.js';
 import { generateSynthetic, type SyntheticKind } from '../data/catalog/synthetic.js';
 import { listDatasets, deleteDataset, writeDatasetCache, readManifest, manifestToInfo } from '../data/cache/index.js';
@@ -35,7 +36,8 @@ export class DatasetService {
       const found = locateIdxDataset(entry, this.home);
       return {
         id: entry.id, name: entry.name, kind: 'builtin', available: Boolean(found),
-        reason: found ? undefined : missingMessage(entry, this.home),
+        reason: found ? undefined : messageText(missingCoded(entry, this.home)),
+        reasonCoded: found ? undefined : missingCoded(entry, this.home),
         format: 'idx', featureShape: [28, 28], classNames: entry.classNames,
         trainCount: 60000, testCount: 10000, sourcePath: found?.dir, isImage: true,
       };
@@ -52,7 +54,7 @@ export class DatasetService {
   /** Throws a one-line error before any run is created when the dataset cannot be trained on. */
   assertTrainable(ref: DatasetRef): void {
     const info = this.show(ref);
-    if (!info.available) throw new UserError(info.reason ?? `${info.name} is not available`);
+    if (!info.available) throw new UserError(info.reasonCoded ?? info.reason ?? `${info.name} is not available`);
   }
 
   /** Only the catalog's files and our own cache are read here: a user's file is parsed by the importer. */
@@ -91,24 +93,28 @@ export class DatasetService {
     return { deleted: id };
   }
 
-  async generate(r: { kind: SyntheticKind; samples?: number; noise?: number; seed?: number; name?: string }): Promise<DatasetInfo> {
+  async generate(r: { kind: SyntheticKind; samples?: number; noise?: number; seed?: number; name?: string }): Promise<DatasetInfo & { reused?: boolean }> {
     const samples = r.samples ?? 500;
     const noise = r.noise ?? 0.1;
     const seed = r.seed ?? 1;
+    const sourcePath = `synthetic:${r.kind}?samples=${samples}&noise=${noise}&seed=${seed}`;
+    // The same kind, size, noise and seed make the same points: the set made before is answered.
+    const earlier = listDatasets(this.home).find((m) => m.format === 'synthetic' && m.sourcePath === sourcePath);
+    if (earlier) return { ...manifestToInfo(earlier), reused: true };
     const set = generateSynthetic(r.kind, samples, noise, seed);
     const manifest = await writeDatasetCache(this.home, {
       format: 'synthetic', featureShape: [2], classNames: ['0', '1'], train: set, notes: [`${r.kind}, ${samples} samples, noise ${noise}, seed ${seed}`],
-    }, { name: r.name ?? `${r.kind} (noise ${noise}, ${samples})`, sourcePath: `synthetic:${r.kind}?samples=${samples}&noise=${noise}&seed=${seed}`, format: 'synthetic' });
+    }, { name: r.name ?? `${r.kind} (noise ${noise}, ${samples})`, sourcePath, format: 'synthetic' });
     this.emit('datasets:changed', { ids: [manifest.id] });
     return manifestToInfo(manifest);
   }
 
   /** Parses a user's file in the importer process; resolves with the new dataset or rejects with its one-line error. */
-  import(path: string, options: ImporterOptions, importId: string = randomUUID()): Promise<DatasetInfo> {
+  import(path: string, options: ImporterOptions, importId: string = randomUUID()): Promise<DatasetInfo & { reused?: boolean }> {
     if (this.imports.has(importId)) throw new UserError(`an import with id ${importId} is already running`);
     const worker = this.host.start('importer', { maxOldSpaceMB: 4096 });
     this.imports.set(importId, worker);
-    return new Promise<DatasetInfo>((resolve, reject) => {
+    return new Promise<DatasetInfo & { reused?: boolean }>((resolve, reject) => {
       let settled = false;
       worker.onMessage((raw) => {
         const m = raw as ImporterMessage;
@@ -117,7 +123,7 @@ export class DatasetService {
         else if (m.type === 'done') {
           settled = true;
           this.emit('datasets:progress', { importId, phase: 'done', done: 1, total: 1 });
-          this.emit('datasets:changed', { ids: [m.dataset.id] });
+          if (!m.dataset.reused) this.emit('datasets:changed', { ids: [m.dataset.id] });
           resolve(m.dataset);
         } else if (m.type === 'error') {
           settled = true;

@@ -12,7 +12,8 @@ import { isAbsolute, relative, sep } from 'node:path';
 import type { Caller, FileRef } from '../shared/contract.js';
 import { UserError } from '../shared/errors.js';
 
-export type Purpose = 'read' | 'write';
+/** 'download': a file the service wrote for a page to fetch once (GET /download/<handle>). */
+export type Purpose = 'read' | 'write' | 'download';
 
 interface Grant {
   path: string;
@@ -22,6 +23,8 @@ interface Grant {
   /** For display: the name the user knows the file by. */
   label: string;
   expires: number;
+  /** What a temporary grant deletes when released; default `path` (an upload's own folder). */
+  removes: string;
 }
 
 /** A resolved file and what to do once the request is finished with it. */
@@ -34,11 +37,20 @@ export class FileRefs {
   private readonly grants = new Map<string, Grant>();
 
   /** Issues a handle for a path a face obtained safely (a dialog, an upload it wrote). */
-  grant(path: string, o: { purpose: Purpose; temporary?: boolean; label?: string; ttlMs?: number }): string {
+  grant(path: string, o: { purpose: Purpose; temporary?: boolean; label?: string; ttlMs?: number; removes?: string }): string {
     this.sweep();
     const handle = randomBytes(18).toString('base64url');
-    this.grants.set(handle, { path, purpose: o.purpose, temporary: o.temporary ?? false, label: o.label ?? path, expires: Date.now() + (o.ttlMs ?? TTL_MS) });
+    this.grants.set(handle, {
+      path, purpose: o.purpose, temporary: o.temporary ?? false, label: o.label ?? path,
+      expires: Date.now() + (o.ttlMs ?? TTL_MS), removes: o.removes ?? path,
+    });
     return handle;
+  }
+
+  /** True while `handle` is an unexpired temporary grant (an upload still being added to). */
+  isTemporary(handle: string): boolean {
+    const g = this.grants.get(handle);
+    return Boolean(g && g.temporary && g.expires >= Date.now());
   }
 
   /** The grant behind a handle, or null; it stays issued. */
@@ -48,12 +60,23 @@ export class FileRefs {
     return { path: g.path, label: g.label };
   }
 
+  /**
+   * Takes a handle out of use for good (a one-time download): the grant is gone at once, and
+   * `cleanup` deletes what a temporary one removes, for when the caller has finished with it.
+   */
+  take(handle: string, purpose: Purpose): { path: string; label: string; cleanup(): void } | null {
+    const g = this.peek(handle, purpose) && this.grants.get(handle);
+    if (!g) return null;
+    this.grants.delete(handle);
+    return { path: g.path, label: g.label, cleanup: () => { if (g.temporary) rmSync(g.removes, { recursive: true, force: true }); } };
+  }
+
   /** Forgets a handle; a temporary one's file or folder is deleted. */
   release(handle: string): void {
     const g = this.grants.get(handle);
     if (!g) return;
     this.grants.delete(handle);
-    if (g.temporary) rmSync(g.path, { recursive: true, force: true });
+    if (g.temporary) rmSync(g.removes, { recursive: true, force: true });
   }
 
   /** Releases every handle (the service is closing): uploads nobody imported are deleted. */

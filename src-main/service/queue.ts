@@ -3,14 +3,17 @@
  * permitting). Every message a trainer sends is committed to the store before it is forwarded as
  * an event, so what the UI has seen is always on disk.
  */
+import type { DecisionRegions } from '../shared/regions.js';
 import { freemem } from 'node:os';
 import type { BackendChoice } from '../shared/backends.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerHandle, WorkerHost } from '../workers/host.js';
-import { describeExit } from '../workers/host.js';
+import { describeExit, type ExitInfo } from '../workers/host.js';
+import { databasePath } from '../store/db.js';
 import type { TrainerMessage, TrainerRequest } from '../workers/protocol.js';
 import type { RunStore } from '../store/runs.js';
+import type { RunSummary } from '../shared/runs.js';
 import type { Events } from '../shared/contract.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
@@ -31,6 +34,24 @@ interface Active {
   /** What ending the process means if it ends before saying `done`. */
   stopping: 'no' | 'stop' | 'interrupt';
   finished: boolean;
+  /** Messages not yet committed, in order: the store was busy (another process held the lock). */
+  backlog: TrainerMessage[];
+  /** Store attempts made for the first message of the backlog. */
+  attempts: number;
+  /** How the process ended, when it ended while messages still waited for the store. */
+  exited?: ExitInfo;
+}
+
+/** After the store's own busy timeout (5 s), tries again this often before giving up on a run. */
+const BUSY_RETRIES = 12;
+const BUSY_RETRY_MS = 1000;
+
+/** The kind of store failure: a lock another process holds (worth waiting for), a full disk, or else. */
+function storeFault(err: unknown): 'busy' | 'full' | 'other' {
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || /SQLITE_IOERR/.test(code)) return 'full';
+  return 'other';
 }
 
 export interface QueueOptions {
@@ -45,6 +66,11 @@ export interface QueueOptions {
 
 /** Memory one more trainer may need before we start it (the full Fashion-MNIST run peaks near 1 GiB). */
 const MEMORY_PER_TRAINER = 1.2 * 2 ** 30;
+
+/** The 'regions' artifact's one file. */
+export function regionsFile(regions: DecisionRegions): { name: string; bytes: Uint8Array } {
+  return { name: 'regions.json', bytes: Buffer.from(JSON.stringify(regions)) };
+}
 
 export class RunQueue {
   private readonly pending: QueuedRun[] = [];
@@ -106,18 +132,16 @@ export class RunQueue {
 
   private launch(job: QueuedRun): void {
     const worker = this.o.host.start('trainer');
-    const a: Active = { job, worker, stopping: 'no', finished: false };
+    const a: Active = { job, worker, stopping: 'no', finished: false, backlog: [], attempts: 0 };
     this.active.set(job.runId, a);
-    worker.onMessage((m) => this.onMessage(a, m as TrainerMessage));
+    worker.onMessage((m) => {
+      a.backlog.push(m as TrainerMessage);
+      if (a.backlog.length === 1) this.drain(a);
+    });
     worker.onExit((info) => {
-      this.active.delete(job.runId);
-      if (!a.finished) {
-        if (a.stopping === 'stop') this.finish(job.runId, 'stopped', null);
-        else if (a.stopping === 'interrupt') this.finish(job.runId, 'interrupted', 'Layerlab was shut down during this run; completed epochs are kept');
-        else if (info.interrupted) this.finish(job.runId, 'interrupted', info.interrupted);
-        else this.finish(job.runId, 'failed', describeExit('trainer', info));
-      }
-      this.pump();
+      // Messages still waiting for the store are committed first: the exit is judged after them.
+      if (a.backlog.length > 0) a.exited = info;
+      else this.exited(a, info);
     });
     const modelDir = job.saveModel ? join(this.o.home, 'runs', job.runId, '.tmp-model') : undefined;
     const request: TrainerRequest = {
@@ -127,11 +151,68 @@ export class RunQueue {
     worker.send(request);
   }
 
+  private exited(a: Active, info: ExitInfo): void {
+    const runId = a.job.runId;
+    this.active.delete(runId);
+    if (!a.finished) {
+      if (a.stopping === 'stop') this.finish(runId, 'stopped', null);
+      else if (a.stopping === 'interrupt') this.finish(runId, 'interrupted', 'Layerlab was shut down during this run; completed epochs are kept');
+      else if (info.interrupted) this.finish(runId, 'interrupted', info.interrupted);
+      else this.finish(runId, 'failed', describeExit('trainer', info));
+    }
+    this.pump();
+  }
+
+  /**
+   * Commits the trainer's messages in order. When the database is locked by another process past
+   * its busy timeout, waits and tries the same message again (a run whose epochs all finished is
+   * never failed for a lock); a full disk or a lock that outlasts every retry ends the run as
+   * `interrupted`, its committed epochs kept, the trainer stopped.
+   */
+  private drain(a: Active): void {
+    while (a.backlog.length > 0) {
+      const m = a.backlog[0];
+      let outcome: 'ok' | 'busy' | 'gave-up';
+      try {
+        this.onMessage(a, m);
+        outcome = 'ok';
+      } catch (err) {
+        const fault = storeFault(err);
+        if (fault === 'busy' && a.attempts < BUSY_RETRIES) {
+          outcome = 'busy';
+        } else {
+          outcome = 'gave-up';
+          this.abandon(a, fault, err);
+        }
+      }
+      if (outcome === 'busy') {
+        a.attempts++;
+        setTimeout(() => this.drain(a), BUSY_RETRY_MS);
+        return;
+      }
+      a.attempts = 0;
+      a.backlog.shift();
+      if (outcome === 'gave-up') a.backlog.length = 0;
+    }
+    if (a.exited) this.exited(a, a.exited);
+  }
+
+  /** Ends a run the store could not record: one line saying why, the epochs already committed kept. */
+  private abandon(a: Active, fault: 'busy' | 'full' | 'other', err: unknown): void {
+    a.finished = true;
+    a.worker.kill();
+    const db = databasePath(this.o.home);
+    const why = fault === 'full' ? `the disk is full (${db}): free some space; the epochs recorded before it filled are kept`
+      : fault === 'busy' ? `${db} stayed locked by another program; the epochs recorded before are kept`
+      : `could not record the run: ${(err as Error).message}`;
+    this.finish(a.job.runId, fault === 'other' ? 'failed' : 'interrupted', why);
+  }
+
   private onMessage(a: Active, m: TrainerMessage): void {
     const { store, emit } = this.o;
     const runId = a.job.runId;
     if (a.finished || m.runId !== runId) return;
-    try {
+    {
       switch (m.type) {
         case 'started':
           store.markRunning(runId, {
@@ -158,6 +239,9 @@ export class RunQueue {
         case 'evaluation':
           store.setEvaluation(runId, m.evaluation);
           break;
+        case 'regions':
+          store.saveArtifact(runId, 'regions', [regionsFile(m.regions)]);
+          break;
         case 'model': {
           const files = m.files.map((name) => ({ name, bytes: readFileSync(join(m.dir, name)) }));
           store.saveArtifact(runId, 'model', files);
@@ -173,20 +257,61 @@ export class RunQueue {
           a.finished = true;
           break;
       }
-    } catch (err) {
-      // The store refused what the trainer reported: end the run rather than keep half of it.
-      a.finished = true;
-      this.finish(runId, 'failed', `could not record the run: ${(err as Error).message}`);
-      a.worker.kill();
     }
   }
 
+  /** Final statuses the store could not take yet (a full disk, a lock), retried every 2 s. */
+  private readonly unrecorded = new Map<string, { status: 'completed' | 'stopped' | 'failed' | 'interrupted'; error: string | null }>();
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  private recordLater(runId: string, status: 'completed' | 'stopped' | 'failed' | 'interrupted', error: string | null): void {
+    this.unrecorded.set(runId, { status, error });
+    this.retryTimer ??= setInterval(() => this.recordPending(), 2000);
+    this.retryTimer.unref();
+  }
+
+  /** Tries again to record the ends the store refused; called by the timer and when the service closes. */
+  recordPending(): void {
+    for (const [runId, end] of this.unrecorded) {
+      try {
+        const current = this.o.store.getRun(runId);
+        if (current && (current.status === 'running' || current.status === 'queued')) this.o.store.finishRun(runId, end.status, end.error ?? undefined);
+        this.unrecorded.delete(runId);
+      } catch {
+        // Still refused: next time.
+      }
+    }
+    if (this.unrecorded.size === 0 && this.retryTimer) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+  }
+
+  /**
+   * Records a run's end and tells the faces. Never throws: when the store cannot take even this (a
+   * full disk, a lock), the faces are told anyway and the row, still `running` under this process's
+   * pid, becomes `interrupted` with its epochs at the next start (recoverInterrupted).
+   */
   private finish(runId: string, status: 'completed' | 'stopped' | 'failed' | 'interrupted', error: string | null, errorName: string | null = error ? 'Error' : null): void {
     const { store, emit } = this.o;
-    const current = store.getRun(runId);
-    if (!current || ['completed', 'stopped', 'failed', 'interrupted'].includes(current.status)) return;
-    store.finishRun(runId, status, error ?? undefined);
-    const run = store.listRuns({}).find((r) => r.id === runId) ?? current;
-    emit('runs:finished', { runId, status, error, errorName, run });
+    let current;
+    try {
+      current = store.getRun(runId);
+    } catch {
+      current = null;
+    }
+    if (current && ['completed', 'stopped', 'failed', 'interrupted'].includes(current.status)) return;
+    let run: RunSummary | null = current;
+    if (current) {
+      try {
+        store.finishRun(runId, status, error ?? undefined);
+        run = store.listRuns({}).find((r) => r.id === runId) ?? current;
+      } catch {
+        // Told anyway; recorded as soon as the store takes it (or at the next start, see above).
+        run = { ...current, status, error };
+        this.recordLater(runId, status, error);
+      }
+    }
+    if (run) emit('runs:finished', { runId, status, error, errorName, run });
   }
 }

@@ -2,6 +2,7 @@
  * A run's saved model, used again: scored on its dataset's test split in a trainer process
  * (`runs:evaluate`), or named as the start of a continued run (`runs:start` with continueFrom).
  */
+import { regionsFile } from './queue.js';
 import { join } from 'node:path';
 import { UserError, type ErrorInfo } from '../shared/errors.js';
 import type { BackendChoice } from '../shared/backends.js';
@@ -45,6 +46,7 @@ export function evaluateRun(o: { home: string; store: RunStore; host: WorkerHost
       if (m.runId !== run.id) return;
       try {
         if (m.type === 'evaluation') o.store.setEvaluation(run.id, m.evaluation);
+        else if (m.type === 'regions') o.store.saveArtifact(run.id, 'regions', [regionsFile(m.regions)]);
         else if (m.type === 'done') settle(() => resolve(o.store.getRun(run.id)!));
         else if (m.type === 'error') fail(m.error);
       } catch (err) {

@@ -5,10 +5,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
-import { datasetKey, type DatasetRef } from '../shared/dataset-ref.js';
+import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
+import { describeFsCode } from '../shared/fs-errors.js';
 import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
 import { PRESETS } from '../shared/presets.js';
@@ -26,6 +28,8 @@ import { ExperimentService } from './experiments.js';
 import { compareRuns } from './compare.js';
 import { systemVersions } from './versions.js';
 import { FileRefs } from './file-refs.js';
+import { isDecisionRegions, type RegionsView } from '../shared/regions.js';
+import type { DatasetInfo } from '../shared/datasets.js';
 import { continueMismatch, evaluateRun, savedModelDir } from './saved-models.js';
 
 export interface ServiceOptions {
@@ -75,7 +79,12 @@ export class Service {
 
   /** Opens the store and marks runs left running by a dead process as interrupted. */
   async start(): Promise<void> {
-    mkdirSync(this.home, { recursive: true });
+    try {
+      mkdirSync(this.home, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new UserError(`${this.home}: cannot create the data folder: ${describeFsCode((err as NodeJS.ErrnoException).code) ?? (err as Error).message}`);
+    }
+    sweepOld(join(this.home, 'downloads'));
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
@@ -108,6 +117,7 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    this.queue.recordPending();
     this.files.releaseAll();
     this.store.close();
   }
@@ -231,6 +241,7 @@ export class Service {
       return { deleted: r.ids };
     },
     'runs:export': (r, caller) => {
+      if (!r.out && caller.face === 'page' && caller.downloads) return this.exportForDownload(r.id);
       const out = r.out ? this.files.resolve(r.out, caller, 'write', 'out') : undefined;
       try {
         return this.store.exportRun(r.id, out?.path, { overwrite: r.overwrite ?? false });
@@ -247,14 +258,54 @@ export class Service {
       }
     },
     'runs:evaluate': (r) => evaluateRun({ home: this.home, store: this.store, host: this.host, backend: this.settings.backend }, this.requireRun(r.id)),
+    'runs:regions': (r) => this.regions(r.id),
     'experiments:start': (r) => {
       const { datasetId, spec, ...rest } = r;
       return this.experiments.start({ ...rest, dataset: datasetId, spec: this.parseSpec(spec) });
     },
     'experiments:status': (r) => this.experiments.status(r.id),
     'experiments:list': (r) => this.experiments.list(r.limit),
-    'compare:runs': (r) => compareRuns(this.store, r),
+    'compare:runs': (r) => compareRuns(this.store, r, (id) => {
+      const d = this.datasets.list().find((x) => x.id === id);
+      return d ? { name: d.name, trainCount: d.trainCount } : null;
+    }),
   };
+
+  /**
+   * Browser mode: the export goes to a fresh folder under <home>/downloads and comes back as a
+   * one-time download address (server/transfers.ts); the page never learns a path.
+   */
+  private exportForDownload(id: string): Responses['runs:export'] {
+    const dir = join(this.home, 'downloads');
+    mkdirSync(dir, { recursive: true });
+    const folder = mkdtempSync(join(dir, 'dl-'));
+    const name = `${id}.layerlab-run.json`;
+    try {
+      const { bytes } = this.store.exportRun(id, join(folder, name));
+      const handle = this.files.grant(join(folder, name), { purpose: 'download', temporary: true, label: name, removes: folder });
+      return { path: name, bytes, download: `/download/${handle}` };
+    } catch (err) {
+      rmSync(folder, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** A run's decision regions (its 'regions' artifact) with its dataset's class and feature names. */
+  private regions(id: string): RegionsView | null {
+    const run = this.requireRun(id);
+    const bytes = this.store.readArtifactFile(run.id, 'regions', 'regions.json');
+    if (!bytes) return null;
+    let regions: unknown;
+    try { regions = JSON.parse(Buffer.from(bytes).toString('utf8')); } catch { regions = null; }
+    if (!isDecisionRegions(regions)) throw new UserError(`run ${id}: its decision regions file is damaged; evaluate the run again to redraw them`);
+    const k = Math.max(0, ...regions.cls, ...regions.train.label, ...regions.held.label) + 1;
+    let info: DatasetInfo | null = null;
+    const ref = toDatasetRef(run.datasetId);
+    try { info = 'problem' in ref ? null : this.datasets.show(ref); } catch { info = null; }
+    const classNames = info && info.classNames.length >= k ? info.classNames : Array.from({ length: k }, (_, i) => String(i));
+    const names = info?.featureNames;
+    return { ...regions, classNames, featureNames: names && names.length === 2 ? [names[0], names[1]] : ['x₁', 'x₂'] };
+  }
 
   private requireRun(id: string) {
     const run = this.store.getRun(id);
@@ -290,6 +341,18 @@ export class Service {
   }
 }
 
+/** Download folders are tied to handles that die with their process: leftovers older than a day go. */
+function sweepOld(dir: string, olderThanMs = 24 * 3600 * 1000): void {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return; }
+  for (const n of names) {
+    try {
+      if (statSync(join(dir, n)).mtimeMs < Date.now() - olderThanMs) rmSync(join(dir, n), { recursive: true, force: true });
+    } catch { /* gone already */ }
+  }
+}
+
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'group';
+  // Letters of any script stay ("한국어 시험" → "한국어-시험"): the id is what a user types to compare.
+  return [...s.toLowerCase().normalize('NFC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '')].slice(0, 40).join('').replace(/-$/, '') || 'group';
 }

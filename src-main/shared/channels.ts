@@ -9,7 +9,7 @@ export const CHANNELS = [
   'system:info', 'system:settings',
   'datasets:list', 'datasets:show', 'datasets:preview', 'datasets:samples', 'datasets:import', 'datasets:cancel', 'datasets:delete', 'datasets:download', 'datasets:generate',
   'models:validate', 'models:presets', 'models:keras',
-  'runs:start', 'runs:stop', 'runs:list', 'runs:show', 'runs:update', 'runs:delete', 'runs:export', 'runs:import', 'runs:evaluate',
+  'runs:start', 'runs:stop', 'runs:list', 'runs:show', 'runs:update', 'runs:delete', 'runs:export', 'runs:import', 'runs:evaluate', 'runs:regions',
   'experiments:start', 'experiments:status', 'experiments:list',
   'compare:runs',
 ] as const satisfies readonly Channel[];

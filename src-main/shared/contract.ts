@@ -14,7 +14,9 @@ import type { RunSummary, RunDetail, RunStatus, EpochRecord, ProbeFigure } from 
 import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
+import type { RegionsView } from './regions.js';
 import { CATALOG_IDS, DatasetRefSchema } from './dataset-ref.js';
+import type { Message } from './messages.js';
 
 const id = z.string().min(1).max(200);
 const name = z.string().max(200);
@@ -132,6 +134,8 @@ export const requests = {
   'runs:import': z.object({ source: FileRefSchema }).strict(),
   /** Scores the run's saved model on its dataset's test split again; the evaluation replaces the old. */
   'runs:evaluate': z.object({ id }).strict(),
+  /** A 2-feature dataset's run: its model's decision regions and the points; null when it has none. */
+  'runs:regions': z.object({ id }).strict(),
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
@@ -161,7 +165,7 @@ export type AnyParsed = { [C in Channel]: Parsed<C> }[Channel];
  * is the renderer (desktop window or browser), which names files only by handle, or by a path
  * inside `importRoot` when browser mode was started with one.
  */
-export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string };
+export type Caller = { face: 'cli' } | { face: 'app' } | { face: 'page'; importRoot?: string; /** Browser mode: files reach the user as downloads (GET /download/<handle>). */ downloads?: boolean };
 
 export interface SystemInfo {
   version: string;
@@ -198,11 +202,13 @@ export interface Responses {
   'datasets:show': DatasetInfo;
   'datasets:preview': DatasetPreview;
   'datasets:samples': DatasetSamples;
-  'datasets:import': DatasetInfo;
+  /** `reused`: the same content was imported before (same bytes, same options); that dataset is answered. */
+  'datasets:import': DatasetInfo & { reused?: boolean };
   'datasets:cancel': { cancelled: boolean };
   'datasets:delete': { deleted: string };
   'datasets:download': DatasetInfo & { fetched: string[] };
-  'datasets:generate': DatasetInfo;
+  /** `reused`: a set of the same kind, size, noise and seed exists; it is answered. */
+  'datasets:generate': DatasetInfo & { reused?: boolean };
   'models:validate': ValidateResult;
   'models:presets': Preset[];
   'models:keras': { code: string };
@@ -215,7 +221,9 @@ export interface Responses {
   /** `download`: where a page fetches the file (browser mode), with the token, once. */
   'runs:export': { path: string; bytes: number; download?: string };
   'runs:evaluate': RunDetail;
-  'runs:import': RunSummary;
+  'runs:regions': RegionsView | null;
+  /** `reused`: the run was here already (itself, or imported before); nothing was added. */
+  'runs:import': RunSummary & { reused?: boolean };
   'experiments:start': ExperimentStatus;
   'experiments:status': ExperimentStatus;
   'experiments:list': ExperimentStatus[];
@@ -225,7 +233,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;

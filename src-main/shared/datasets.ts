@@ -1,6 +1,7 @@
 /** Datasets as the faces see them. */
 import type { z } from 'zod';
 import type { ImportOptionsSchema } from './contract.js';
+import type { Message } from './messages.js';
 
 export type DatasetKind = 'builtin' | 'synthetic' | 'imported';
 
@@ -12,6 +13,8 @@ export interface DatasetInfo {
   /** False for a built-in dataset whose files are not on this machine; `reason` says how to get them. */
   available: boolean;
   reason?: string;
+  /** `reason` as a coded message, for a page to say in the user's language. */
+  reasonCoded?: Message;
   format?: string;
   featureShape: number[];
   classNames: string[];

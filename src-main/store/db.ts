@@ -2,7 +2,7 @@
  * Opening the run history database: the version check, the pragmas, the migrations.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../shared/errors.js';
@@ -19,8 +19,16 @@ export function databasePath(home: string): string {
  * @throws UserError when the file's schema is newer than this code knows.
  */
 export function openDatabase(file: string): Database.Database {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  let db: Database.Database;
+  try {
+    // The data folder and the database are the user's alone: 0700 and 0600 when we create them
+    // (SQLite gives the -wal and -shm files the database's own permissions).
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    db = new Database(file);
+  } catch (err) {
+    throw databaseFailure(file, err);
+  }
   try {
     // Read before any pragma that writes (journal_mode rewrites the header), so a newer
     // Layerlab's file is left exactly as it was.
@@ -40,8 +48,40 @@ export function openDatabase(file: string): Database.Database {
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw databaseFailure(file, err);
   }
+}
+
+/** better-sqlite3's and Node's codes for a database that cannot be used, in words with what to do. */
+const DATABASE_PROBLEMS: Record<string, string> = {
+  SQLITE_NOTADB: 'is not a Layerlab database, or is damaged',
+  SQLITE_CORRUPT: 'is damaged (corrupt)',
+  SQLITE_CANTOPEN: 'cannot be opened (check that the folder exists and that you may read and write it)',
+  SQLITE_READONLY: 'is read-only; check its permissions and those of its folder',
+  SQLITE_PERM: 'cannot be opened: permission denied; check its permissions',
+  SQLITE_IOERR: 'cannot be read: the disk reported an input/output error',
+  SQLITE_FULL: 'cannot be written: the disk is full; free some space and try again',
+  SQLITE_BUSY: 'is locked by another program; close it (or wait for it) and try again',
+  SQLITE_LOCKED: 'is locked by another program; close it (or wait for it) and try again',
+  EACCES: 'cannot be opened: permission denied; check its permissions and those of its folder',
+  EPERM: 'cannot be opened: permission denied; check its permissions and those of its folder',
+  ENOSPC: 'cannot be created: the disk is full; free some space and try again',
+  EROFS: 'cannot be created: the file system is read-only; choose another data folder with --home',
+  ENOTDIR: 'cannot be created: a part of its path is not a folder; choose another data folder with --home',
+};
+
+/**
+ * A database that cannot be opened, as one line naming the file and what to do (a damaged one: move
+ * it aside, and Layerlab starts a new history). UserErrors pass through; unknown failures too.
+ */
+export function databaseFailure(file: string, err: unknown): unknown {
+  if (err instanceof UserError) return err;
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  const base = Object.keys(DATABASE_PROBLEMS).find((k) => code === k || code.startsWith(`${k}_`));
+  if (!base) return err;
+  const damaged = base === 'SQLITE_NOTADB' || base === 'SQLITE_CORRUPT';
+  const advice = damaged ? `; move it aside (mv ${file} ${file}.broken) to start a new history, or restore it from a backup` : '';
+  return new UserError(`${file}: ${DATABASE_PROBLEMS[base]}${advice}`);
 }
 
 /**

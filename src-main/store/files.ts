@@ -13,7 +13,7 @@ export function sha256(bytes: Uint8Array): string {
 
 /** Writes a new file (it must not exist) and fsyncs it before closing. */
 export function writeNewFileSynced(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, 'wx');
+  const fd = openSync(path, 'wx', 0o600);
   try {
     let done = 0;
     while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);

@@ -194,7 +194,15 @@ export class RunStore {
    */
   deleteRuns(ids: readonly string[]): void {
     this.db.transaction(() => {
-      for (const id of ids) this.requireStatus(id);
+      for (const id of ids) {
+        this.requireStatus(id);
+        // A run another live Layerlab (the app, another CLI) is training: deleting it would lose
+        // what that process goes on reporting. Its owner must stop it first.
+        const row = this.db.prepare('SELECT status, owner_pid FROM runs WHERE id = ?').get(id) as { status: string; owner_pid: number | null };
+        if ((row.status === 'running' || row.status === 'queued') && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid)) {
+          throw new UserError(`run ${id} is ${row.status === 'running' ? 'training' : 'queued'} in another Layerlab process (pid ${row.owner_pid}); stop it there (or wait for it to finish) before deleting it`);
+        }
+      }
       const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
       for (const id of ids) del.run(id);
     }).immediate();
@@ -244,11 +252,15 @@ export class RunStore {
 
   /**
    * Adds the run in an export file under a new id (the original is kept in `imported_from` and
-   * in the notes). The file is checked completely first; a bad one changes nothing.
+   * in the notes). The file is checked completely first; a bad one changes nothing. A run already
+   * here (the exported run itself, or an earlier import of it) is answered with `reused: true`
+   * and nothing is added: importing twice is importing once.
    * @throws UserError "<file>: <field>: …" for a malformed or tampered file.
    */
-  importRun(file: string): RunSummary {
+  importRun(file: string): RunSummary & { reused?: boolean } {
     const f = readRunFile(file);
+    const present = this.db.prepare('SELECT id FROM runs WHERE id = ? OR imported_from = ? ORDER BY (id = ?) DESC, created_at LIMIT 1').pluck().get(f.run.id, f.run.id, f.run.id) as string | undefined;
+    if (present) return { ...getSummary(this.db, present)!, reused: true };
     const id = newRunId();
     const byKind = new Map<string, ArtifactFile[]>();
     for (const a of f.artifacts) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), { name: a.name, bytes: a.bytes }]);
@@ -277,6 +289,12 @@ export class RunStore {
       for (const p of placed) this.insertArtifacts(id, p.rows);
     }, () => rmSync(runFolder(this.home, id), { recursive: true, force: true }));
     return getSummary(this.db, id)!;
+  }
+
+  /** The bytes of one artifact file of a run, checked against its recorded size and sha256; null when the run has none of that kind and name. */
+  readArtifactFile(runId: string, kind: string, name: string): Uint8Array | null {
+    const row = this.artifactsByKind(runId)?.get(kind)?.find((a) => a.path.endsWith(`/${name}`));
+    return row ? this.readArtifact(row) : null;
   }
 
   close(): void {

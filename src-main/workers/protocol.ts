@@ -8,6 +8,7 @@ import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks } from '../sh
 import type { ErrorInfo } from '../shared/errors.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
+import type { DecisionRegions } from '../shared/regions.js';
 
 export type TrainerRequest =
   | {
@@ -35,7 +36,7 @@ export type TrainerRequest =
 
 export type TrainerMessage =
   | {
-      type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string }[]; trainCount: number; valCount: number; batches: number;
+      type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number;
       /** The auto choice's probe (ladder-host.ts): each rung's figure, and why the chosen one won. */
       probe?: ProbeFigure[]; why?: string;
     }
@@ -45,15 +46,18 @@ export type TrainerMessage =
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
   | { type: 'probe'; runId: string; backend: string; samplesPerSecond: number | null; steps: number; device?: string; reason?: string }
+  /** A 2-feature dataset's decision regions of the kept model; kept as the run's 'regions' artifact. */
+  | { type: 'regions'; runId: string; regions: DecisionRegions }
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }
   | { type: 'error'; runId: string; error: ErrorInfo };
 
 export type { ImporterOptions } from '../data/import.js';
 import type { ImporterOptions } from '../data/import.js';
+import type { Message } from '../shared/messages.js';
 
 export type ImporterRequest = { type: 'import'; importId: string; path: string; options: ImporterOptions; home: string };
 
 export type ImporterMessage =
   | { type: 'progress'; importId: string; phase: 'reading' | 'parsing' | 'writing'; done: number; total: number }
-  | { type: 'done'; importId: string; dataset: DatasetInfo }
+  | { type: 'done'; importId: string; dataset: DatasetInfo & { reused?: boolean } }
   | { type: 'error'; importId: string; error: ErrorInfo };

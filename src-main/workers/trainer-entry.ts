@@ -10,6 +10,9 @@ import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
 import { probeTraining } from '../engine/probe.js';
 import { openDataset } from '../data/open.js';
+import { tfPredictor } from '../engine/evaluate.js';
+import { runRegions } from '../engine/regions.js';
+import { isTwoFeature, type DecisionRegions } from '../shared/regions.js';
 import { toErrorInfo, UserError } from '../shared/errors.js';
 import { exitWithParent, onParentMessage, sendToParent } from './parent-port.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
@@ -46,6 +49,10 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
     });
     if (outcome.marks) send({ type: 'marks', runId, ...outcome.marks });
     if (outcome.evaluation) send({ type: 'evaluation', runId, evaluation: outcome.evaluation });
+    // A 2-feature set: the kept model's decision regions, as TensorFlow Playground shows them.
+    if (isTwoFeature(dataset.featureShape) && outcome.epochs.length > 0) {
+      send({ type: 'regions', runId, regions: await runRegions(tfPredictor(outcome.model, req.spec.inputShape, dataset.scale), req.spec, dataset, req.limit) });
+    }
     if (req.modelDir && outcome.status === 'completed') {
       const files = await serializeModel(outcome.model);
       mkdirSync(req.modelDir, { recursive: true });
@@ -84,8 +91,13 @@ async function evaluateModel(req: Extract<TrainerRequest, { type: 'evaluate' }>)
   const { runId } = req;
   try {
     await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
-    const evaluation = await evaluateSaved(req.spec, openDataset(req.home, req.dataset), readSavedModel(req.modelDir), req.limit);
+    const dataset = openDataset(req.home, req.dataset);
+    let regions: DecisionRegions | undefined;
+    const evaluation = await evaluateSaved(req.spec, dataset, readSavedModel(req.modelDir), req.limit, async (predict) => {
+      if (isTwoFeature(dataset.featureShape)) regions = await runRegions(predict, req.spec, dataset, req.limit);
+    });
     send({ type: 'evaluation', runId, evaluation });
+    if (regions) send({ type: 'regions', runId, regions });
     send({ type: 'done', runId, status: 'completed' });
   } catch (err) {
     send({ type: 'error', runId, error: toErrorInfo(err) });

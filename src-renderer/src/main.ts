@@ -1,8 +1,10 @@
 import './lib/zod-config.js';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { loadKoreanFont } from './lib/font.js';
 import './app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 mount(App, { target });
+void loadKoreanFont();

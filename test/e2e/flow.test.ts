@@ -143,7 +143,11 @@ describe('Layerlab in the browser', () => {
     await runs.rename('relu-e2e', 'relu-e2e-renamed', 'book, e2e');
     await runs.row('relu-e2e-renamed').waitFor();
     expect((await client.invoke('runs:show', { id: relu.id })).tags).toEqual(['book', 'e2e']);
-    expect(await runs.exportRun('relu-e2e-renamed')).toMatch(/Exported to .+/);
+    // Browser mode: the export arrives as a download of this browser, not a path on the server.
+    const [download, said] = await Promise.all([page.waitForEvent('download'), runs.exportRun('relu-e2e-renamed')]);
+    expect(said).toMatch(new RegExp(`Downloaded ${relu.id}\\.layerlab-run\\.json \\([\\d,]+ bytes\\)`));
+    expect(download.suggestedFilename()).toBe(`${relu.id}.layerlab-run.json`);
+    expect((JSON.parse(readFileSync(await download.path(), 'utf8')) as { run: { id: string } }).run.id).toBe(relu.id);
     await runs.select('relu-e2e-renamed');
     await runs.select('sigmoid-e2e');
     await runs.compare();
@@ -152,7 +156,7 @@ describe('Layerlab in the browser', () => {
     const cmp = await client.invoke('compare:runs', { ids: runIds });
     // Same numbers to the 3 digits shown (the page rounds in the browser's locale).
     rows.forEach((r, i) => expect(Math.abs(Number(r[3]) - cmp.groups[i].final.valAccuracy.mean!)).toBeLessThanOrEqual(0.0005 + 1e-9));
-    await expect(page.getByTestId('spec-diff').textContent()).resolves.toContain('layers.0.activation');
+    await expect(page.getByTestId('spec-diff').textContent()).resolves.toMatch(/Dense\(\d+, relu\) → Dense\(\d+, sigmoid\)/);
     await page.getByTestId('verdict').first().waitFor();
     await page.getByTestId('comparison').scrollIntoViewIfNeeded();
     await screenshot(page, '05-compare');

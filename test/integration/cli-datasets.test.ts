@@ -109,6 +109,28 @@ describe('layerlab datasets import, then train on it', () => {
     expect(detail.spec.layers).toMatchObject([{ type: 'dense', units: 100, activation: 'relu' }, { type: 'dense', units: 3, activation: 'softmax' }]);
   });
 
+  it('recognises a file imported before by its content, under any name or path, and reuses it', () => {
+    const before = list(home);
+    const iris = before.find((d) => d.name === 'iris')!;
+    const copy = join(home, 'flowers copy.csv');
+    copyFileSync(join(FIX, 'csv', 'iris.csv'), copy);
+    const r = layerlab(['datasets', 'import', copy, '--name', 'flowers'], home);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`already imported as iris (${iris.id}); using it`);
+    expect(list(home)).toEqual(before);
+  });
+
+  it('imports an exported run once: the second import answers the run already there', () => {
+    const runs = JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as Array<{ id: string }>;
+    const file = join(home, 'one-run.json');
+    expect(layerlab(['runs', 'export', runs[0].id, '--out', file], home).code).toBe(0);
+    const first = layerlab(['runs', 'import', file], home);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^already here as ${runs[0].id} `));
+    const count = (JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as unknown[]).length;
+    expect(count).toBe(runs.length);
+  });
+
   it('refuses a model file whose input does not fit the dataset, naming both shapes', () => {
     const iris = list(home).find((d) => d.name === 'iris')!;
     const runsBefore = layerlab(['runs', 'list', '--json'], home).stdout;

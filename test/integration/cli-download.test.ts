@@ -57,7 +57,7 @@ describe('layerlab datasets download', () => {
     const port = await closedPort();
     const dead = await layerlabAsync(['datasets', 'download', 'mnist', '--mirror', `http://127.0.0.1:${port}/`], home);
     expect(dead.code).toBe(2);
-    expect(dead.stderr).toMatch(/^layerlab: could not download MNIST \(127\.0\.0\.1:\d+: connection refused\)\. Without a network: copy the four \.gz files into .*mnist\n$/);
+    expect(dead.stderr).toMatch(/^layerlab: could not download MNIST \(127\.0\.0\.1:\d+: no usable answer \(offline, or nothing serves the dataset there\)\)\. Without a network: copy the four \.gz files into .*mnist\n$/);
     for (const [args, message] of [
       [['cifar10'], /datasets download: give fashion-mnist or mnist/],
       [['mnist', '--mirror', 'ftp://example.org/'], /^layerlab: --mirror: must be an http:\/\/ or https:\/\/ address \(not .ftp:\/\/example\.org\/.\)$/m],

@@ -42,9 +42,13 @@ describe('layer statistics from the CLI', () => {
   it('exports and imports them with the run', () => {
     const file = join(home, 'run.json');
     expect(layerlab(['runs', 'export', runId, '--out', file], home).code).toBe(0);
-    const imported = JSON.parse(layerlab(['runs', 'import', file, '--json'], home).stdout) as { id: string };
+    // Into another history: into this one the run would be answered as already here.
+    const other = tempHome();
+    const imported = JSON.parse(layerlab(['runs', 'import', file, '--json'], other.home).stdout) as { id: string; reused?: boolean };
+    expect(imported.reused).toBeUndefined();
     const a = JSON.parse(layerlab(['runs', 'show', runId, '--json'], home).stdout) as RunDetail;
-    const b = JSON.parse(layerlab(['runs', 'show', imported.id, '--json'], home).stdout) as RunDetail;
+    const b = JSON.parse(layerlab(['runs', 'show', imported.id, '--json'], other.home).stdout) as RunDetail;
+    other.cleanup();
     expect(b.epochs.map((e) => e.layers)).toEqual(a.epochs.map((e) => e.layers));
     expect(a.epochs[0].layers).toHaveLength(2);
   });

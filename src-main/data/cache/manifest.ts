@@ -30,6 +30,8 @@ export const ManifestSchema = z.object({
   sourcePath: z.string(),
   /** sha256 of the source file; null for folders and generated sets. */
   sourceSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /** sha256 of what was imported and how (data/content-key.ts): the same again reuses this dataset. */
+  contentKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   format: z.enum(['idx', 'csv', 'images', 'npy', 'npz', 'synthetic']),
   createdAt: z.iso.datetime(),
   /** train + test samples. */

@@ -4,11 +4,11 @@
  * Any failure removes the temp folder, so the cache never holds half a dataset.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { featureSize } from '../../shared/dataset.js';
-import { DatasetError } from '../errors.js';
+import { DatasetError, writeFailure } from '../errors.js';
 import type { ParsedDataset, ParsedSplit, SourceFormat } from '../formats/types.js';
 import { CACHE_VERSION, FILES, ManifestSchema, cacheDir, datasetsDir, type Manifest } from './manifest.js';
 
@@ -17,6 +17,8 @@ export interface CacheMeta {
   /** The user's file or folder (or a 'synthetic:…' description). */
   sourcePath: string;
   format: SourceFormat;
+  /** data/content-key.ts: how a later import of the same thing finds this one. */
+  contentKey?: string;
 }
 
 /** Defaults recorded in the manifest; a run's TrainingSpec may choose others. */
@@ -36,6 +38,7 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
   const checked = ManifestSchema.safeParse({
     layerlabCache: CACHE_VERSION,
     id, name: meta.name.slice(0, 200), sourcePath: meta.sourcePath, sourceSha256, format: meta.format,
+    ...(meta.contentKey ? { contentKey: meta.contentKey } : {}),
     createdAt: new Date().toISOString(),
     sampleCount: parsed.train.count + (parsed.test?.count ?? 0),
     featureShape: parsed.featureShape,
@@ -53,9 +56,18 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
   }
   const manifest: Manifest = checked.data;
 
-  mkdirSync(datasetsDir(home), { recursive: true });
+  try {
+    mkdirSync(datasetsDir(home), { recursive: true });
+  } catch (err) {
+    throw writeFailure(datasetsDir(home), err, 'cannot create the datasets folder');
+  }
   // The writer's pid in the name: a folder left by a killed importer is known stale (cleanStaleTemps).
-  const tmp = mkdtempSync(join(datasetsDir(home), `.tmp-${process.pid}-`));
+  let tmp: string;
+  try {
+    tmp = mkdtempSync(join(datasetsDir(home), `.tmp-${process.pid}-`));
+  } catch (err) {
+    throw writeFailure(datasetsDir(home), err, 'cannot write the imported dataset there');
+  }
   try {
     writeFileSynced(join(tmp, FILES.trainX), parsed.train.x);
     writeFileSynced(join(tmp, FILES.trainY), parsed.train.y);
@@ -70,7 +82,7 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
     syncDir(cacheDir(home));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw writeFailure(datasetsDir(home), err, 'cannot write the imported dataset there');
   }
   return manifest;
 }
@@ -128,7 +140,7 @@ function leBytes(a: Uint8Array | Float32Array | Int32Array): Uint8Array {
 
 function writeFileSynced(path: string, data: Uint8Array | Float32Array | Int32Array): void {
   const bytes = leBytes(data);
-  const fd = openSync(path, 'wx');
+  const fd = openSync(path, 'wx', 0o600);
   try {
     for (let o = 0; o < bytes.length;) o += writeSync(fd, bytes, o, Math.min(bytes.length - o, 1 << 30));
     fsyncSync(fd);
@@ -154,9 +166,17 @@ export function syncDir(dir: string): void {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed importer whose parent died too can linger as a zombie (a container's init may never
+  // reap it): signal 0 still succeeds, but it will never finish its write.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // Gone between the two looks, or no /proc at all (macOS, Windows): then signal 0 is all we know.
+    return !existsSync('/proc/self/stat');
   }
 }
 

@@ -164,8 +164,9 @@ async function fetchInto(url: string, part: string, file: IdxCatalogFile, option
   try {
     let res: Response;
     try {
-      res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: controller.signal, redirect: 'follow' });
+      res = await fetchSameHost(url, have > 0 ? { Range: `bytes=${have}-` } : {}, controller.signal);
     } catch (err) {
+      if (err instanceof FetchFailure) throw err;
       throw new FetchFailure(networkReason(err, controller.signal.aborted, idle));
     }
     if (res.status === 416 && have > 0) return 0; // what we have is the whole file; the check decides
@@ -209,15 +210,40 @@ async function fetchInto(url: string, part: string, file: IdxCatalogFile, option
   }
 }
 
-/** Words for a failed connection: a DNS failure or refusal usually means the machine is offline. */
-function networkReason(err: unknown, timedOut: boolean, idle: number): string {
-  if (timedOut) return `no answer for ${Math.round(idle / 1000)} s`;
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+const NO_ANSWER = 'no usable answer (offline, or nothing serves the dataset there)';
+
+/**
+ * Fetches `url`, following redirects only within its own origin (at most 5): a mirror cannot send
+ * the download to another host or port.
+ */
+async function fetchSameHost(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  let at = new URL(url);
+  for (let hops = 0; ; hops++) {
+    const res = await fetch(at, { headers, signal, redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status > 399 || location === null) return res;
+    await res.body?.cancel();
+    let next: URL;
+    try {
+      next = new URL(location, at);
+    } catch {
+      throw new FetchFailure('a redirect to an address that is not one');
+    }
+    if (next.origin !== at.origin) throw new FetchFailure(`a redirect to another host (${next.origin}), which is not followed`);
+    if (hops >= 5) throw new FetchFailure('too many redirects');
+    at = next;
+  }
+}
+
+/**
+ * Words for a failed connection: one for every way it can fail (refused, cut, reset, silent), so
+ * the message never tells an open port from a closed one on a host the user named.
+ */
+function networkReason(err: unknown, _timedOut: boolean, _idle: number): string {
+  const cause = (err as { cause?: { code?: string } }).cause;
   const code = cause?.code ?? (err as NodeJS.ErrnoException).code;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'name not found (offline?)';
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was cut';
-  return code ?? cause?.message ?? (err as Error).message;
+  return NO_ANSWER;
 }
 
 /** Null when the .gz at `path` holds exactly the published data; otherwise what is wrong. */

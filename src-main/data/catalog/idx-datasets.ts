@@ -6,7 +6,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../../shared/dataset.js';
 import { DatasetError } from '../errors.js';
-import { readIdxPair } from '../formats/idx.js';
+import { readIdxPair, type ReadBytes } from '../formats/idx.js';
+import { unpackedReader } from './unpacked.js';
+import { message, messageText, type Message } from '../../shared/messages.js';
 
 /** One of the four files as published; `sha256` and `bytes` are of the decompressed IDX data. */
 export interface IdxCatalogFile {
@@ -123,17 +125,25 @@ export function locateIdxDataset(entry: IdxCatalogEntry, home: string): { dir: s
   return null;
 }
 
+/** Where the dataset was looked for and how to get it, as a coded message (a page translates it). */
+export function missingCoded(entry: IdxCatalogEntry, home: string): Message {
+  const params = {
+    name: entry.name, dirs: searchDirs(entry, home).join(', '), id: entry.id,
+    files: Object.values(FILES).map((f) => `${f}.gz`).join(', '), folder: join(home, 'datasets', entry.folder),
+  };
+  return entry.debianPackage ? message('dataset.missingApt', { ...params, apt: entry.debianPackage }) : message('dataset.missing', params);
+}
+
 export function missingMessage(entry: IdxCatalogEntry, home: string): string {
-  const how = entry.debianPackage ? `install it with 'sudo apt-get install ${entry.debianPackage}', or ` : '';
-  return `${entry.name} not found (looked in ${searchDirs(entry, home).join(', ')}): ${how}download it with 'layerlab datasets download ${entry.id}', or put ${Object.values(FILES).map((f) => `${f}.gz`).join(', ')} in ${join(home, 'datasets', entry.folder)}, or pass --dataset <folder>`;
+  return messageText(missingCoded(entry, home));
 }
 
 /** Loads an IDX dataset from a folder holding the four standard files. */
-export function loadIdxFolder(dir: string, meta: { id: string; name: string; classNames?: string[] }): Dataset {
+export function loadIdxFolder(dir: string, meta: { id: string; name: string; classNames?: string[] }, read?: ReadBytes): Dataset {
   const files = findIdxFiles(dir);
   if (!files) throw new DatasetError(`${dir}: no ${Object.values(FILES).join(' / ')} files (plain or .gz) found there`);
-  const train = readIdxPair(files.trainImages, files.trainLabels);
-  const test = readIdxPair(files.testImages, files.testLabels);
+  const train = readIdxPair(files.trainImages, files.trainLabels, read);
+  const test = readIdxPair(files.testImages, files.testLabels, read);
   if (train.featureShape.join('x') !== test.featureShape.join('x')) {
     throw new DatasetError(`${files.testImages}: images are ${test.featureShape.join('×')} but the training images are ${train.featureShape.join('×')}`);
   }
@@ -157,6 +167,6 @@ export function loadIdxFolder(dir: string, meta: { id: string; name: string; cla
 export function loadCatalogIdx(id: IdxCatalogEntry['id'], home: string): Dataset {
   const entry = IDX_CATALOG.find((e) => e.id === id)!;
   const found = locateIdxDataset(entry, home);
-  if (!found) throw new DatasetError(missingMessage(entry, home));
-  return loadIdxFolder(found.dir, entry);
+  if (!found) throw new DatasetError(missingCoded(entry, home));
+  return loadIdxFolder(found.dir, entry, unpackedReader(join(home, 'datasets', '.unpacked', entry.folder)));
 }

@@ -20,6 +20,8 @@ export interface RowLayout {
   skipped: number[];
   imageShape?: number[];
   notes: string[];
+  /** Class names for integer labels 0..K-1, from a scikit-learn file's first row. */
+  classNames?: string[];
 }
 
 const LF = 10;

@@ -95,6 +95,24 @@ export function detectHeader(rows: string[][]): boolean {
   return first.some((c, col) => !isNumeric(c) && data.every((r) => col < r.length && isNumeric(r[col])));
 }
 
+/**
+ * scikit-learn's bundled CSVs (iris.csv, wine_data.csv, breast_cancer.csv) start with
+ * 'n_samples,n_features,class name,…' and then rows of n_features values and an integer label: the
+ * class names are in the first row, and the label column is the last. Answers those names, or null.
+ */
+export function sklearnClassNames(rows: string[][]): string[] | null {
+  if (rows.length < 2) return null;
+  const [first, second] = rows;
+  if (first.length < 4 || !/^\d+$/.test(first[0].trim()) || !/^\d+$/.test(first[1].trim())) return null;
+  const names = first.slice(2).map((c) => c.trim());
+  if (names.some((n) => n === '' || isNumeric(n))) return null;
+  const features = Number(first[1].trim());
+  if (second.length !== features + 1) return null;
+  const label = (r: string[]) => r[r.length - 1]?.trim() ?? '';
+  const ok = rows.slice(1).every((r) => r.length !== features + 1 || (/^\d+$/.test(label(r)) && Number(label(r)) < names.length));
+  return ok ? names : null;
+}
+
 export interface ColumnPlan {
   /** Index of the label column. */
   label: number;

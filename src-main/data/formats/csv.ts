@@ -7,7 +7,7 @@ import { closeSync, readSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { ImportError } from '../errors.js';
 import { openRegular } from '../source.js';
-import { detectDelimiter, detectHeader, planColumns, tokenizeSample } from './csv-sniff.js';
+import { detectDelimiter, detectHeader, planColumns, sklearnClassNames, tokenizeSample } from './csv-sniff.js';
 import { CsvRows, type RowLayout } from './csv-rows.js';
 import type { ParsedDataset, ProgressFn } from './types.js';
 
@@ -90,6 +90,9 @@ export function parseCsvSource(file: string, size: number, read: ReadAt, options
     if (got === 0) size = position; // The file shrank while we read it: finish with what we have.
   }
   const result = rows.finish();
+  // Integer labels that index the names a scikit-learn file's first row gives: those are the names.
+  const named = layout.classNames;
+  if (named && result.classNames.every((c) => /^\d+$/.test(c) && Number(c) < named.length)) result.classNames = result.classNames.map((c) => named[Number(c)]);
   return { ...result, format: 'csv', notes: [...layout.notes, ...result.notes], sourceSha256: hash.digest('hex') };
 }
 
@@ -145,13 +148,18 @@ function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): {
     }
     const nul = rows[0].findIndex((c) => c.includes('\0'));
     if (nul >= 0) throw new ImportError(file, `line 1, column ${nul + 1}: holds a NUL byte (\\0), which CSV text never has; is this a binary file? Save the data as CSV text`);
-    const columns = rows[0].length;
+    // scikit-learn's layout: the first row holds counts and class names, not column names.
+    const sklearn = sklearnClassNames(rows);
+    const columns = sklearn ? rows[1].length : rows[0].length;
     if (columns > MAX_COLUMNS) throw new ImportError(file, `line 1: has more than ${MAX_COLUMNS} columns (${columns}), more than are supported; is the delimiter right, or the whole file on one line?`);
-    const header = detectHeader(rows);
-    const names = header ? rows[0].map((c) => c.trim()) : null;
-    const plan = planColumns(file, names, columns, options.labelColumn);
-    const notes = [`delimiter: ${delimiter === '\t' ? 'tab' : `'${delimiter}'`}`, header ? 'header detected' : 'no header row'];
-    const layout = { delimiter: delimiter.charCodeAt(0), header, columns, names, label: plan.label, skipped: plan.skipped, imageShape: options.imageShape, notes: [...notes, ...plan.notes] };
+    const header = sklearn !== null || detectHeader(rows);
+    const names = header && !sklearn ? rows[0].map((c) => c.trim()) : null;
+    const plan = planColumns(file, names, columns, options.labelColumn ?? (sklearn ? columns - 1 : undefined));
+    const notes = [`delimiter: ${delimiter === '\t' ? 'tab' : `'${delimiter}'`}`, sklearn ? `scikit-learn layout: class names ${sklearn.join(', ')} from the first row` : header ? 'header detected' : 'no header row'];
+    const layout = {
+      delimiter: delimiter.charCodeAt(0), header, columns, names, label: plan.label, skipped: plan.skipped, imageShape: options.imageShape,
+      notes: [...notes, ...plan.notes], ...(sklearn && plan.label === columns - 1 ? { classNames: sklearn } : {}),
+    };
     return { layout, bom };
   }
 }

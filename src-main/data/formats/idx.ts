@@ -66,10 +66,13 @@ export function parseIdx(file: string, raw: Uint8Array): IdxArray {
   return { data: out, shape };
 }
 
-export function readIdx(file: string): IdxArray {
-  let raw: Buffer;
+/** Reads a file's bytes (a catalog reader may hand back an unpacked copy of a .gz, lib: catalog/unpacked.ts). */
+export type ReadBytes = (file: string) => Uint8Array;
+
+export function readIdx(file: string, read: ReadBytes = readFileSync): IdxArray {
+  let raw: Uint8Array;
   try {
-    raw = readFileSync(file);
+    raw = read(file);
   } catch (err) {
     throw unreadable(file, err);
   }
@@ -103,8 +106,8 @@ export async function readIdxBounded(file: string, budget = importBudget()): Pro
 type IdxPair = { x: Uint8Array | Float32Array; y: Int32Array; count: number; featureShape: number[] };
 
 /** Reads an images file and a labels file and checks that they belong together. */
-export function readIdxPair(imagesFile: string, labelsFile: string): IdxPair {
-  return pairIdx(imagesFile, readIdx(imagesFile), labelsFile, readIdx(labelsFile));
+export function readIdxPair(imagesFile: string, labelsFile: string, read?: ReadBytes): IdxPair {
+  return pairIdx(imagesFile, readIdx(imagesFile, read), labelsFile, readIdx(labelsFile, read));
 }
 
 /** The same for a user's files, in the importer: each read bounded (readIdxBounded). */

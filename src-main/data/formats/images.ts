@@ -9,8 +9,8 @@
  * sharp call, except plain PNGs of the target size, which png-plain.ts decodes with zlib: a sharp
  * call costs ~0.5–1 ms even for a 28×28 image, which made small-image folders slow.
  */
-import { openSync, readSync, closeSync, fstatSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { openSync, readSync, closeSync, fstatSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { ImportError, unreadable } from '../errors.js';
 import { MAX_INFLATED_BYTES, formatBytes } from '../gzip.js';
@@ -47,17 +47,79 @@ interface Candidate { file: string; label: number }
 interface Header { format: string; width: number; height: number; gray: boolean }
 interface Problem { file: string; problem: string }
 
+/**
+ * Where the walk of one image folder has been: its real root, and every real folder entered, so a
+ * symbolic link is followed only to a place inside the root that the walk has not already been to.
+ * A link out of the folder, a loop (a link to a folder above it) or a second way into a folder is
+ * refused in one line naming the link: following it would read files the user did not choose or
+ * count the same images several times.
+ */
+interface Walk { root: string; realRoot: string; seen: Map<string, string> }
+
+function startWalk(root: string): Walk {
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch (err) {
+    throw unreadable(root, err);
+  }
+  return { root, realRoot, seen: new Map([[realRoot, root]]) };
+}
+
+/** What `path` is, following a symbolic link only within the walk's root; undefined for what is neither a file nor a folder. */
+function entryKind(walk: Walk, path: string): 'file' | 'dir' | undefined {
+  let st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  if (st.isSymbolicLink()) {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new ImportError(path, 'is a symbolic link to something that does not exist; remove the link');
+      if (code === 'ELOOP') throw new ImportError(path, 'is a loop of symbolic links; remove the link');
+      throw unreadable(path, err);
+    }
+    const rel = relative(walk.realRoot, real);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw new ImportError(path, `is a symbolic link to ${real}, outside ${walk.root}; links are followed only within the folder being imported: copy what it points to into the folder`);
+    }
+    st = statSync(real);
+    if (st.isDirectory()) {
+      const before = walk.seen.get(real);
+      const above = rel === '' || relative(real, realpathSync(dirname(path))).split(sep)[0] !== '..';
+      if (above) throw new ImportError(path, `is a symbolic link to ${before ?? real}, a folder that holds it: a loop; remove the link`);
+      if (before !== undefined) throw new ImportError(path, `is a symbolic link to ${before}, which is imported already; remove the link so its images are not counted twice`);
+    }
+    if (st.isDirectory()) walk.seen.set(real, path);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  }
+  if (st.isDirectory()) {
+    const real = realpathSync(path);
+    const before = walk.seen.get(real);
+    if (before !== undefined) throw new ImportError(path, `is the folder ${before}, which is imported already (reached by a link); remove the link so its images are not counted twice`);
+    walk.seen.set(real, path);
+    return 'dir';
+  }
+  return st.isFile() ? 'file' : undefined;
+}
+
 /** Lists the files under one class folder (recursing, as Keras does), sorted for a stable order. */
-function listFiles(dir: string, depth = 0): string[] {
+function listFiles(walk: Walk, dir: string, depth = 0): string[] {
   const out: string[] = [];
-  const names = readdirSync(dir).filter((n) => !ignored(n)).sort();
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => !ignored(n)).sort();
+  } catch (err) {
+    throw unreadable(dir, err);
+  }
   for (const name of names) {
     const path = join(dir, name);
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st?.isDirectory()) {
-      // The depth bound also ends a symlink cycle.
-      if (depth < MAX_DEPTH) out.push(...listFiles(path, depth + 1));
-    } else if (st?.isFile()) {
+    const kind = entryKind(walk, path);
+    if (kind === 'dir') {
+      if (depth >= MAX_DEPTH) throw new ImportError(path, `is nested more than ${MAX_DEPTH} folders deep inside a class folder; flatten the folder`);
+      out.push(...listFiles(walk, path, depth + 1));
+    } else if (kind === 'file') {
       out.push(path);
     }
   }
@@ -203,7 +265,8 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   } catch (err) {
     throw unreadable(root, err);
   }
-  const classNames = entries.filter((n) => statSync(join(root, n), { throwIfNoEntry: false })?.isDirectory());
+  const walk = startWalk(root);
+  const classNames = entries.filter((n) => entryKind(walk, join(root, n)) === 'dir');
   if (classNames.length < 2) {
     const found = classNames.length === 0 ? 'no class sub-folders' : `only one class sub-folder (${classNames[0]})`;
     throw new ImportError(root, `has ${found}; an image dataset needs one sub-folder per class, at least 2 (root/<class>/<image>)`);
@@ -211,7 +274,7 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
 
   const candidates: Candidate[] = [];
   for (const [label, name] of classNames.entries()) {
-    const files = listFiles(join(root, name));
+    const files = listFiles(walk, join(root, name));
     if (files.length === 0) throw new ImportError(join(root, name), 'has no images; every class folder needs at least one (or remove the folder)');
     for (const file of files) candidates.push({ file, label });
     if (candidates.length > MAX_FILES) throw new ImportError(root, `holds more than ${MAX_FILES} files; split the dataset`);

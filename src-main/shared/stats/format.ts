@@ -6,6 +6,8 @@ import { METRIC_INFO, type Description, type FinalMetric } from './describe.js';
 import type { TTest } from './hypothesis.js';
 import type { RunsNeeded } from './power.js';
 import type { Verdict } from './verdict.js';
+import type { Change, ComparisonWarning, DatasetMismatch } from './fairness.js';
+import type { SpecValue } from './side-by-side.js';
 
 const MINUS = '\u2212';
 const DASH = '\u2014';
@@ -122,4 +124,84 @@ export function formatVerdict(v: Verdict): string {
   if (winner) return `${head}: ${stats}: ${winner} is ${betterWord}`;
   const more = v.runsNeeded ? `; ${formatRunsNeeded(v.runsNeeded)}` : '';
   return `${head}: ${stats}: not distinguishable with ${runCounts(v.a.n, v.b.n)}${more}`;
+}
+
+/** Spec fields by their English name in "what differs" (the UI translates by path instead). */
+export const FIELD_NAMES: Readonly<Record<string, string>> = {
+  'training.epochs': 'epochs',
+  'training.batchSize': 'batch size',
+  'training.validationSplit': 'validation share',
+  'training.splitSeed': 'split seed',
+  'optimizer.momentum': 'momentum',
+  'optimizer.nesterov': 'Nesterov',
+  'optimizer.rho': 'rho',
+  'optimizer.epsilon': 'epsilon',
+  'optimizer.beta1': 'beta 1',
+  'optimizer.beta2': 'beta 2',
+  'optimizer.centered': 'centered',
+  'optimizer.initialAccumulatorValue': 'initial accumulator',
+  loss: 'loss',
+};
+
+/** 48000 → "48,000". */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+const shown = (v: SpecValue): string => (v === null ? '(none)' : String(v));
+
+/** One change in English: "+ Dropout(0.3) after Dense(100, relu)", "trained on 5,000 of 48,000 samples". */
+export function formatChange(c: Change): string {
+  switch (c.kind) {
+    case 'layerAdded': return `+ ${c.layer} ${c.after ? `after ${c.after}` : 'at the start'}`;
+    case 'layerRemoved': return `− ${c.layer} ${c.after ? `(was after ${c.after})` : '(was first)'}`;
+    case 'layerChanged': return `${c.from} → ${c.to}`;
+    case 'input': return `input ${c.from} → ${c.to}`;
+    case 'optimizer': return `optimizer ${c.from} → ${c.to}`;
+    case 'field': return `${FIELD_NAMES[c.field] ?? c.field} ${shown(c.from)} → ${shown(c.to)}`;
+    case 'samples': return c.of === null ? `trained on ${formatCount(c.count)} samples` : `trained on ${formatCount(c.count)} of ${formatCount(c.of)} samples`;
+  }
+}
+
+const valuesOf = (vs: number[]): string => (vs.length ? vs.map(formatCount).join(' / ') : '?');
+
+/** A fairness warning in English, one line. */
+export function formatWarning(w: ComparisonWarning): string {
+  const per = w.groups.map((g) => `${g.label} ${valuesOf(g.values)}`).join(', ');
+  if (w.code === 'samples') return `trained on different numbers of samples (${per}${w.of ? ` of ${formatCount(w.of)}` : ''}): the difference may come from the data, not the model; train both on the same --limit`;
+  if (w.code === 'split') return `validated on different samples (${per} validation samples): their val scores are not measured on the same set; use the same validation split, split seed and --limit`;
+  return `trained for different numbers of epochs (${per}): the difference may come from the training time, not the model`;
+}
+
+/** The refusal, in one line. */
+export function formatDatasetMismatch(m: DatasetMismatch): string {
+  return `cannot compare ${m.a.label} (trained on ${m.a.dataset}) with ${m.b.label} (trained on ${m.b.dataset}): runs on different datasets are not comparable; compare runs of one dataset`;
+}
+
+/**
+ * The verdict as a plain sentence, no jargon, for the top of a comparison: "relu vs sigmoid: no real
+ * difference yet; about 71 runs each would be needed", "relu is better than sigmoid: +1.7 points of
+ * val accuracy". The statistics follow it (formatVerdict).
+ */
+export function plainVerdict(v: Verdict): string {
+  const vs = `${v.b.label} vs ${v.a.label}`;
+  if (v.difference === null) return `${vs}: nothing to compare yet (${v.a.n === 0 ? v.a.label : v.b.label} has no finished runs)`;
+  const winner = v.better === 'A' ? v.a : v.better === 'B' ? v.b : null;
+  const loser = v.better === 'A' ? v.b : v.a;
+  const unit = METRIC_INFO[v.metric].unit;
+  const size = unit === 'pp' ? `${(Math.abs(v.difference) * 100).toFixed(1)} points of ${METRIC_INFO[v.metric].name}` : `${Math.abs(v.difference).toFixed(unit === 's' ? 1 : 3)} ${METRIC_INFO[v.metric].name}`;
+  if (v.reason === 'too-few-runs') return `${vs}: one run cannot tell them apart; repeat each 3 or more times`;
+  if (v.reason === 'no-spread') return winner ? `${winner.label} is ${v.metric === 'seconds' ? 'faster' : 'better'} than ${loser.label} by ${size}, in every run` : `${vs}: the same result in every run`;
+  if (winner) return `${winner.label} is ${v.metric === 'seconds' ? 'faster' : 'better'} than ${loser.label} by ${size}, more than chance would give`;
+  const r = v.runsNeeded;
+  const more = r?.kind === 'estimate' ? `; about ${r.perGroup} runs each would be needed` : r?.kind === 'more-than' ? `; even ${r.limit} runs each might not tell` : '';
+  return `${vs}: no real difference yet${more}`;
+}
+
+/** The plain lead of a comparison: one sentence per pair (two groups: one), with a caveat when they were trained differently. */
+export function plainSentence(c: { verdict: Verdict | null; pairwise: { pairs: Verdict[] } | null; warnings: ComparisonWarning[] }): string {
+  const pairs = c.verdict ? [c.verdict] : c.pairwise?.pairs ?? [];
+  if (!pairs.length) return '';
+  const text = pairs.map(plainVerdict).join('. ');
+  return c.warnings.length ? `${text}. But they were not trained alike (see the warnings).` : `${text}.`;
 }

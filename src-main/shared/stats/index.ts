@@ -5,6 +5,7 @@
 import type { RunDetail } from '../runs.js';
 import { describeGroup, groupRuns, type FinalMetric, type GroupDescription, type RunGroup } from './describe.js';
 import { alignSeries, finalTable, specDiff, type AlignedSeries, type FinalRow, type SpecDifference } from './side-by-side.js';
+import { comparisonWarnings, datasetMismatch, groupChanges, type ComparisonWarning, type DatasetFacts, type DatasetMismatch, type GroupChanges } from './fairness.js';
 import { compareGroups, comparePairs, type LabeledGroup, type PairwiseComparison, type Verdict } from './verdict.js';
 
 export * from './distribution.js';
@@ -14,6 +15,7 @@ export * from './power.js';
 export * from './side-by-side.js';
 export * from './verdict.js';
 export * from './format.js';
+export * from './fairness.js';
 
 /**
  * Short labels for groups from what sets them apart: the spec fields (other than the seed) that
@@ -22,20 +24,25 @@ export * from './format.js';
  */
 export function labelGroups(groups: ReadonlyArray<RunGroup<RunDetail>>, maxFields = 2): string[] {
   const keys = groups.map((g) => g.key);
-  if (groups.length < 2 || groups.some((g) => g.runs.length === 0)) return keys;
+  if (groups.some((g) => g.runs.length === 0)) return keys;
   const unique = (labels: string[]) => new Set(labels).size === labels.length;
-  const diffs = specDiff(groups.map((g) => g.runs[0])).filter((d) => d.path !== 'training.seed');
-  if (diffs.length > 0 && diffs.length <= maxFields) {
-    const labels = groups.map((_, i) => diffs.map((d) => String(d.values[i] ?? '(none)')).join(', '));
-    if (unique(labels)) return labels;
+  const base = (name: string) => name.replace(/ \(seed \d+\)$/, '');
+  if (groups.length >= 2) {
+    const diffs = specDiff(groups.map((g) => g.runs[0])).filter((d) => d.path !== 'training.seed');
+    if (diffs.length > 0 && diffs.length <= maxFields) {
+      const labels = groups.map((_, i) => diffs.map((d) => String(d.values[i] ?? '(none)')).join(', '));
+      if (unique(labels)) return labels;
+    }
   }
-  // Else the name the runs were started under ("book-relu" for "book-relu (seed 2)"), when each
-  // group's runs share one and no two groups do.
-  const names = groups.map((g) => {
-    const bases = new Set(g.runs.map((r) => r.name.replace(/ \(seed \d+\)$/, '')));
-    return bases.size === 1 ? [...bases][0] : '';
+  // Else the name the runs were started under ("book-relu" for "book-relu (seed 2)", "한국어 시험"),
+  // never the group's id; names two groups share are told apart by a number ("relu", "relu #2").
+  const names = groups.map((g) => base(g.runs[0].name) || g.key);
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k === 1 ? n : `${n} #${k}`;
   });
-  return names.every((n) => n !== '') && unique(names) ? names : keys;
 }
 
 /** The whole comparison; a type alias (not an interface) so it fits the contract's `Comparison`. */
@@ -51,6 +58,10 @@ export type StatsComparison = {
   verdict: Verdict | null;
   /** Two or more groups: every pair, Holm-corrected (with two groups, the same p as the verdict). */
   pairwise: PairwiseComparison | null;
+  /** Differences in training data, split or epochs: the verdicts stand, with these caveats. */
+  warnings: ComparisonWarning[];
+  /** What sets each group apart from the first, in words (as data: ./format.ts formatChange). */
+  changes: GroupChanges[];
 };
 
 export interface CompareOptions {
@@ -58,6 +69,15 @@ export interface CompareOptions {
   metric?: FinalMetric;
   /** Labels by group key; groups not named here are labelled by `labelGroups`. */
   labels?: Readonly<Record<string, string>>;
+  /** The datasets the runs used, by id: names for the refusal, sizes for "N of M samples". */
+  datasets?: Readonly<Record<string, DatasetFacts>>;
+}
+
+/** Runs on different datasets are not compared: the mismatch, or null when they share one. */
+export function comparisonRefusal(runs: readonly RunDetail[], options: CompareOptions = {}): DatasetMismatch | null {
+  // Named by their runs' names: the spec fields that would label them differ in anything here.
+  const groups = groupRuns(runs);
+  return datasetMismatch(groups.map((g) => ({ label: options.labels?.[g.key] ?? (g.runs[0].name.replace(/ \(seed \d+\)$/, '') || g.key), runs: g.runs })), options.datasets);
 }
 
 /**
@@ -77,6 +97,8 @@ export function compareRuns(runs: readonly RunDetail[], options: CompareOptions 
     groups: labeled.map((g) => ({ ...describeGroup(g), label: g.label })),
     verdict: labeled.length === 2 ? compareGroups(labeled[0], labeled[1], metric) : null,
     pairwise: labeled.length >= 2 ? comparePairs(labeled, metric) : null,
+    warnings: comparisonWarnings(labeled, options.datasets),
+    changes: groupChanges(labeled, options.datasets),
   };
 }
 

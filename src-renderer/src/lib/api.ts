@@ -5,12 +5,17 @@
  */
 import type { Api, Channel, EventName, Events, RequestOf, Responses } from '../../../src-main/shared/contract.js';
 import type { ErrorInfo } from '../../../src-main/shared/errors.js';
+import { Transfers } from './transfers.js';
+import { isMessageCode, type Message, type MessageParams } from '../../../src-main/shared/messages.js';
 
 /** An error the service (or the connection) reported; `name` is the service's error name. */
 export class ServiceError extends Error {
+  /** The message as a code with parameters, when the service sent one (translated by the page). */
+  readonly coded?: Message;
   constructor(info: ErrorInfo) {
     super(info.message);
     this.name = info.name;
+    if (info.coded) this.coded = info.coded;
   }
 }
 
@@ -29,7 +34,8 @@ const OPEN = 1;
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; channel: string }
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `no-token`: the page was opened without ?token=; `bad-token`: the server refused the token it has. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'no-token' | 'bad-token';
 
 /**
  * The contract over a WebSocket: `{id, channel, request}` out, `{id, ok, value|error}` and
@@ -47,7 +53,14 @@ export class WsApi implements Api {
   private closed = false;
   state: ConnectionState = 'connecting';
 
-  constructor(private readonly open: () => WireSocket, private readonly schedule: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms)) {
+  /** Whether a socket ever opened: a first connection that fails may be a refused token. */
+  private opened = false;
+
+  /**
+   * `tokenOk`: asks the server whether the token is good (browser mode), after a first connection
+   * fails: a refused token then ends the retries with state 'bad-token' instead of retrying forever.
+   */
+  constructor(private readonly open: () => WireSocket, private readonly schedule: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms), private readonly tokenOk?: () => Promise<boolean>) {
     this.connect();
   }
 
@@ -110,6 +123,7 @@ export class WsApi implements Api {
     this.socket = socket;
     this.setState('connecting');
     socket.onopen = () => {
+      this.opened = true;
       this.retryMs = 250;
       this.setState('open');
       for (const text of this.outbox.splice(0)) socket.send(text);
@@ -127,15 +141,27 @@ export class WsApi implements Api {
       if (this.closed) return;
       const wait = this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, 5000);
-      this.schedule(() => { if (!this.closed) this.connect(); }, wait);
+      const retry = () => this.schedule(() => { if (!this.closed) this.connect(); }, wait);
+      if (this.opened || !this.tokenOk) { retry(); return; }
+      // Never connected: is it the token? (The WebSocket API hides the server's 401.)
+      this.tokenOk().then((ok) => {
+        if (ok) retry();
+        else { this.closed = true; this.setState('bad-token'); }
+      }, retry);
     };
   }
 }
 
 function toInfo(e: unknown): ErrorInfo {
   if (typeof e === 'object' && e !== null) {
-    const o = e as { name?: unknown; message?: unknown };
-    return { name: typeof o.name === 'string' ? o.name : 'Error', message: typeof o.message === 'string' ? o.message : 'unknown error' };
+    const o = e as { name?: unknown; message?: unknown; coded?: unknown };
+    const info: ErrorInfo = { name: typeof o.name === 'string' ? o.name : 'Error', message: typeof o.message === 'string' ? o.message : 'unknown error' };
+    const c = o.coded as { code?: unknown; params?: unknown } | undefined;
+    if (c && isMessageCode(c.code) && typeof c.params === 'object' && c.params !== null) {
+      const params = Object.fromEntries(Object.entries(c.params).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as MessageParams;
+      info.coded = { code: c.code, params };
+    }
+    return info;
   }
   return { name: 'Error', message: 'unknown error' };
 }
@@ -169,6 +195,7 @@ export interface PickedFile { handle: string; name: string }
 /** The desktop preload's object; `pickFile` is optional (feature-detected). */
 export interface DesktopApi extends Api {
   pickFile?: () => Promise<PickedFile | null>;
+  pickFolder?: () => Promise<PickedFile | null>;
 }
 
 declare global {
@@ -179,6 +206,10 @@ export interface Connection {
   api: Api;
   /** A native file dialog, when the desktop shell offers one. */
   pickFile: (() => Promise<PickedFile | null>) | null;
+  /** A native choose-folder dialog (desktop). */
+  pickFolder: (() => Promise<PickedFile | null>) | null;
+  /** Uploads and downloads over HTTP (browser mode). */
+  transfers: Transfers | null;
   onState(listener: (s: ConnectionState) => void): () => void;
 }
 
@@ -188,10 +219,21 @@ export function connect(): Connection {
     return {
       api: desktop,
       pickFile: typeof desktop.pickFile === 'function' ? () => desktop.pickFile!() : null,
+      pickFolder: typeof desktop.pickFolder === 'function' ? () => desktop.pickFolder!() : null,
+      transfers: null,
       onState: (l) => { l('open'); return () => {}; },
     };
   }
   const token = takeToken(window.location, sessionStorage, window.history);
-  const ws = new WsApi(() => new WebSocket(socketUrl(window.location, token)) as unknown as WireSocket);
-  return { api: ws, pickFile: null, onState: (l) => { l(ws.state); return ws.onState(l); } };
+  if (!token) {
+    // Opened without the address `layerlab serve` printed: say so instead of retrying forever.
+    const none: Api = {
+      invoke: () => Promise.reject(new ServiceError({ name: 'ConnectionError', message: 'no token: open the address layerlab serve printed' })),
+      on: () => () => {},
+    };
+    return { api: none, pickFile: null, pickFolder: null, transfers: null, onState: (l) => { l('no-token'); return () => {}; } };
+  }
+  const tokenOk = () => fetch(`/auth?token=${encodeURIComponent(token)}`, { cache: 'no-store' }).then((r) => r.status !== 401);
+  const ws = new WsApi(() => new WebSocket(socketUrl(window.location, token)) as unknown as WireSocket, undefined, tokenOk);
+  return { api: ws, pickFile: null, pickFolder: null, transfers: new Transfers(token), onState: (l) => { l(ws.state); return ws.onState(l); } };
 }

@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDX_CATALOG, catalogFiles, findIdxFiles, loadIdxFolder } from '../../../src-main/data/catalog/idx-datasets.js';
 import { downloadIdxDataset, type DownloadProgress } from '../../../src-main/data/catalog/download.js';
@@ -117,8 +119,29 @@ describe('downloading a catalog dataset', () => {
     cleanups.push(cleanup);
     const port = await closedPort();
     const err = await downloadIdxDataset(fashion, home, { mirror: `http://127.0.0.1:${port}/` }).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/^could not download Fashion-MNIST \(127\.0\.0\.1:\d+: connection refused\)\. Without a network: install it with 'sudo apt-get install dataset-fashion-mnist', or copy the four \.gz files into .*fashion-mnist$/);
+    expect((err as Error).message).toMatch(/^could not download Fashion-MNIST \(127\.0\.0\.1:\d+: no usable answer \(offline, or nothing serves the dataset there\)\)\. Without a network: install it with 'sudo apt-get install dataset-fashion-mnist', or copy the four \.gz files into .*fashion-mnist$/);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('follows no redirect to another host, and says the same for an open port as for a closed one (issue 11, item 11)', async () => {
+    const { home, cleanup } = tempHome();
+    cleanups.push(cleanup);
+    // A mirror that sends every request to another port of the machine.
+    const target = await closedPort();
+    const redirector = createServer((_req, res) => { res.writeHead(302, { location: `http://127.0.0.1:${target}/secret` }); res.end(); });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => redirector.close(() => r(undefined))));
+    const port = (redirector.address() as AddressInfo).port;
+    const err = await downloadIdxDataset(fashion, home, { mirror: `http://127.0.0.1:${port}/` }).catch((e: Error) => e);
+    expect((err as Error).message).toContain(`127.0.0.1:${port}: a redirect to another host (http://127.0.0.1:${target}), which is not followed`);
+    // An open port that does not speak HTTP and a closed one read the same.
+    const silent = createNetServer((socket) => socket.destroy());
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => silent.close(() => r(undefined))));
+    const open = (silent.address() as AddressInfo).port;
+    const closed = await closedPort();
+    const say = async (p: number) => ((await downloadIdxDataset(fashion, home, { mirror: `http://127.0.0.1:${p}/` }).catch((e: Error) => e)) as Error).message.replace(String(p), 'PORT');
+    expect(await say(open)).toBe(await say(closed));
   });
 
   it('tries the next address when one fails, and fetches a damaged file in the data folder again', async () => {

@@ -99,6 +99,19 @@ describe('service over WebSocket and in memory', () => {
     const detail = await local.invoke('runs:show', { id: runIds[0] });
     expect(detail.epochs.map((e) => e.valAccuracy)).toEqual(epochs.map((e) => (e.payload as { valAccuracy: number }).valAccuracy));
     expect(detail.evaluation?.confusion.flat().reduce((a, b) => a + b, 0)).toBe(detail.evaluation?.count);
+    // A 2-feature set: the kept model's decision regions, with its answers on the scored points.
+    const regions = (await ws.invoke('runs:regions', { id: runIds[0] }))!;
+    expect(regions.size).toBe(64);
+    expect(regions.cls).toHaveLength(64 * 64);
+    expect(new Set(regions.cls).size).toBe(2);
+    expect(regions.classNames).toEqual(['0', '1']);
+    expect(regions.held.split).toBe('validation');
+    expect(regions.held.x).toHaveLength(detail.valCount!);
+    const wrong = regions.held.label.filter((l, i) => l !== regions.held.predicted[i]).length;
+    expect(wrong).toBe(detail.evaluation!.misclassified.length);
+    expect(regions.train.x.length + regions.held.x.length).toBe(400);
+    const inside = (v: number, [lo, hi]: [number, number]) => v >= lo && v <= hi;
+    expect(regions.train.x.every((v) => inside(v, regions.x)) && regions.held.y.every((v) => inside(v, regions.y))).toBe(true);
   });
 
   it('marks a run failed when its trainer is killed, and keeps serving', async () => {
@@ -191,6 +204,15 @@ describe('service over WebSocket and in memory', () => {
     expect(v.pValue).not.toBeNull();
     expect(v.better === null ? !v.significant : v.significant).toBe(true);
     expect(c.specDiff.map((d) => d.path)).toContain('layers.0.activation');
+    // Trained alike, so no caveat; what differs is said as a change of layer.
+    expect(c.warnings).toEqual([]);
+    expect(c.changes[1].changes).toEqual([{ kind: 'layerChanged', from: 'Dense(16, sigmoid)', to: 'Dense(16, relu)' }]);
+    // A run on another dataset is not compared with them: one line naming both datasets.
+    const circle = (await ws.invoke('datasets:generate', { kind: 'circle', samples: 100, seed: 1, name: 'ring' })).id;
+    const { runIds: [other] } = await ws.invoke('runs:start', { spec: { ...spiralModel, training: { ...spiralModel.training, epochs: 1 } }, datasetId: circle, name: 'ring run' });
+    await service.idle();
+    const refused = ws.invoke('compare:runs', { groups: [done.groups[0].group], ids: [other] });
+    await expect(refused).rejects.toThrow(new RegExp(`^cannot compare activation: sigmoid \\(trained on spiral .*\\(${spiral}\\)\\) with ring run \\(trained on ring \\(${circle}\\)\\): runs on different datasets are not comparable`));
     // Kept in its runs: a window opened later lists it, newest first.
     const listed = await ws.invoke('experiments:list', {});
     expect(listed[0]).toEqual(done);

@@ -135,3 +135,28 @@ describe('CSV details', () => {
     expect(isNumeric('1,5')).toBe(false);
   });
 });
+
+describe("scikit-learn's bundled CSV layout", () => {
+  it('takes the class names from the first row (iris.csv: 150,4,setosa,versicolor,virginica)', () => {
+    const text = '6,4,setosa,versicolor,virginica\n5.1,3.5,1.4,0.2,0\n4.9,3.0,1.4,0.2,0\n7.0,3.2,4.7,1.4,1\n6.4,3.2,4.5,1.5,1\n6.3,3.3,6.0,2.5,2\n5.8,2.7,5.1,1.9,2\n';
+    const d = parseCsvBytes('iris.csv', bytes(text));
+    expect(d.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(d.featureShape).toEqual([4]);
+    expect(d.featureNames).toBeUndefined();
+    expect(Array.from(d.train.y)).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(Array.from(d.train.x.slice(0, 4))).toEqual([5.1, 3.5, 1.4, 0.2].map(Math.fround));
+  });
+
+  it('reads a first row shorter than the data rows (wine_data.csv: 13 features, 3 classes)', () => {
+    const row = (label: number) => `${Array.from({ length: 13 }, (_, i) => (i + label / 10).toFixed(2)).join(',')},${label}`;
+    const d = parseCsvBytes('wine_data.csv', bytes(`3,13,class_0,class_1,class_2\n${row(0)}\n${row(1)}\n${row(2)}\n`));
+    expect(d.classNames).toEqual(['class_0', 'class_1', 'class_2']);
+    expect(d.featureShape).toEqual([13]);
+  });
+
+  it('leaves an ordinary header alone', () => {
+    const d = parseCsvBytes('t.csv', bytes('a,b,c,label\n1,2,3,x\n4,5,6,y\n'));
+    expect(d.featureNames).toEqual(['a', 'b', 'c']);
+    expect(d.classNames).toEqual(['x', 'y']);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { cpSync, mkdirSync, rmSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -191,5 +191,50 @@ describe('image folders', () => {
     cpSync(join(fixtures, 'gray', 'circle', '0.png'), join(none, '0.png'));
     await refuses(readImageFolder(none), none, /has no class sub-folders/);
     await refuses(readImageFolder(join(none, 'missing')), join(none, 'missing'), /does not exist; check the path/);
+  });
+});
+
+describe('image folders with symbolic links (issue 11, item 4)', () => {
+  /** The gray fixture (circle/, square/) with links added by `add`, and the ImportError the import ends in, if any. */
+  async function withLinks(add: (dir: string) => void): Promise<{ dir: string; err?: ImportError; count?: number }> {
+    const dir = copy('gray');
+    add(dir);
+    try {
+      const d = await readImageFolder(dir);
+      return { dir, count: d.train.count };
+    } catch (err) {
+      expect(err).toBeInstanceOf(ImportError);
+      expect((err as Error).message.split('\n')).toHaveLength(1);
+      return { dir, err: err as ImportError };
+    }
+  }
+
+  it('refuses a loop (a link to a folder above it) in one line naming the link, whatever its depth', async () => {
+    const self = await withLinks((d) => symlinkSync('.', join(d, 'circle', 'l1')));
+    expect(self.err?.file).toBe(join(self.dir, 'circle', 'l1'));
+    expect(self.err?.message).toMatch(/is a symbolic link to .*circle, a folder that holds it: a loop; remove the link/);
+    const deep = await withLinks((d) => {
+      mkdirSync(join(d, 'square', 'a', 'b'), { recursive: true });
+      symlinkSync('../../..', join(d, 'square', 'a', 'b', 'up'));
+    });
+    expect(deep.err?.message).toMatch(/up: is a symbolic link to .*, a folder that holds it: a loop/);
+  });
+
+  it('refuses a link that leads out of the folder (to /etc) and a second way into a class', async () => {
+    const out = await withLinks((d) => symlinkSync('/etc', join(d, 'circle', 'etc')));
+    expect(out.err?.file).toBe(join(out.dir, 'circle', 'etc'));
+    expect(out.err?.message).toMatch(/is a symbolic link to \/etc, outside .*; links are followed only within the folder being imported/);
+    const outFile = await withLinks((d) => symlinkSync('/etc/passwd', join(d, 'square', 'passwd.png')));
+    expect(outFile.err?.message).toMatch(/passwd\.png: is a symbolic link to \/etc\/passwd, outside/);
+    const twice = await withLinks((d) => symlinkSync(join(d, 'square'), join(d, 'circle', 'more')));
+    expect(twice.err?.message).toMatch(/more: is a symbolic link to .*square, which is imported already/);
+    const cycle = await withLinks((d) => { symlinkSync('b', join(d, 'circle', 'a')); symlinkSync('a', join(d, 'circle', 'b')); });
+    expect(cycle.err?.message).toMatch(/circle\/a: is a loop of symbolic links; remove the link/);
+  });
+
+  it('follows a link to an image inside the folder', async () => {
+    const inside = await withLinks((d) => symlinkSync(join(d, 'square', '0.png'), join(d, 'circle', 'linked.png')));
+    expect(inside.err).toBeUndefined();
+    expect(inside.count).toBe(7);
   });
 });

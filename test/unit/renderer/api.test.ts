@@ -23,6 +23,45 @@ function setup() {
 }
 
 describe('WsApi wire handling', () => {
+  it('stops retrying and says "bad-token" when a first connection fails and the server refuses the token', async () => {
+    const sockets: FakeSocket[] = [];
+    const timers: (() => void)[] = [];
+    let asked = 0;
+    const states: string[] = [];
+    const api = new WsApi(() => { const s = new FakeSocket(); sockets.push(s); return s; }, (fn) => { timers.push(fn); }, () => { asked++; return Promise.resolve(false); });
+    api.onState((s) => states.push(s));
+    sockets[0].close();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toBe(1);
+    expect(states).toEqual(['closed', 'bad-token']);
+    expect(timers).toHaveLength(0);
+  });
+
+  it('keeps retrying when the token is good (the server is just not up yet), and never asks again once connected', async () => {
+    const sockets: FakeSocket[] = [];
+    const timers: (() => void)[] = [];
+    let asked = 0;
+    new WsApi(() => { const s = new FakeSocket(); sockets.push(s); return s; }, (fn) => { timers.push(fn); }, () => { asked++; return Promise.resolve(true); });
+    sockets[0].close();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(timers).toHaveLength(1);
+    timers[0]();
+    sockets[1].open();
+    sockets[1].close();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toBe(1);
+    expect(timers).toHaveLength(2);
+  });
+
+  it('keeps a coded message from the service, for the page to translate', async () => {
+    const { api, sockets } = setup();
+    sockets[0].open();
+    const p = api.invoke('compare:runs', { ids: ['a', 'b'] });
+    sockets[0].reply({ id: 1, ok: false, error: { name: 'UserError', message: 'cannot compare …', coded: { code: 'compare.datasets', params: { a: 'x', b: 'y', aDataset: 'd1', bDataset: 'd2', evil: { no: 1 } } } } });
+    const err = (await p.catch((e: unknown) => e)) as ServiceError;
+    expect(err.coded).toEqual({ code: 'compare.datasets', params: { a: 'x', b: 'y', aDataset: 'd1', bDataset: 'd2' } });
+  });
+
   it('queues requests until the socket opens, then sends {id, channel, request}', async () => {
     const { api, sockets } = setup();
     const p = api.invoke('datasets:list', {});

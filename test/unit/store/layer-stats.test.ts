@@ -52,6 +52,8 @@ describe('layer statistics in the run store', () => {
 
     const old = structuredClone(doc);
     old.version = 2;
+    // Under another id: the run itself would be answered as already here.
+    (old as unknown as { run: { id: string } }).run.id = 'run-from-format-2';
     for (const e of old.epochs) delete e.layers;
     const oldFile = join(file, '..', 'v2.json');
     writeFileSync(oldFile, JSON.stringify(old));

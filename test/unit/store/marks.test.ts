@@ -52,11 +52,17 @@ describe('callback marks in the run store', () => {
   it('exports and imports them, and reads a version-1 file as without marks', () => {
     const { store, id } = finishedRun(tempHome(), 4, { stoppedEpoch: 4, bestEpoch: 2, modelEpoch: 2 });
     const file = store.exportRun(id).path;
+    // Under another id: the run itself would be answered as already here.
+    const other = JSON.parse(readFileSync(file, 'utf8')) as { run: Record<string, unknown> };
+    other.run.id = 'run-from-elsewhere';
+    writeFileSync(file, JSON.stringify(other));
     const again = store.importRun(file);
+    expect(again.reused).toBeUndefined();
     expect([again.stoppedEpoch, again.bestEpoch, again.modelEpoch, again.valAccuracy]).toEqual([4, 2, 2, 0.7]);
 
     const old = JSON.parse(readFileSync(file, 'utf8')) as { version: number; run: Record<string, unknown> };
     old.version = 1;
+    old.run.id = 'run-from-version-1';
     for (const k of ['stoppedEpoch', 'bestEpoch', 'modelEpoch', 'continuedFrom']) delete old.run[k];
     const v1 = join(store.home, 'v1.json');
     writeFileSync(v1, JSON.stringify(old));

@@ -50,9 +50,16 @@ describe('exporting and importing a run', () => {
       const original = before.artifacts.find((b) => b.sha256 === a.sha256)!;
       expect(readFileSync(join(targetHome, a.path))).toEqual(readFileSync(join(source.home, original.path)));
     }
-    // Importing twice gives two runs: the file is a copy, not an identity.
-    expect(target.importRun(file).id).not.toBe(summary.id);
-    expect(target.listRuns()).toHaveLength(2);
+    // Importing twice is importing once: the run already here is answered, nothing is added.
+    const again = target.importRun(file);
+    expect(again.id).toBe(summary.id);
+    expect(again.reused).toBe(true);
+    expect(summary.reused).toBeUndefined();
+    expect(target.listRuns()).toHaveLength(1);
+    // Into the store it came from, the export is the run itself.
+    const home = source.importRun(file);
+    expect([home.id, home.reused]).toEqual([id, true]);
+    expect(source.listRuns()).toHaveLength(1);
   });
 
   it('writes to <home>/exports by default and refuses an unfinished run', () => {

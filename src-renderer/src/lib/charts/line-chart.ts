@@ -9,6 +9,8 @@ import {
 import type { LineSeries, Point } from './series.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip, Decimation);
+// The page's font stack, the bundled Noto Sans KR included (lib/font.ts), so Hangul in legends and axes is drawn.
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans KR', sans-serif";
 
 export interface LineAxes { x: string; y: string; yMin?: number; yMax?: number; xMin?: number }
 
@@ -59,7 +61,19 @@ function options(axes: LineAxes): ChartOptions<'line'> {
     },
     plugins: {
       // Band edges are drawing aids, not legend entries.
-      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, filter: (item) => !/[+−]sd$/.test(item.text) } },
+      // Lines are shown as lines (dashed where the curve is), markers as their shape, so train
+      // (dashed) and validation (solid) read apart in the legend too.
+      legend: {
+        position: 'bottom',
+        labels: {
+          usePointStyle: true, pointStyleWidth: 26, boxWidth: 8, boxHeight: 8,
+          filter: (item) => !/[+−]sd$/.test(item.text),
+          generateLabels: (chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+            const ds = chart.data.datasets[item.datasetIndex ?? 0] as LineData | undefined;
+            return ds && ds.showLine !== false ? { ...item, pointStyle: 'line' as const, lineWidth: 2, strokeStyle: ds.borderColor as string, lineDash: (ds.borderDash as number[] | undefined) ?? [] } : item;
+          }),
+        },
+      },
       tooltip: { filter: (item) => !/[+−]sd$/.test(item.dataset.label ?? '') },
       decimation: { enabled: true, algorithm: 'lttb', samples: 400, threshold: 800 },
     },
@@ -73,16 +87,24 @@ export class LineChart {
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', label);
     this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: options(axes) });
+    // A canvas does not wait for web fonts: redraw once they have loaded.
+    document.fonts?.addEventListener('loadingdone', this.redraw);
   }
+
+  private readonly redraw = (): void => { this.chart.update('none'); };
 
   update(series: readonly LineSeries[], axes: LineAxes, label: string): void {
     this.chart.data.datasets = toDatasets(series);
     this.chart.options = options(axes);
     this.chart.canvas.setAttribute('aria-label', label);
     this.chart.update('none');
+    // The scale chart.js chose, for tests and tools: a loss chart fits its own curves.
+    const y = this.chart.scales.y;
+    if (y) { this.chart.canvas.dataset.yMin = String(y.min); this.chart.canvas.dataset.yMax = String(y.max); }
   }
 
   destroy(): void {
+    document.fonts?.removeEventListener('loadingdone', this.redraw);
     this.chart.destroy();
   }
 }

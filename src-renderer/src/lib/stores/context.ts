@@ -1,7 +1,7 @@
 /** The stores, created once by App and handed to views through Svelte context. */
 import { getContext, setContext } from 'svelte';
 import type { Api } from '../../../../src-main/shared/contract.js';
-import type { PickedFile } from '../api.js';
+import type { Connection } from '../api.js';
 import { DatasetsStore } from './datasets.svelte.js';
 import { ModelStore } from './model.svelte.js';
 import { TrainingStore } from './training.svelte.js';
@@ -9,7 +9,9 @@ import { RunsStore } from './runs.svelte.js';
 
 export interface Stores {
   api: Api;
-  pickFile: (() => Promise<PickedFile | null>) | null;
+  pickFile: Connection['pickFile'];
+  pickFolder: Connection['pickFolder'];
+  transfers: Connection['transfers'];
   datasets: DatasetsStore;
   model: ModelStore;
   training: TrainingStore;
@@ -18,9 +20,9 @@ export interface Stores {
 
 const KEY = Symbol('layerlab.stores');
 
-export function createStores(api: Api, pickFile: Stores['pickFile']): Stores {
+export function createStores(api: Api, files: Pick<Connection, 'pickFile' | 'pickFolder' | 'transfers'> = { pickFile: null, pickFolder: null, transfers: null }): Stores {
   return {
-    api, pickFile,
+    api, pickFile: files.pickFile, pickFolder: files.pickFolder, transfers: files.transfers,
     datasets: new DatasetsStore(api),
     model: new ModelStore(),
     training: new TrainingStore(api),

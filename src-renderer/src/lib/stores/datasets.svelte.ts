@@ -1,5 +1,5 @@
 /** Datasets as the service lists them, and the imports in flight with their progress. */
-import type { Api, Events, FileRef, RequestOf } from '../../../../src-main/shared/contract.js';
+import type { Api, Events, FileRef, RequestOf, Responses } from '../../../../src-main/shared/contract.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from '../../../../src-main/shared/datasets.js';
 import { newImportId } from '../format.js';
 
@@ -37,7 +37,7 @@ export class DatasetsStore {
     }
   }
 
-  async generate(req: RequestOf<'datasets:generate'>): Promise<DatasetInfo> {
+  async generate(req: RequestOf<'datasets:generate'>): Promise<Responses['datasets:generate']> {
     const info = await this.api.invoke('datasets:generate', req);
     await this.refresh();
     return info;
@@ -47,9 +47,9 @@ export class DatasetsStore {
    * Starts an import; the id lets the view follow its progress events (and cancel it). `source`:
    * a handle (an upload, a desktop dialog's choice) or, where the service allows it, a path.
    */
-  startImport(source: FileRef, options: ImportOptions): { importId: string; done: Promise<DatasetInfo> } {
+  startImport(source: FileRef, options: ImportOptions, labels?: FileRef): { importId: string; done: Promise<Responses['datasets:import']> } {
     const importId = newImportId();
-    const done = this.api.invoke('datasets:import', { source, options, importId }).then(async (info) => {
+    const done = this.api.invoke('datasets:import', { source, options, importId, ...(labels ? { labels } : {}) }).then(async (info) => {
       await this.refresh();
       return info;
     });

@@ -2,15 +2,18 @@
  * The run history with its filters and selection, the comparison being shown, and the experiments
  * started from this window. The list refreshes itself (debounced) as runs queue, advance and end.
  */
-import type { Api, ExperimentStatus, RequestOf } from '../../../../src-main/shared/contract.js';
+import type { Api, ExperimentStatus, FileRef, RequestOf, Responses } from '../../../../src-main/shared/contract.js';
 import type { Comparison } from '../../../../src-main/shared/compare.js';
 import type { RunSummary, RunStatus } from '../../../../src-main/shared/runs.js';
+import type { Message } from '../../../../src-main/shared/messages.js';
 
 export interface RunFilter { dataset: string; tag: string; group: string; status: RunStatus | '' }
 
 export interface ComparisonState {
   loading: boolean;
   error: string | null;
+  /** The error as a coded message, when the service said it so (a page translates it). */
+  errorCoded?: Message;
   /** The service's statistics (groups, curves, verdict, spec differences). */
   comparison: Comparison | null;
 }
@@ -40,11 +43,20 @@ export class RunsStore {
     if (this.pending) clearTimeout(this.pending);
   }
 
-  /** Groups in the list, with how many runs each has. */
-  get groups(): { group: string; count: number }[] {
-    const m = new Map<string, number>();
-    for (const r of this.list) if (r.group) m.set(r.group, (m.get(r.group) ?? 0) + 1);
-    return [...m.entries()].map(([group, count]) => ({ group, count }));
+  /** Groups in the list, with how many runs each has and a name from their runs ("한국어 시험", not its id). */
+  get groups(): { group: string; count: number; name: string }[] {
+    const m = new Map<string, { count: number; name: string }>();
+    for (const r of this.list) {
+      if (!r.group) continue;
+      const g = m.get(r.group);
+      if (g) g.count++; else m.set(r.group, { count: 1, name: r.name.replace(/ \(seed \d+\)$/, '') || r.group });
+    }
+    return [...m.entries()].map(([group, g]) => ({ group, ...g }));
+  }
+
+  /** A group's name for people: its runs' name. */
+  groupName(group: string): string {
+    return this.groups.find((g) => g.group === group)?.name ?? group;
   }
 
   refreshSoon(): void {
@@ -87,7 +99,14 @@ export class RunsStore {
     await this.refresh();
   }
 
-  exportRun(id: string): Promise<{ path: string; bytes: number }> {
+  /** Adds a run from an export file (a handle); one already here is answered with `reused`. */
+  async importRun(source: FileRef): Promise<Responses['runs:import']> {
+    const r = await this.api.invoke('runs:import', { source });
+    await this.refresh();
+    return r;
+  }
+
+  exportRun(id: string): Promise<{ path: string; bytes: number; download?: string }> {
     return this.api.invoke('runs:export', { id });
   }
 
@@ -98,7 +117,7 @@ export class RunsStore {
       const comparison = await this.api.invoke('compare:runs', { ids: ids.length ? ids : undefined, groups: groups.length ? groups : undefined });
       this.compare = { loading: false, error: null, comparison };
     } catch (err) {
-      this.compare = { loading: false, error: (err as Error).message, comparison: null };
+      this.compare = { loading: false, error: (err as Error).message, errorCoded: (err as { coded?: Message }).coded, comparison: null };
     }
   }
 

@@ -246,11 +246,16 @@ describe('compareRuns', () => {
     expect(labelGroups(groups)).toEqual(['book-relu', 'my-relu']);
   });
 
-  it('falls back to group keys when neither the specs nor the run names tell groups apart', () => {
+  it('numbers run names, never group ids, when neither the specs nor the names tell groups apart', () => {
     const same = (id: string, group: string) => ({ ...run({ id, group }), name: 'same name' });
-    expect(labelGroups(groupRuns([same('x', 'g1'), same('y', 'g2')]))).toEqual(['g1', 'g2']);
-    // A group whose runs carry different names has no one name either.
-    const mixed = groupRuns([run({ id: 'x', group: 'g1' }), run({ id: 'z', group: 'g1' }), run({ id: 'y', group: 'g2' })]);
-    expect(labelGroups(mixed)).toEqual(['g1', 'g2']);
+    expect(labelGroups(groupRuns([same('x', 'g1'), same('y', 'g2')]))).toEqual(['same name', 'same name #2']);
+    // A group whose runs carry different names goes by its first run's name.
+    const mixed = groupRuns([{ ...run({ id: 'x', group: 'g1' }), name: 'first' }, run({ id: 'z', group: 'g1' }), { ...run({ id: 'y', group: 'g2' }), name: 'first' }]);
+    expect(labelGroups(mixed)).toEqual(['first', 'first #2']);
+  });
+
+  it('labels a lone group, Korean names included, by its runs\' name', () => {
+    const ko = (id: string, seed: number) => ({ ...run({ id, group: 'group-mx6fyonr', seed }), name: `한국어 시험 (seed ${seed})` });
+    expect(labelGroups(groupRuns([ko('a', 1), ko('b', 2)]))).toEqual(['한국어 시험']);
   });
 });

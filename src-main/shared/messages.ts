@@ -1,0 +1,36 @@
+/**
+ * Messages that reach a page, as codes with parameters: the service keeps saying them in English
+ * (CLI, logs: `messageText`), and the renderer writes each code in the user's language
+ * (src-renderer/src/i18n, keys `msg.<code>`). Parameters are plain values (names, paths, numbers).
+ */
+export const MESSAGE_TEXT = {
+  'compare.datasets': 'cannot compare {a} (trained on {aDataset}) with {b} (trained on {bDataset}): runs on different datasets are not comparable; compare runs of one dataset',
+  'dataset.missing': "{name} not found (looked in {dirs}): download it with 'layerlab datasets download {id}', or put {files} in {folder}, or pass --dataset <folder>",
+  'dataset.missingApt': "{name} not found (looked in {dirs}): install it with 'sudo apt-get install {apt}', or download it with 'layerlab datasets download {id}', or put {files} in {folder}, or pass --dataset <folder>",
+  'backend.notInstalled': '{package} is not installed (its install needs to download libtensorflow)',
+  'backend.stockPath': 'the stock path (tf.LayersModel.fit) was asked for, which runs on tfjs',
+  'backend.noTfjs': 'no TensorFlow.js backend starts under it (wasm, cpu)',
+} as const;
+
+export type MessageCode = keyof typeof MESSAGE_TEXT;
+export type MessageParams = Record<string, string | number>;
+/** A message as data: what a page translates. */
+export interface Message { code: MessageCode; params: MessageParams }
+
+export function isMessageCode(code: unknown): code is MessageCode {
+  return typeof code === 'string' && Object.hasOwn(MESSAGE_TEXT, code);
+}
+
+/** Fills `{name}` placeholders. */
+export function fill(template: string, params: MessageParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The English text of a message (what the CLI prints). */
+export function messageText(m: Message): string {
+  return fill(MESSAGE_TEXT[m.code], m.params);
+}
+
+export function message(code: MessageCode, params: MessageParams = {}): Message {
+  return { code, params };
+}

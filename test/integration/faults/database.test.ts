@@ -1,0 +1,101 @@
+/**
+ * Database faults (issue 11, items 3, 7, 9, 12): a damaged layerlab.db, a database another process
+ * holds locked for longer than the busy timeout, a run deleted from another process while it trains,
+ * and the permissions of what Layerlab creates. Each ends with integrity_check ok and nothing lost
+ * that had been reported saved.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { layerlab, startLayerlab } from '../../helpers/cli.js';
+import { tempHome } from '../../helpers/home.js';
+import { waitFor } from './procs.js';
+
+/** Starts `layerlab train` and resolves with the child and the run id once it printed `epochs` epochs. */
+async function trainUntil(home: string, epochs: number, args: string[]): Promise<{ child: ReturnType<typeof startLayerlab>; runId: string; printed: () => number; output: () => string }> {
+  const child = startLayerlab(['train', '--preset', 'book-relu', '--limit', '600', '--json', ...args], home);
+  let out = '';
+  let printed = 0;
+  child.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+    printed = out.split('\n').filter((l) => l.includes('"type":"epoch"')).length;
+  });
+  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+  expect(await waitFor(() => printed >= epochs, 120_000)).toBe(true);
+  const db = new Database(join(home, 'layerlab.db'), { readonly: true });
+  const runId = db.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().get() as string;
+  db.close();
+  return { child, runId, printed: () => printed, output: () => out };
+}
+
+function integrity(home: string): string {
+  const db = new Database(join(home, 'layerlab.db'), { readonly: true });
+  try { return db.pragma('integrity_check', { simple: true }) as string; } finally { db.close(); }
+}
+
+describe('database faults', () => {
+  const homes: Array<() => void> = [];
+  const fresh = () => { const h = tempHome(); homes.push(h.cleanup); return h.home; };
+  afterAll(() => { for (const c of homes) c(); });
+
+  it('a damaged layerlab.db: one line with the path and what to do, exit 2, the file untouched', () => {
+    const home = fresh();
+    const file = join(home, 'layerlab.db');
+    writeFileSync(file, Buffer.alloc(8192, 0x5a));
+    const r = layerlab(['runs', 'list'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toBe(`layerlab: ${file}: is not a Layerlab database, or is damaged; move it aside (mv ${file} ${file}.broken) to start a new history, or restore it from a backup\n`);
+    expect(readFileSync(file).equals(Buffer.alloc(8192, 0x5a))).toBe(true);
+  });
+
+  it('a new data folder is 0700 and its database 0600', () => {
+    const home = join(fresh(), 'new', 'home');
+    expect(layerlab(['runs', 'list'], home).code).toBe(0);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    expect(statSync(join(home, 'layerlab.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a database held locked by another process past the busy timeout: the run still completes with every epoch', async () => {
+    const home = fresh();
+    const { child, runId, output } = await trainUntil(home, 1, ['--epochs', '12']);
+    // Another program takes the write lock for 7 s, longer than the 5 s busy timeout.
+    const locker = new Database(join(home, 'layerlab.db'));
+    locker.exec('BEGIN EXCLUSIVE');
+    await new Promise((r) => setTimeout(r, 7000));
+    locker.exec('COMMIT');
+    locker.close();
+    const code = await new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (c) => r(c))));
+    expect(output()).not.toMatch(/locked/);
+    expect(code).toBe(0);
+    const db = new Database(join(home, 'layerlab.db'), { readonly: true });
+    const row = db.prepare('SELECT status, error FROM runs WHERE id = ?').get(runId) as { status: string; error: string | null };
+    const epochs = db.prepare('SELECT count(*) FROM epochs WHERE run_id = ?').pluck().get(runId);
+    db.close();
+    expect(row).toEqual({ status: 'completed', error: null });
+    expect(epochs).toBe(12);
+    expect(integrity(home)).toBe('ok');
+  }, 180_000);
+
+  it('two processes in one folder: deleting a run the other is training is refused in one line; nothing is lost', async () => {
+    const home = fresh();
+    const { child, runId, printed } = await trainUntil(home, 2, ['--epochs', '3000']);
+    const r = layerlab(['runs', 'delete', runId], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`run ${runId} is training in another Layerlab process \\(pid \\d+\\); stop it there`));
+    const seen = printed();
+    child.kill('SIGKILL');
+    await new Promise((res) => child.once('exit', res));
+    expect(integrity(home)).toBe('ok');
+    const list = JSON.parse(layerlab(['runs', 'list', '--json'], home).stdout) as Array<{ id: string; status: string }>;
+    expect(list.find((x) => x.id === runId)?.status).toBe('interrupted');
+    const db = new Database(join(home, 'layerlab.db'), { readonly: true });
+    expect(db.prepare('SELECT count(*) FROM epochs WHERE run_id = ?').pluck().get(runId)).toBeGreaterThanOrEqual(seen);
+    db.close();
+    // Once it is no longer training, it may be deleted.
+    expect(layerlab(['runs', 'delete', runId], home).code).toBe(0);
+    expect(existsSync(join(home, 'runs', runId))).toBe(false);
+  }, 180_000);
+});
