@@ -217,7 +217,7 @@ export class RunQueue {
         case 'started':
           store.markRunning(runId, {
             backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
-            notes: { skipped: m.skipped, ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}) },
+            notes: { skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}) },
           });
           emit('runs:started', {
             runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
