@@ -63,6 +63,12 @@ export default tseslint.config(
     folder('engine', 'go through the service'), folder('store', 'go through the service'), folder('server', 'faces are side by side'), folder('cli', 'faces are side by side'),
     { group: ['@tensorflow/*', 'better-sqlite3'], message: 'the shell talks to the service' },
   ]),
+  // The GPU trainer page runs in a browser: the engine and shared, nothing of Node's.
+  restrict(['src-main/gpu-page/**/*.ts'], [
+    { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'electron', 'better-sqlite3', 'sharp', 'ws'], message: 'the GPU page runs in a browser' },
+    folder('data', 'the host sends the dataset'), folder('store', 'the host commits what the page reports'), folder('workers', 'the page is below the host'),
+    folder('service', 'the page is below the host'), folder('server', 'the page is below the host'), folder('cli', 'the page is below the host'), folder('electron', 'the page is below the host'),
+  ]),
   restrict(['src-renderer/**/*.ts'], [
     { group: ['**/src-main/!(shared)/**', 'node:*', 'electron', '@tensorflow/*', 'better-sqlite3', 'sharp'], message: 'the renderer imports src-main/shared only' },
   ]),

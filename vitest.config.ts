@@ -8,5 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Runs train on the CPU rungs unless a test asks for the GPU page (test/integration/gpu-*.test.ts
+    // pass their browser): an `auto` run would otherwise start a browser to probe every time.
+    env: { LAYERLAB_BROWSER: 'none' },
   },
 });

@@ -8,6 +8,7 @@
  *
  *   npm run bench                        # all of them
  *   npm run bench -- train-speed import-csv   # some of them
+ *   npm run bench -- --backend webgpu         # the GPU rung (webgpu or webgl) beside native and wasm
  *   npm run bench -- --list                   # their names
  *
  * Progress goes to stderr. Each bench's own figures are described in bench/README.md.
@@ -30,14 +31,19 @@ if (process.argv.includes('--list')) {
   process.stdout.write(`${Object.keys(BENCHES).join('\n')}\n`);
   process.exit(0);
 }
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const argv = process.argv.slice(2);
+const backendAt = argv.indexOf('--backend');
+const gpuBackend = backendAt >= 0 ? argv[backendAt + 1] : undefined;
+if (gpuBackend !== undefined) BENCHES['gpu-speed'] = ['gpu-speed.ts', '--backend', gpuBackend];
+const wanted = argv.filter((a, i) => !a.startsWith('-') && (backendAt < 0 || i !== backendAt + 1));
 for (const name of wanted) {
   if (!(name in BENCHES)) {
     process.stderr.write(`layerlab bench: no benchmark called "${name}"; choose from ${Object.keys(BENCHES).join(', ')}\n`);
     process.exit(2);
   }
 }
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+// --backend NAME alone: only the GPU bench.
+const names = wanted.length > 0 ? wanted : gpuBackend !== undefined ? ['gpu-speed'] : Object.keys(BENCHES);
 
 /** The last line of stdout that parses as a JSON object: benches may log before it. */
 function lastJson(stdout: string): unknown {

@@ -157,10 +157,10 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
     const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-    if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
+    if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, ...(e.probe ? { probe: e.probe, why: e.why } : {}), trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
     else {
       // Once per repeat, not once per seed: the seeds of a group start alike; a run that differs says so.
-      const line = `backend ${e.backend} (${e.device})${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
+      const line = `backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
       if (line !== lastStartLine) status.done(line);
       lastStartLine = line;
     }
@@ -178,12 +178,23 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
     if (json) out({ type: 'epoch', ...(multi ? { runId } : {}), epoch: m.epoch, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy, seconds: m.seconds });
     else status.done(`${multi ? `run ${runIds.indexOf(runId) + 1}/${repeat} ` : ''}epoch ${m.epoch}/${spec.training.epochs}  loss ${fixed(m.loss, 4)}  accuracy ${fixed(m.accuracy)}  val_loss ${fixed(m.valLoss, 4)}  val_accuracy ${fixed(m.valAccuracy)}  ${m.seconds.toFixed(1)} s`);
   });
+  // A run can end before runs:start answers (a GPU rung with no browser fails at once): keep
+  // every ending, and count ours once their ids are known.
+  const ended = new Map<string, { run: RunSummary; errorName: string | null }>();
+  let checkFinished = () => {};
   const finished = new Promise<void>((resolveAll) => {
+    checkFinished = () => {
+      for (const id of runIds) {
+        const e = ended.get(id);
+        if (!e) continue;
+        runs.set(id, e.run);
+        if (e.errorName) errorNames.set(id, e.errorName);
+      }
+      if (runIds.length > 0 && runs.size === runIds.length) resolveAll();
+    };
     api.on('runs:finished', (e) => {
-      if (!runIds.includes(e.runId)) return;
-      runs.set(e.runId, e.run);
-      if (e.errorName) errorNames.set(e.runId, e.errorName);
-      if (runs.size === runIds.length) resolveAll();
+      ended.set(e.runId, { run: e.run, errorName: e.errorName });
+      checkFinished();
     });
   });
   const stop = () => { for (const id of runIds) void api.invoke('runs:stop', { id }); };
@@ -196,6 +207,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
     continueFrom,
   });
   runIds = r.runIds;
+  checkFinished();
   await finished;
   return report(api, runIds.map((id) => runs.get(id)!), json, r.group, errorNames);
 }
@@ -225,7 +237,7 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
         trainAccuracy: detail.trainAccuracy, valAccuracy: detail.valAccuracy, valLoss: detail.valLoss,
         testAccuracy: run.testAccuracy ?? null, epochs: detail.epochs.length,
         stoppedEpoch: detail.stoppedEpoch, bestEpoch: detail.bestEpoch, modelEpoch: detail.modelEpoch ?? (detail.epochs.length || null),
-        seconds: run.seconds, backend: run.backend, samplesPerSecond: sps, error: run.error,
+        seconds: run.seconds, backend: run.backend, device: run.device, samplesPerSecond: sps, error: run.error,
       })}\n`);
     }
   }

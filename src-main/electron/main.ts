@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { Service } from '../service/service.js';
 import { resolveHome } from '../data/home.js';
 import { UtilityWorkerHost } from './utility-host.js';
+import { windowLauncher } from './gpu-window.js';
+import { BrowserGpuHost } from '../workers/browser-host.js';
+import { LadderHost } from '../workers/ladder-host.js';
 import { APP_ORIGIN, APP_URL, registerAppScheme, serveApp } from './protocol.js';
 import { guardContents, guardSession, originOf } from './guards.js';
 import { forwardEvents, registerIpc, trustedSender } from './ipc.js';
@@ -39,7 +42,9 @@ function main(): void {
   // The same data folder as `layerlab` on the command line, so both see one history. Electron's
   // userData (Chromium's profile, caches) stays where Electron puts it.
   const home = resolveHome();
-  const service = new Service({ home, host: new UtilityWorkerHost(here) });
+  // GPU rungs in hidden windows (gpu-window.ts), the rest in utility processes.
+  const gpu = new BrowserGpuHost(process.env, windowLauncher());
+  const service = new Service({ home, host: new LadderHost(new UtilityWorkerHost(here), gpu), gpu });
   const shutdown = createShutdown({ close: (reason) => service.close(reason), quit: () => app.quit() });
   const actions = createActions({ service, window: () => win, selectedRun: () => selectedRun });
   // The page gets a handle for what the user chose in a native dialog, never the path itself.

@@ -30,9 +30,18 @@ export interface EpochOutcome {
   nonFinite: boolean;
 }
 
-/** Lets pending messages (a stop request) in without slowing the loop: a macrotask turn. */
+/**
+ * Lets pending messages (a stop request) in without slowing the loop: a macrotask turn. Node has
+ * setImmediate; a page (the GPU trainer) has none, and its setTimeout is clamped, so a message
+ * through a MessageChannel takes the turn there.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
 }
 
 export async function runStepEpoch(stepper: Stepper, ctx: EpochContext): Promise<EpochOutcome> {
@@ -46,7 +55,8 @@ export async function runStepEpoch(stepper: Stepper, ctx: EpochContext): Promise
   for (let b = 0; b < batches; b++) {
     const start = b * batchSize;
     const n = Math.min(batchSize, order.length - start);
-    const s = stepper.step(order, start, n);
+    const r = stepper.step(order, start, n);
+    const s = r instanceof Promise ? await r : r;
     lossSum += s.lossSum;
     correct += s.correct;
     seen += n;

@@ -11,20 +11,20 @@ import { loadWeights, type SavedModelFiles } from './save.js';
 import { checkCompatible } from './train.js';
 
 /** `limit`: the run's training limit; the test split is then cut as train() cuts it, so the numbers match. */
-export function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedModelFiles, limit?: number, also?: (predict: Predict) => void): Evaluation {
+export async function evaluateSaved(spec: ModelSpec, dataset: Dataset, files: SavedModelFiles, limit?: number, also?: (predict: Predict) => Promise<void> | void): Promise<Evaluation> {
   checkCompatible(spec, dataset);
   const model = buildModel(spec);
   try {
     loadWeights(model, files);
     const predict = tfPredictor(model, spec.inputShape, dataset.scale);
-    also?.(predict);
+    await also?.(predict);
     if (dataset.test) {
       const count = limit ? Math.min(dataset.test.count, Math.max(limit, 1000)) : dataset.test.count;
       const all = Int32Array.from({ length: count }, (_, i) => i);
-      return evaluate(predict, dataset.test.x, dataset.test.y, all, dataset.classNames, 'test');
+      return await evaluate(predict, dataset.test.x, dataset.test.y, all, dataset.classNames, 'test');
     }
     const { val } = splitIndices(dataset.train.count, spec.training.validationSplit, spec.training.splitSeed, limit);
-    return evaluate(predict, dataset.train.x, dataset.train.y, val, dataset.classNames, 'validation');
+    return await evaluate(predict, dataset.train.x, dataset.train.y, val, dataset.classNames, 'validation');
   } finally {
     model.dispose();
   }

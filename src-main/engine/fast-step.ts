@@ -86,6 +86,19 @@ export class FastStep {
    * @returns [n, classes] output probabilities before the update (for the metrics), row-major
    */
   run(batch: HostBatch): Float32Array {
+    return this.pass(batch, true) as Float32Array;
+  }
+
+  /**
+   * The same step for a GPU backend, whose synchronous reads stall (webgl) or are unreliable
+   * (webgpu reads through a canvas): the probabilities come back as a tensor the caller reads
+   * with `await data()` and disposes.
+   */
+  runDeferred(batch: HostBatch): tf.Tensor {
+    return this.pass(batch, false) as tf.Tensor;
+  }
+
+  private pass(batch: HostBatch, read: boolean): Float32Array | tf.Tensor {
     const { n } = batch;
     const classes = batch.oneHot.length / n;
     return tf.tidy(() => {
@@ -113,7 +126,7 @@ export class FastStep {
         }
         outputs.push(a);
       });
-      const probs = a.dataSync() as Float32Array;
+      const probs = read ? a.dataSync() as Float32Array : a;
 
       const last = this.ops.length - 1;
       const grads: Array<[tf.Variable, tf.Tensor]> = [];

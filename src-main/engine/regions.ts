@@ -27,12 +27,12 @@ function argmaxRows(probs: Float32Array, k: number, rows: number, onRow: (r: num
 }
 
 /** Predictions for arbitrary 2-feature points, in batches. */
-function predictPoints(predict: Predict, xy: Float32Array, k: number, onRow: (i: number, cls: number, p: number) => void, batch = 1024): void {
+async function predictPoints(predict: Predict, xy: Float32Array, k: number, onRow: (i: number, cls: number, p: number) => void, batch = 1024): Promise<void> {
   const n = xy.length / 2;
   for (let start = 0; start < n; start += batch) {
     const count = Math.min(batch, n - start);
     const rows = Int32Array.from({ length: count }, (_, i) => start + i);
-    argmaxRows(predict(xy, rows), k, count, (r, cls, p) => onRow(start + r, cls, p));
+    argmaxRows(await predict(xy, rows), k, count, (r, cls, p) => onRow(start + r, cls, p));
   }
 }
 
@@ -49,7 +49,7 @@ export interface RegionsInput {
   maxPoints?: number;
 }
 
-export function decisionRegions(o: RegionsInput): DecisionRegions {
+export async function decisionRegions(o: RegionsInput): Promise<DecisionRegions> {
   const size = o.size ?? 64;
   const maxPoints = o.maxPoints ?? 1500;
   const k = o.dataset.classNames.length;
@@ -83,14 +83,14 @@ export function decisionRegions(o: RegionsInput): DecisionRegions {
   }
   const cls = new Array<number>(size * size);
   const conf = new Array<number>(size * size);
-  predictPoints(o.predict, grid, k, (i, c, p) => { cls[i] = c; conf[i] = round2(p); });
+  await predictPoints(o.predict, grid, k, (i, c, p) => { cls[i] = c; conf[i] = round2(p); });
 
   const tr = sample(o.trainIdx, maxPoints);
   const held = sample(o.held.indices, maxPoints);
   const heldXy = new Float32Array(held.length * 2);
   held.forEach((row, i) => { heldXy[2 * i] = o.held.x[2 * row]; heldXy[2 * i + 1] = o.held.x[2 * row + 1]; });
   const predicted = new Array<number>(held.length);
-  predictPoints(o.predict, heldXy, k, (i, c) => { predicted[i] = c; });
+  await predictPoints(o.predict, heldXy, k, (i, c) => { predicted[i] = c; });
   return {
     x: xr, y: yr, size, cls, conf,
     train: { x: tr.map((i) => train.x[2 * i]), y: tr.map((i) => train.x[2 * i + 1]), label: tr.map((i) => train.y[i]) },
@@ -99,7 +99,7 @@ export function decisionRegions(o: RegionsInput): DecisionRegions {
 }
 
 /** The regions of a run: its training rows and the rows it was scored on, as train() and evaluateSaved() pick them. */
-export function runRegions(predict: Predict, spec: ModelSpec, dataset: Dataset, limit?: number): DecisionRegions {
+export function runRegions(predict: Predict, spec: ModelSpec, dataset: Dataset, limit?: number): Promise<DecisionRegions> {
   const { train, val } = splitIndices(dataset.train.count, spec.training.validationSplit, spec.training.splitSeed, limit);
   const held = dataset.test
     ? { split: 'test' as const, x: dataset.test.x, y: dataset.test.y, indices: Int32Array.from({ length: limit ? Math.min(dataset.test.count, Math.max(limit, 1000)) : dataset.test.count }, (_, i) => i) }

@@ -3,7 +3,7 @@
  * `fast` (tfjs ops, fast-step.ts). train.ts runs epochs over a Stepper; a probe that wants to time
  * a few steps of a model on a rung can build one with makeStepper and call step() N times.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../shared/spec.js';
 import { featureSize, type Dataset } from '../shared/dataset.js';
 import { BatchBuilder } from './batches.js';
@@ -11,9 +11,17 @@ import { FastStep, scoreBatch } from './fast-step.js';
 import { NativeStep, type NativeStepOptions } from './native/step.js';
 import { tfPredictor, type Predict } from './evaluate.js';
 
+export interface StepScore { lossSum: number; correct: number }
+
+/** Whether the running tfjs backend should be read asynchronously (the GPU backends). */
+export function readsAsync(): boolean {
+  const b = tf.getBackend();
+  return b === 'webgpu' || b === 'webgl';
+}
+
 export interface Stepper {
   /** One optimizer step on rows order[start..start+n): the batch's summed loss and correct count before the update. */
-  step(order: Int32Array, start: number, n: number): { lossSum: number; correct: number };
+  step(order: Int32Array, start: number, n: number): StepScore | Promise<StepScore>;
   /** Inference on any dataset's rows with the weights as trained so far. */
   predict: Predict;
   /** Brings the tf model up to date with the trained weights (after an epoch, before saving). */
@@ -54,12 +62,24 @@ export function makeStepper(path: 'native' | 'fast', model: tf.LayersModel, spec
   }
   const step = new FastStep(model, spec, seed, { planned: options.planned ?? false });
   const builder = new BatchBuilder(dataset.train.x, dataset.train.y, inputSize, classes, dataset.scale, step.inputLayout);
+  const deferred = readsAsync();
   return {
     engine: 'fast',
-    step: (order, start, n) => {
-      const batch = builder.fill(order, start, n);
-      return scoreBatch(step.run(batch), batch.labels, n);
-    },
+    step: deferred
+      ? async (order, start, n) => {
+        const batch = builder.fill(order, start, n);
+        const labels = batch.labels.slice(0, n);
+        const probs = step.runDeferred(batch);
+        try {
+          return scoreBatch(await probs.data() as Float32Array, labels, n);
+        } finally {
+          probs.dispose();
+        }
+      }
+      : (order, start, n) => {
+        const batch = builder.fill(order, start, n);
+        return scoreBatch(step.run(batch), batch.labels, n);
+      },
     predict: tfPredictor(model, spec.inputShape, dataset.scale),
     sync: () => undefined,
     dispose: () => step.dispose(),

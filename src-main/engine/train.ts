@@ -18,7 +18,7 @@ import { runStepEpoch, runStockEpoch } from './epochs.js';
 import { installWasmKernels } from './wasm-install.js';
 import { EpochCallbacks, type CallbackOutcome } from './callbacks.js';
 import { loadWeights, type SavedModelFiles } from './save.js';
-import { makeStepper, type Stepper } from './steppers.js';
+import { makeStepper, readsAsync, type Stepper } from './steppers.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import { nativeUnavailableReason } from './native/loader.js';
 import type { NativeStepOptions } from './native/step.js';
@@ -128,7 +128,9 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   const callbacks = new EpochCallbacks(spec.training, model);
   const history: EpochMetrics[] = [];
   const layerSeconds: number[] = [];
-  const probeSize = spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
+  // Layer statistics read tensors synchronously (layer-stats.ts), which a GPU backend does not do
+  // reliably (webgpu reads through a canvas): the GPU rungs record none for now.
+  const probeSize = readsAsync() ? 0 : spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
   const probe: Probe | null = probeSize > 0 ? makeProbe(dataset.train.x, dataset.train.y, probeRows(valIdx, trainIdx, probeSize), spec.inputShape, dataset.scale) : null;
   let status: TrainOutcome['status'] = 'completed';
   const { x, y } = dataset.train;
@@ -146,7 +148,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
       if (r.stopped) { status = 'stopped'; break; }
       const v = valIdx.length
-        ? predictSplit(predict, x, y, valIdx, dataset.classNames.length)
+        ? await predictSplit(predict, x, y, valIdx, dataset.classNames.length)
         : { loss: NaN, accuracy: NaN };
       const m: EpochMetrics = {
         epoch, loss: r.loss, accuracy: r.accuracy, valLoss: v.loss, valAccuracy: v.accuracy,
@@ -169,8 +171,8 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
     let evaluation: Evaluation | undefined;
     if (options.evaluate !== false && status === 'completed') {
       evaluation = dataset.test
-        ? evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
-        : evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
+        ? await evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
+        : await evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
     }
     return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason, marks, layerSeconds };
   } finally {

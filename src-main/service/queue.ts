@@ -157,6 +157,7 @@ export class RunQueue {
     if (!a.finished) {
       if (a.stopping === 'stop') this.finish(runId, 'stopped', null);
       else if (a.stopping === 'interrupt') this.finish(runId, 'interrupted', 'Layerlab was shut down during this run; completed epochs are kept');
+      else if (info.interrupted) this.finish(runId, 'interrupted', info.interrupted);
       else this.finish(runId, 'failed', describeExit('trainer', info));
     }
     this.pump();
@@ -214,8 +215,14 @@ export class RunQueue {
     {
       switch (m.type) {
         case 'started':
-          store.markRunning(runId, { backend: m.backend, trainCount: m.trainCount, valCount: m.valCount });
-          emit('runs:started', { runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs });
+          store.markRunning(runId, {
+            backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
+            notes: { skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}) },
+          });
+          emit('runs:started', {
+            runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
+            ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
+          });
           break;
         case 'batch':
           emit('runs:batch', { runId, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss, accuracy: m.accuracy });

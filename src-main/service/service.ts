@@ -17,6 +17,9 @@ import { PRESETS } from '../shared/presets.js';
 import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
+import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
+import { BACKEND_NAMES } from '../shared/backends.js';
+import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
@@ -36,6 +39,8 @@ export interface ServiceOptions {
   concurrency?: number;
   backend?: SystemInfo['settings']['backend'];
   trainingPath?: SystemInfo['settings']['trainingPath'];
+  /** The GPU rungs' host (a browser or a hidden window); default: a headless browser found on this machine, unless `host` is given. */
+  gpu?: GpuHost;
   /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
   datasetMirror?: string;
 }
@@ -48,6 +53,7 @@ const PAGE: Caller = { face: 'page' };
 
 export class Service {
   readonly home: string;
+  private readonly gpu: GpuHost | undefined;
   private readonly emitter = new EventEmitter();
   private store!: RunStore;
   private queue!: RunQueue;
@@ -60,6 +66,8 @@ export class Service {
   readonly files = new FileRefs();
 
   constructor(private readonly options: ServiceOptions) {
+    // A caller with its own host brings its own GPU host too (or none: no GPU rungs there).
+    this.gpu = options.gpu ?? (options.host ? undefined : new BrowserGpuHost());
     this.home = options.home;
     this.settings = {
       concurrency: options.concurrency ?? Math.max(1, cpus().length),
@@ -80,7 +88,7 @@ export class Service {
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
-    const host = this.options.host ?? new NodeWorkerHost();
+    const host = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
     this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
@@ -322,6 +330,20 @@ export class Service {
       home: this.home,
       backend: this.lastBackend,
       backendsAvailable: v.backends,
+      backendLadder: BACKEND_NAMES.map((name) => {
+        const no = (reason: string) => ({ name, available: false, reason });
+        switch (name) {
+          case 'tensorflow': return v.backends.includes('tensorflow') ? { name, available: true, reason: null } : no('@tensorflow/tfjs-node-gpu is not installed (its install needs to download libtensorflow)');
+          case 'webgpu':
+          case 'webgl': {
+            const why = this.gpu ? this.gpu.unavailableReason() : 'this face has no GPU page';
+            return why ? no(why) : { name, available: null, reason: 'a browser was found; its adapter is known at the run' };
+          }
+          case 'native': return { name, available: null, reason: 'the addon loads in the trainer process' };
+          case 'wasm': return v.backends.includes('wasm') ? { name, available: true, reason: null } : no('@tensorflow/tfjs-backend-wasm is not installed');
+          default: return { name, available: true, reason: null };
+        }
+      }),
       versions: v.versions,
       cores: cpus().length,
       settings: { ...this.settings },

@@ -10,7 +10,7 @@ import { BACKEND_CHOICES } from './backends.js';
 import type { ModelSummary } from './summary.js';
 import type { FieldError } from './spec.js';
 import type { Preset } from './presets.js';
-import type { RunSummary, RunDetail, RunStatus, EpochRecord } from './runs.js';
+import type { RunSummary, RunDetail, RunStatus, EpochRecord, ProbeFigure } from './runs.js';
 import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
@@ -175,6 +175,11 @@ export interface SystemInfo {
   home: string;
   backend: { name: string; device: string; skipped: { name: string; reason: string }[] } | null;
   backendsAvailable: string[];
+  /**
+   * Each rung of the ladder, best first: whether it can run here (null: known only when a run
+   * starts, as the native addon and a browser's adapter) and why not.
+   */
+  backendLadder: { name: string; available: boolean | null; reason: string | null }[];
   versions: Record<string, string>;
   cores: number;
   settings: Required<z.infer<typeof SettingsSchema>>;
@@ -232,7 +237,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;

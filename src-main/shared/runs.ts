@@ -72,6 +72,21 @@ export interface RunSummary {
   modelEpoch: number | null;
   /** The run whose saved model this run started from (continued training). */
   continuedFrom: string | null;
+  /** What the run trained on, in one line ("WebGPU, nvidia ampere", "CPU, WebAssembly with SIMD, 1 thread"). */
+  device: string | null;
+  /** How the backend was chosen: rungs passed over and why, and the auto probe's figures. */
+  backendNotes: BackendNotes | null;
+}
+
+/** One rung the `auto` probe timed (samplesPerSecond) or could not use (reason). */
+export interface ProbeFigure { backend: string; samplesPerSecond: number | null; device?: string; reason?: string }
+
+export interface BackendNotes {
+  skipped: { name: string; reason: string }[];
+  /** The auto probe: every rung it considered, in ladder order. */
+  probe?: ProbeFigure[];
+  /** Why the chosen rung won ("wasm: 5400 samples/s, webgpu: 210 samples/s"). */
+  why?: string;
 }
 
 /** What a run's callbacks did, as the trainer reports it. */

@@ -95,6 +95,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE epochs ADD COLUMN layers TEXT CHECK (layers IS NULL OR json_valid(layers));
   `,
+  // 5: the device a run trained on (adapter vendor and architecture, software or not) and how its
+  // backend was chosen (rungs skipped and why, the auto probe's figures).
+  `
+  ALTER TABLE runs ADD COLUMN device TEXT;
+  ALTER TABLE runs ADD COLUMN backend_notes TEXT CHECK (backend_notes IS NULL OR json_valid(backend_notes));
+  `,
 ];
 
 /** The schema this code writes. */

@@ -3,7 +3,7 @@
  * from the epochs and the evaluation in SQL, so they can never disagree with them.
  */
 import type Database from 'better-sqlite3';
-import type { EpochRecord, EvaluationRecord, RunDetail, RunStatus, RunSummary } from '../shared/runs.js';
+import type { BackendNotes, EpochRecord, EvaluationRecord, RunDetail, RunStatus, RunSummary } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { LayerStat } from '../shared/layer-stats.js';
 import type { ArtifactRow } from './artifacts.js';
@@ -25,6 +25,7 @@ interface SummaryRow {
   train_accuracy: number | null; val_accuracy: number | null; val_loss: number | null;
   seconds: number | null; test_accuracy: number | null;
   stopped_epoch: number | null; best_epoch: number | null; model_epoch: number | null; continued_from: string | null;
+  device: string | null; backend_notes: string | null;
 }
 
 interface EpochRow {
@@ -43,7 +44,7 @@ interface EvaluationRow {
 const SUMMARY_SQL = `
   SELECT r.id, r.name, r.group_id, r.experiment_id, r.status, r.dataset_id, r.seed, r.backend,
     r.created_at, r.started_at, r.ended_at, r.error, r.notes, r.train_count, r.val_count, r.limit_n,
-    r.stopped_epoch, r.best_epoch, r.model_epoch, r.continued_from,
+    r.stopped_epoch, r.best_epoch, r.model_epoch, r.continued_from, r.device, r.backend_notes,
     (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags,
     (SELECT count(*) FROM epochs e WHERE e.run_id = r.id) AS epochs_done,
     (SELECT sum(seconds) FROM epochs e WHERE e.run_id = r.id) AS seconds,
@@ -63,6 +64,7 @@ function toSummary(r: SummaryRow): RunSummary {
     limit: r.limit_n, epochsDone: r.epochs_done, trainAccuracy: r.train_accuracy,
     valAccuracy: r.val_accuracy, valLoss: r.val_loss, seconds: r.seconds, testAccuracy: r.test_accuracy,
     stoppedEpoch: r.stopped_epoch, bestEpoch: r.best_epoch, modelEpoch: r.model_epoch, continuedFrom: r.continued_from,
+    device: r.device, backendNotes: r.backend_notes ? JSON.parse(r.backend_notes) as BackendNotes : null,
   };
 }
 

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
-import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunMarks, type RunStatus, type RunSummary } from '../shared/runs.js';
+import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunMarks, type RunStatus, type RunSummary, type BackendNotes } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { databasePath, newRunId, openDatabase } from './db.js';
 import { placeArtifact, recoverArtifactFolders, runFolder, type ArtifactFile, type ArtifactRow, type PlacedArtifact } from './artifacts.js';
@@ -76,11 +76,11 @@ export class RunStore {
   }
 
   /** queued → running, with what the trainer chose. @throws UserError if the run is not queued. */
-  markRunning(id: string, info: { backend: string; trainCount: number; valCount: number }): void {
+  markRunning(id: string, info: { backend: string; trainCount: number; valCount: number; device?: string; notes?: BackendNotes }): void {
     this.db.transaction(() => {
       this.expectStatus(id, ['queued'], 'start');
-      this.db.prepare("UPDATE runs SET status = 'running', backend = ?, train_count = ?, val_count = ?, started_at = ? WHERE id = ?")
-        .run(info.backend, info.trainCount, info.valCount, now(), id);
+      this.db.prepare("UPDATE runs SET status = 'running', backend = ?, train_count = ?, val_count = ?, started_at = ?, device = ?, backend_notes = ? WHERE id = ?")
+        .run(info.backend, info.trainCount, info.valCount, now(), info.device ?? null, info.notes ? JSON.stringify(info.notes) : null, id);
     }).immediate();
   }
 
@@ -276,11 +276,12 @@ export class RunStore {
     const notes = `${r.notes}${r.notes ? '\n\n' : ''}Imported from run ${r.id}.`;
     this.commitPlaced(placed, () => {
       this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, backend, created_at,
-          started_at, ended_at, error, notes, train_count, val_count, limit_n, imported_from, stopped_epoch, best_epoch, model_epoch, continued_from)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          started_at, ended_at, error, notes, train_count, val_count, limit_n, imported_from, stopped_epoch, best_epoch, model_epoch, continued_from,
+          device, backend_notes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         id, r.name, r.group, r.experiment, r.status, JSON.stringify(f.spec), r.datasetId, r.seed, r.backend, r.createdAt,
         r.startedAt, r.endedAt, r.error, notes, r.trainCount, r.valCount, r.limit, r.id,
-        r.stoppedEpoch, r.bestEpoch, r.modelEpoch, r.continuedFrom);
+        r.stoppedEpoch, r.bestEpoch, r.modelEpoch, r.continuedFrom, r.device, r.backendNotes ? JSON.stringify(r.backendNotes) : null);
       this.setTags(id, r.tags);
       const epoch = this.db.prepare(INSERT_EPOCH);
       for (const e of f.epochs) epoch.run(...epochValues(id, e));

@@ -88,6 +88,15 @@ const RunFieldsSchema = z.object({
   limit: z.number().int().positive().nullable(),
   stoppedEpoch: epochNumber, bestEpoch: epochNumber, modelEpoch: epochNumber,
   continuedFrom: z.string().min(1).max(200).nullable().default(null),
+  device: z.string().max(1000).nullable().default(null),
+  backendNotes: z.object({
+    skipped: z.array(z.object({ name: z.string().max(100), reason: z.string().max(2000) }).strict()).max(20),
+    probe: z.array(z.object({
+      backend: z.string().max(100), samplesPerSecond: z.number().min(0).nullable(),
+      device: z.string().max(1000).optional(), reason: z.string().max(2000).optional(),
+    }).strict()).max(20).optional(),
+    why: z.string().max(2000).optional(),
+  }).strict().nullable().default(null),
 }).strict();
 
 export const RunFileSchema = z.object({

@@ -10,6 +10,11 @@ export interface ExitInfo {
   signal: string | null;
   /** The last lines the worker wrote to stderr, for a crash report. */
   stderrTail: string;
+  /**
+   * Set when the worker's end interrupts the run rather than failing it (the browser a GPU run
+   * trained in was closed or crashed): why, for the run's record.
+   */
+  interrupted?: string;
 }
 
 export interface WorkerHandle {

@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
-import type { EpochRecord, EvaluationRecord, RunMarks } from '../shared/runs.js';
+import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { ImagePrediction } from '../shared/predict.js';
 import type { DatasetInfo } from '../shared/datasets.js';
@@ -26,6 +26,11 @@ export type TrainerRequest =
       /** Folder of a saved model (model.json + weights.bin) to start from: continued training. */
       initFrom?: string;
     }
+  /**
+   * Times up to `steps` training steps of the run's model on the backend this process picks (the
+   * auto choice's probe); answers 'probe' then 'done'.
+   */
+  | { type: 'probe'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; limit?: number; backend: BackendChoice; path: 'fast' | 'stock'; steps: number }
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   /** The saved model's answers for image files; answers 'predictions' then 'done'. */
@@ -33,13 +38,18 @@ export type TrainerRequest =
   | { type: 'stop' };
 
 export type TrainerMessage =
-  | { type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number }
+  | {
+      type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number;
+      /** The auto choice's probe (ladder-host.ts): each rung's figure, and why the chosen one won. */
+      probe?: ProbeFigure[]; why?: string;
+    }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
   | ({ type: 'epoch'; runId: string } & EpochRecord)
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
   | { type: 'predictions'; runId: string; classNames: string[]; results: ImagePrediction[] }
+  | { type: 'probe'; runId: string; backend: string; samplesPerSecond: number | null; steps: number; device?: string; reason?: string }
   /** A 2-feature dataset's decision regions of the kept model; kept as the run's 'regions' artifact. */
   | { type: 'regions'; runId: string; regions: DecisionRegions }
   | { type: 'done'; runId: string; status: 'completed' | 'stopped' }

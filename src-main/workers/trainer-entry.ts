@@ -9,6 +9,7 @@ import { train } from '../engine/train.js';
 import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
 import { predictImages } from '../engine/predict.js';
+import { probeTraining } from '../engine/probe.js';
 import { openDataset } from '../data/open.js';
 import { tfPredictor } from '../engine/evaluate.js';
 import { runRegions } from '../engine/regions.js';
@@ -51,7 +52,7 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
     if (outcome.evaluation) send({ type: 'evaluation', runId, evaluation: outcome.evaluation });
     // A 2-feature set: the kept model's decision regions, as TensorFlow Playground shows them.
     if (isTwoFeature(dataset.featureShape) && outcome.epochs.length > 0) {
-      send({ type: 'regions', runId, regions: runRegions(tfPredictor(outcome.model, req.spec.inputShape, dataset.scale), req.spec, dataset, req.limit) });
+      send({ type: 'regions', runId, regions: await runRegions(tfPredictor(outcome.model, req.spec.inputShape, dataset.scale), req.spec, dataset, req.limit) });
     }
     if (req.modelDir && outcome.status === 'completed') {
       const files = await serializeModel(outcome.model);
@@ -75,14 +76,26 @@ function readSavedModel(dir: string): SavedModelFiles {
   }
 }
 
+async function probe(req: Extract<TrainerRequest, { type: 'probe' }>): Promise<void> {
+  const { runId } = req;
+  try {
+    const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
+    const p = await probeTraining(req.spec, openDataset(req.home, req.dataset), req.steps, backend.name === 'native' ? 'native' : req.path);
+    send({ type: 'probe', runId, backend: backend.name, samplesPerSecond: p.samplesPerSecond, steps: p.steps, device: backend.device });
+    send({ type: 'done', runId, status: 'completed' });
+  } catch (err) {
+    send({ type: 'error', runId, error: toErrorInfo(err) });
+  }
+}
+
 async function evaluateModel(req: Extract<TrainerRequest, { type: 'evaluate' }>): Promise<void> {
   const { runId } = req;
   try {
     await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
     const dataset = openDataset(req.home, req.dataset);
     let regions: DecisionRegions | undefined;
-    const evaluation = evaluateSaved(req.spec, dataset, readSavedModel(req.modelDir), req.limit, (predict) => {
-      if (isTwoFeature(dataset.featureShape)) regions = runRegions(predict, req.spec, dataset, req.limit);
+    const evaluation = await evaluateSaved(req.spec, dataset, readSavedModel(req.modelDir), req.limit, async (predict) => {
+      if (isTwoFeature(dataset.featureShape)) regions = await runRegions(predict, req.spec, dataset, req.limit);
     });
     send({ type: 'evaluation', runId, evaluation });
     if (regions) send({ type: 'regions', runId, regions });
@@ -112,9 +125,9 @@ onParentMessage((raw) => {
     stopRequested = true;
     // Nothing to finish between batches when idle: leave at once.
     if (!busy) process.exit(0);
-  } else if ((msg?.type === 'train' || msg?.type === 'evaluate' || msg?.type === 'predict') && !busy) {
+  } else if ((msg?.type === 'train' || msg?.type === 'evaluate' || msg?.type === 'probe' || msg?.type === 'predict') && !busy) {
     busy = true;
-    void (msg.type === 'train' ? run(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
+    void (msg.type === 'train' ? run(msg) : msg.type === 'probe' ? probe(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
       busy = false;
       // One run per process: memory is returned to the system and the next run starts clean.
       setTimeout(() => process.exit(0), 50);

@@ -53,7 +53,7 @@ describe('train() native path', () => {
     }
     // The evaluation ran natively; the tf model, given the weights back, agrees with it.
     const all = Int32Array.from({ length: 1000 }, (_, i) => i);
-    const probs = tfPredictor(out.model, [20], 1)(data.train.x, all);
+    const probs = await tfPredictor(out.model, [20], 1)(data.train.x, all);
     let correct = 0;
     for (let r = 0; r < 1000; r++) {
       const row = probs.subarray(r * 10, r * 10 + 10);

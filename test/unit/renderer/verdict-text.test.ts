@@ -12,7 +12,7 @@ function run(id: string, group: string, activation: 'relu' | 'sigmoid', seed: nu
   return {
     id, name: id, group, experiment: null, status: 'completed', datasetId: 'fashion-mnist', seed, backend: 'cpu', createdAt: '', startedAt: null, endedAt: null,
     error: null, notes: '', tags: [], trainCount: 100, valCount: 25, limit: null, epochsDone: 1, trainAccuracy: val + 0.01, valAccuracy: val, valLoss: 1 - val,
-    seconds: 1, testAccuracy: null, stoppedEpoch: null, bestEpoch: null, modelEpoch: null, continuedFrom: null, spec, evaluation: null, artifacts: [],
+    seconds: 1, testAccuracy: null, stoppedEpoch: null, bestEpoch: null, modelEpoch: null, continuedFrom: null, device: null, backendNotes: null, spec, evaluation: null, artifacts: [],
     epochs: [{ epoch: 1, loss: 1 - val, accuracy: val + 0.01, valLoss: 1 - val, valAccuracy: val, seconds: 1, samplesPerSecond: 100 }],
   };
 }

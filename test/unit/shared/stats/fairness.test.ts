@@ -19,7 +19,7 @@ const DROPOUT = spec({ layers: [{ type: 'flatten' }, { type: 'dense', units: 100
 
 function run(id: string, group: string, seed: number, over: Partial<RunDetail> = {}): RunDetail {
   return {
-    id, name: `${group} (seed ${seed})`, group, experiment: null, status: 'completed', datasetId: 'fashion-mnist', seed, backend: 'cpu',
+    id, name: `${group} (seed ${seed})`, group, experiment: null, status: 'completed', datasetId: 'fashion-mnist', seed, backend: 'cpu', device: null, backendNotes: null,
     createdAt: '2026-01-01T00:00:00Z', startedAt: null, endedAt: null, error: null, notes: '', tags: [], trainCount: 48000, valCount: 12000, limit: null,
     stoppedEpoch: null, bestEpoch: null, modelEpoch: null, continuedFrom: null, epochsDone: 5, trainAccuracy: 0.88, valAccuracy: 0.86 + seed / 1000,
     valLoss: 0.35, seconds: 10, testAccuracy: null, spec: spec({ training: { seed } }), epochs: [], evaluation: null, artifacts: [], ...over,

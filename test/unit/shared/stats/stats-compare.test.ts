@@ -36,7 +36,7 @@ function run(init: RunInit): RunDetail {
   return {
     id: init.id, name: `run ${init.id}`, group: init.group ?? null, experiment: null, status: valAccuracy === null ? 'failed' : 'completed',
     datasetId: 'fashion-mnist', seed, backend: 'cpu', createdAt: '2026-01-01T00:00:00Z', startedAt: null, endedAt: null,
-    error: null, notes: '', tags: [], trainCount: 48000, valCount: 12000, limit: null, stoppedEpoch: null, bestEpoch: null, modelEpoch: null, continuedFrom: null,
+    error: null, notes: '', tags: [], trainCount: 48000, valCount: 12000, limit: null, stoppedEpoch: null, bestEpoch: null, modelEpoch: null, continuedFrom: null, device: null, backendNotes: null,
     epochsDone: valAccuracy === null ? 0 : n, trainAccuracy: valAccuracy === null ? null : valAccuracy + 0.02,
     valAccuracy, valLoss: valAccuracy === null ? null : init.valLoss ?? 0.35, seconds: valAccuracy === null ? null : 2 * n, testAccuracy: null,
     spec: spec(init.activation ?? 'relu', seed), epochs: valAccuracy === null ? [] : epochs(n, 0.8), evaluation: null, artifacts: [],

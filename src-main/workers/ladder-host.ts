@@ -1,0 +1,215 @@
+/**
+ * The trainer the backend asks for, behind the one WorkerHost the queue knows: the GPU rungs
+ * (webgpu, webgl) train in a Chromium page (a GpuHost: a headless browser for Node, a hidden
+ * window in the desktop app), the others in a Node trainer process. The choice is made when the
+ * queue sends the run, so the queue neither knows nor cares where it trains.
+ *
+ * `auto` measures rather than assumes: before the run it times a few training steps of this very
+ * model on the Node ladder's rung (native or wasm) and on each GPU rung the page can start, then
+ * trains on the fastest. The figures and the reason go with the run's start message.
+ */
+import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from './host.js';
+import type { TrainerMessage, TrainerRequest } from './protocol.js';
+import { PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
+import type { ProbeFigure } from '../shared/runs.js';
+
+export interface GpuStartOptions {
+  /** Rungs passed over before this one, and why (shown in the start line). */
+  skipped?: { name: string; reason: string }[];
+  /** Time up to `steps` steps on each backend and report a probe for each instead of training. */
+  probe?: { steps: number; backends: PageBackend[] };
+  /** The auto probe's figures and why this rung won, for the start message. */
+  chosen?: { probe: ProbeFigure[]; why: string };
+}
+
+/** Starts a GPU page trainer for one run. */
+export interface GpuHost {
+  start(backend: PageBackend, options: GpuStartOptions): WorkerHandle;
+  /** Why no GPU page can start here (no browser found), or null. */
+  unavailableReason(): string | null;
+}
+
+/** Training steps each rung is timed for (after one warm-up step), at most. */
+export const PROBE_STEPS = 8;
+
+const isPageBackend = (b: string): b is PageBackend => (PAGE_BACKENDS as readonly string[]).includes(b);
+
+type TrainRequest = Extract<TrainerRequest, { type: 'train' }>;
+
+/** A handle whose process is chosen later; listeners given before are passed on. */
+abstract class DeferredHandle implements WorkerHandle {
+  protected inner: WorkerHandle | null = null;
+  protected readonly messageListeners: ((m: unknown) => void)[] = [];
+  protected readonly exitListeners: ((info: ExitInfo) => void)[] = [];
+  protected ended = false;
+
+  get pid(): number | undefined { return this.inner?.pid; }
+
+  abstract send(message: unknown): void;
+
+  protected attach(inner: WorkerHandle, wrap: (m: unknown) => unknown = (m) => m): void {
+    this.inner = inner;
+    inner.onMessage((m) => { for (const l of this.messageListeners) l(wrap(m)); });
+    inner.onExit((info) => this.end(info));
+  }
+
+  protected end(info: ExitInfo): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const l of this.exitListeners) l(info);
+  }
+
+  onMessage(listener: (message: unknown) => void): void { this.messageListeners.push(listener); }
+  onExit(listener: (info: ExitInfo) => void): void { this.exitListeners.push(listener); }
+
+  stop(graceMs?: number): Promise<void> {
+    if (this.inner) return this.inner.stop(graceMs);
+    this.end({ code: 0, signal: null, stderrTail: '' });
+    return Promise.resolve();
+  }
+
+  kill(): void {
+    if (this.inner) this.inner.kill();
+    else this.end({ code: null, signal: 'SIGKILL', stderrTail: '' });
+  }
+}
+
+/** A handle that becomes a Node trainer or a GPU page trainer at its first message. */
+class RoutedTrainer extends DeferredHandle {
+  constructor(private readonly choose: (request: TrainerRequest) => WorkerHandle) { super(); }
+
+  send(message: unknown): void {
+    if (this.ended) return;
+    if (!this.inner) {
+      const request = message as TrainerRequest;
+      if (request?.type === 'stop') { this.end({ code: 0, signal: null, stderrTail: '' }); return; }
+      this.attach(this.choose(request));
+    }
+    this.inner!.send(message);
+  }
+}
+
+/** `auto`: probes each usable rung with this run's model, then trains on the fastest. */
+class ProbingTrainer extends DeferredHandle {
+  private probing: WorkerHandle | null = null;
+  private stopped = false;
+
+  constructor(private readonly node: () => WorkerHandle, private readonly gpu: GpuHost) { super(); }
+
+  send(message: unknown): void {
+    const m = message as TrainerRequest;
+    if (this.inner) { this.inner.send(message); return; }
+    if (m?.type === 'stop') {
+      this.stopped = true;
+      this.probing?.kill();
+      this.end({ code: 0, signal: null, stderrTail: '' });
+    } else if (m?.type === 'train') {
+      void this.choose(m).catch((err) => this.failWith(m.runId, (err as Error).message));
+    }
+  }
+
+  override kill(): void {
+    this.stopped = true;
+    this.probing?.kill();
+    super.kill();
+  }
+
+  private failWith(runId: string, message: string): void {
+    for (const l of this.messageListeners) l({ type: 'error', runId, error: { name: 'Error', message } } satisfies TrainerMessage);
+    this.end({ code: 1, signal: null, stderrTail: '' });
+  }
+
+  /** Runs one probe handle to its end and collects its probe messages. */
+  private collect(handle: WorkerHandle, request: TrainerRequest): Promise<{ figures: ProbeFigure[]; error?: string }> {
+    this.probing = handle;
+    const figures: ProbeFigure[] = [];
+    let error: string | undefined;
+    return new Promise((resolve) => {
+      handle.onMessage((raw) => {
+        const m = raw as TrainerMessage;
+        if (m.type === 'probe') figures.push({ backend: m.backend, samplesPerSecond: m.samplesPerSecond, ...(m.device ? { device: m.device } : {}), ...(m.reason ? { reason: m.reason } : {}) });
+        else if (m.type === 'error') error = m.error.message;
+      });
+      handle.onExit(() => { this.probing = null; resolve({ figures, error }); });
+      handle.send(request);
+    });
+  }
+
+  private async choose(req: TrainRequest): Promise<void> {
+    const noGpu = this.gpu.unavailableReason();
+    if (noGpu) {
+      // One candidate (the Node ladder): nothing to measure; the GPU rungs say why they sat out.
+      const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: noGpu }));
+      this.attach(this.node(), (raw) => {
+        const m = raw as TrainerMessage;
+        return m.type === 'started' ? { ...m, skipped: [...skipped, ...m.skipped] } : m;
+      });
+      this.inner!.send(req);
+      return;
+    }
+    const figures: ProbeFigure[] = [];
+    const probeRequest = { type: 'probe' as const, runId: req.runId, spec: req.spec, dataset: req.dataset, home: req.home, limit: req.limit, backend: 'auto' as const, path: req.path, steps: PROBE_STEPS };
+    const cpu = await this.collect(this.node(), probeRequest);
+    if (this.stopped) return;
+    figures.push(...(cpu.figures.length ? cpu.figures : [{ backend: 'cpu', samplesPerSecond: null, reason: cpu.error ?? 'the probe ended without a figure' }]));
+    const gpu = await this.collect(this.gpu.start('webgpu', { probe: { steps: PROBE_STEPS, backends: [...PAGE_BACKENDS] } }), { ...req, modelDir: undefined });
+    if (this.stopped) return;
+    for (const b of PAGE_BACKENDS) {
+      figures.push(gpu.figures.find((f) => f.backend === b) ?? { backend: b, samplesPerSecond: null, reason: gpu.error ?? 'the GPU page ended before it measured this rung' });
+    }
+    const winner = pickFastest(figures);
+    if (!winner) {
+      // Nothing measured (the CPU probe failed too): the Node ladder says why when it trains.
+      this.attach(this.node(), (m) => m);
+      this.inner!.send(req);
+      return;
+    }
+    const why = explain(winner, figures);
+    const skipped = figures.filter((f) => f !== winner && f.samplesPerSecond === null).map((f) => ({ name: f.backend, reason: f.reason ?? 'no figure' }));
+    const chosen = { probe: figures, why };
+    if (isPageBackend(winner.backend)) {
+      this.attach(this.gpu.start(winner.backend, { skipped, chosen }));
+      this.inner!.send({ ...req, backend: winner.backend });
+    } else {
+      // The Node trainer picks the same rung again (its ladder is deterministic); the start
+      // message carries the probe.
+      this.attach(this.node(), (raw) => {
+        const m = raw as TrainerMessage;
+        return m.type === 'started' ? { ...m, skipped: [...m.skipped, ...skipped], ...chosen } : m;
+      });
+      this.inner!.send(req);
+    }
+  }
+}
+
+/** The rung with the highest measured samples per second; ties keep ladder order (CPU first). */
+export function pickFastest(figures: ProbeFigure[]): ProbeFigure | null {
+  let best: ProbeFigure | null = null;
+  for (const f of figures) if (f.samplesPerSecond !== null && (best === null || f.samplesPerSecond > best.samplesPerSecond!)) best = f;
+  return best;
+}
+
+/** "native 5400 samples/s; webgpu 210 samples/s (software adapter); webgl: no adapter" */
+export function explain(winner: ProbeFigure, figures: ProbeFigure[]): string {
+  const parts = figures.map((f) => f.samplesPerSecond !== null
+    ? `${f.backend} ${Math.round(f.samplesPerSecond)} samples/s${f.device && /software adapter/.test(f.device) ? ' (software adapter)' : ''}`
+    : `${f.backend}: ${f.reason ?? 'not measured'}`);
+  return `fastest for this model in a ${PROBE_STEPS}-step probe: ${winner.backend} (${parts.join('; ')})`;
+}
+
+export class LadderHost implements WorkerHost {
+  constructor(private readonly node: WorkerHost, private readonly gpu: GpuHost) {}
+
+  start(kind: WorkerKind, options: { maxOldSpaceMB?: number } = {}): WorkerHandle {
+    if (kind !== 'trainer') return this.node.start(kind, options);
+    const node = () => this.node.start(kind, options);
+    // The first message decides: auto probes, a GPU rung goes to a page, the rest to Node.
+    return new RoutedTrainer((request) => {
+      if (request.type === 'train' && request.backend === 'auto') return new ProbingTrainer(node, this.gpu);
+      if (request.type === 'train' && isPageBackend(request.backend)) return this.gpu.start(request.backend, {});
+      // Saved models are scored by the Node trainer whatever rung trained them.
+      if (request.type === 'evaluate' && isPageBackend(request.backend)) request.backend = 'auto';
+      return node();
+    });
+  }
+}
