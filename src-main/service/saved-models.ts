@@ -32,13 +32,22 @@ export function continueMismatch(source: RunDetail, spec: ModelSpec): string | n
   return `run ${source.id}'s model is ${was}; the model to continue must be the same stack, not ${now}`;
 }
 
-/** Scores a run's saved model in a trainer process and records the evaluation (it replaces the old one). */
-export function evaluateRun(o: { home: string; store: RunStore; host: WorkerHost; backend: BackendChoice }, run: RunDetail): Promise<RunDetail> {
+type JobOptions = { home: string; host: WorkerHost; backend: BackendChoice };
+type SavedModelRequest = Extract<TrainerRequest, { type: 'evaluate' | 'predict' }>;
+type Common = Pick<SavedModelRequest, 'runId' | 'spec' | 'dataset' | 'home' | 'backend' | 'modelDir'>;
+
+/**
+ * One job on a run's saved model in a trainer process: `onMessage` sees the run's messages, and
+ * `answer` gives the result on 'done'. An 'error' message, a throw of either, or the process's exit
+ * before 'done' rejects, once.
+ */
+function savedModelJob<T>(o: JobOptions, run: RunDetail, request: (common: Common) => SavedModelRequest,
+  onMessage: (m: TrainerMessage) => void, answer: () => T): Promise<T> {
   const modelDir = savedModelDir(o.home, run);
   const dataset = toDatasetRef(run.datasetId);
   if ('problem' in dataset) throw new UserError(`run ${run.id}'s dataset: ${dataset.problem}`);
   const worker = o.host.start('trainer');
-  return new Promise<RunDetail>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     let settled = false;
     const settle = (f: () => void) => { if (!settled) { settled = true; f(); } };
     const fail = (e: ErrorInfo) => settle(() => reject(Object.assign(new Error(e.message), { name: e.name })));
@@ -46,40 +55,33 @@ export function evaluateRun(o: { home: string; store: RunStore; host: WorkerHost
       const m = raw as TrainerMessage;
       if (m.runId !== run.id) return;
       try {
-        if (m.type === 'evaluation') o.store.setEvaluation(run.id, m.evaluation);
-        else if (m.type === 'regions') o.store.saveArtifact(run.id, 'regions', [regionsFile(m.regions)]);
-        else if (m.type === 'done') settle(() => resolve(o.store.getRun(run.id)!));
+        if (m.type === 'done') { const r = answer(); settle(() => resolve(r)); }
         else if (m.type === 'error') fail(m.error);
+        else onMessage(m);
       } catch (err) {
         fail({ name: (err as Error).name, message: (err as Error).message });
       }
     });
     worker.onExit((info) => fail({ name: 'Error', message: describeExit('trainer', info) }));
-    const request: TrainerRequest = { type: 'evaluate', runId: run.id, spec: run.spec, dataset, home: o.home, backend: o.backend, modelDir, limit: run.limit ?? undefined };
-    worker.send(request);
+    worker.send(request({ runId: run.id, spec: run.spec, dataset, home: o.home, backend: o.backend, modelDir }));
   });
 }
 
+/** Scores a run's saved model in a trainer process and records the evaluation (it replaces the old one). */
+export function evaluateRun(o: JobOptions & { store: RunStore }, run: RunDetail): Promise<RunDetail> {
+  return savedModelJob(o, run, (c) => ({ type: 'evaluate', ...c, limit: run.limit ?? undefined }), (m) => {
+    if (m.type === 'evaluation') o.store.setEvaluation(run.id, m.evaluation);
+    else if (m.type === 'regions') o.store.saveArtifact(run.id, 'regions', [regionsFile(m.regions)]);
+  }, () => o.store.getRun(run.id)!);
+}
+
 /** A run's saved model on image files, in a trainer process (`runs:predict`). */
-export function predictRun(o: { home: string; host: WorkerHost; backend: BackendChoice }, run: RunDetail, images: { source: string; path: string }[]): Promise<PredictResult> {
-  const modelDir = savedModelDir(o.home, run);
-  const dataset = toDatasetRef(run.datasetId);
-  if ('problem' in dataset) throw new UserError(`run ${run.id}'s dataset: ${dataset.problem}`);
-  const worker = o.host.start('trainer');
-  return new Promise<PredictResult>((resolve, reject) => {
-    let result: PredictResult | null = null;
-    let settled = false;
-    const settle = (f: () => void) => { if (!settled) { settled = true; f(); } };
-    const fail = (e: ErrorInfo) => settle(() => reject(Object.assign(new Error(e.message), { name: e.name })));
-    worker.onMessage((raw) => {
-      const m = raw as TrainerMessage;
-      if (m.runId !== run.id) return;
-      if (m.type === 'predictions') result = { runId: run.id, classNames: m.classNames, results: m.results };
-      else if (m.type === 'done' && result) { const r = result; settle(() => resolve(r)); }
-      else if (m.type === 'error') fail(m.error);
-    });
-    worker.onExit((info) => fail({ name: 'Error', message: describeExit('trainer', info) }));
-    const request: TrainerRequest = { type: 'predict', runId: run.id, spec: run.spec, dataset, home: o.home, backend: o.backend, modelDir, images };
-    worker.send(request);
+export function predictRun(o: JobOptions, run: RunDetail, images: { source: string; path: string }[]): Promise<PredictResult> {
+  let result: PredictResult | null = null;
+  return savedModelJob(o, run, (c) => ({ type: 'predict', ...c, images }), (m) => {
+    if (m.type === 'predictions') result = { runId: run.id, classNames: m.classNames, results: m.results };
+  }, () => {
+    if (!result) throw new Error('the trainer ended without its predictions');
+    return result;
   });
 }
