@@ -6,7 +6,7 @@
 import { utilityProcess, type ForkOptions, type UtilityProcess } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from '../workers/host.js';
+import { stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from '../workers/host.js';
 
 const TAIL_CHARS = 4000;
 
@@ -56,15 +56,7 @@ export class UtilityWorker implements WorkerHandle {
     if (!this.exited) this.child.kill();
   }
 
-  /** Ask (a `stop` message), wait up to graceMs for the worker to finish its epoch, then kill. */
-  stop(graceMs = 3000): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.kill(), graceMs);
-      this.exitListeners.push(() => { clearTimeout(timer); resolve(); });
-      this.send({ type: 'stop' });
-    });
-  }
+  stop(graceMs = 3000): Promise<void> { return stopGracefully(this, this.exited, graceMs); }
 }
 
 export class UtilityWorkerHost implements WorkerHost {

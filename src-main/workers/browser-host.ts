@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import type { ExitInfo, WorkerHandle } from './host.js';
+import { stopGracefully, type ExitInfo, type WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
@@ -135,14 +135,7 @@ export class BrowserTrainer implements WorkerHandle {
     else this.exit({ code: null, signal: null, stderrTail: this.stderr });
   }
 
-  stop(graceMs = 3000): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.kill(), graceMs);
-      this.exitListeners.push(() => { clearTimeout(timer); resolve(); });
-      this.send({ type: 'stop' });
-    });
-  }
+  stop(graceMs = 3000): Promise<void> { return stopGracefully(this, this.exited, graceMs); }
 
   private emit(m: TrainerMessage | ProbeMessage): void {
     for (const l of this.messageListeners) l(m);

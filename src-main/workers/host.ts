@@ -40,3 +40,16 @@ export function describeExit(kind: WorkerKind, info: ExitInfo): string {
   const tail = !oom && info.stderrTail ? ` (${info.stderrTail.trim().split('\n').slice(-1)[0].slice(0, 300)})` : '';
   return `the ${kind} process ${how}${why}${tail}`;
 }
+
+/**
+ * WorkerHandle.stop for every host: ask (a `stop` message), wait up to graceMs for the worker to
+ * finish its epoch, then kill; resolves when it has exited.
+ */
+export function stopGracefully(w: Pick<WorkerHandle, 'send' | 'kill' | 'onExit'>, exited: boolean, graceMs: number): Promise<void> {
+  if (exited) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => w.kill(), graceMs);
+    w.onExit(() => { clearTimeout(timer); resolve(); });
+    w.send({ type: 'stop' });
+  });
+}

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from './host.js';
+import { stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from './host.js';
 
 /**
  * The entry of a worker: `<kind>.js` beside the running bundle (out/node/), or, when running from
@@ -42,14 +42,7 @@ class ChildWorker implements WorkerHandle {
   onMessage(listener: (message: unknown) => void): void { this.child.on('message', listener); }
   onExit(listener: (info: ExitInfo) => void): void { this.exitListeners.push(listener); }
   kill(): void { if (!this.exited) this.child.kill('SIGKILL'); }
-  stop(graceMs = 3000): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.kill(), graceMs);
-      this.exitListeners.push(() => { clearTimeout(timer); resolve(); });
-      this.send({ type: 'stop' });
-    });
-  }
+  stop(graceMs = 3000): Promise<void> { return stopGracefully(this, this.exited, graceMs); }
 }
 
 export class NodeWorkerHost implements WorkerHost {
