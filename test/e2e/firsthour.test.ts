@@ -124,11 +124,14 @@ describe('the first hour, in the browser', () => {
       expect(await start.isDisabled()).toBe(true);
     }
     await page.getByLabel('Epochs', { exact: true }).fill('0');
-    await expect(page.locator('#train-epochs-err').textContent()).resolves.toBe('Must be at least 1.');
+    await expect(page.locator('#train-epochs-err').textContent()).resolves.toBe('Must be greater than 0.');
     await page.getByLabel('Epochs', { exact: true }).fill('4');
     await repeats.fill('2');
     expect(await page.locator('#train-repeats-err').count()).toBe(0);
     await expect(page.getByTestId('repeats-hint').textContent()).resolves.toContain('2 runs with seeds 1 to 2, 4 epochs each');
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await screenshot(page, '12-train-fields-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
     // One store: the Model page shows what was set here.
     await shell.go('Model');
     expect(await page.getByLabel('Epochs', { exact: true }).inputValue()).toBe('4');
