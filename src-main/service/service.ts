@@ -21,6 +21,7 @@ import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
+import { databasePath, storeFailure } from '../store/db.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
 import { cleanStaleTemps } from '../data/cache/index.js';
@@ -129,7 +130,11 @@ export class Service {
    */
   async invoke<C extends Channel>(parsed: Parsed<C>, caller: Caller = PAGE): Promise<Responses[C]> {
     const handler: Handlers[C] = this.handlers[parsed.channel];
-    return handler(parsed.request, caller);
+    try {
+      return await handler(parsed.request, caller);
+    } catch (err) {
+      throw storeFailure(databasePath(this.home), err);
+    }
   }
 
   /** invoke for a transport holding some channel's request: the response is the channel's. */

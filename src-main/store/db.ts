@@ -85,6 +85,16 @@ export function databaseFailure(file: string, err: unknown): unknown {
 }
 
 /**
+ * A failure of the open database met while serving a request (a page damaged after the file
+ * opened, a disk that stopped answering, a lock held past the busy timeout), as the same one line
+ * naming the file. Only SQLite's own codes: a file error of some other file passes through.
+ */
+export function storeFailure(file: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? databaseFailure(file, err) : err;
+}
+
+/**
  * A run id that sorts by creation time: 9 base36 digits of milliseconds (good until the year
  * 5188), then 7 random base36 digits so ids made in the same millisecond by two processes differ.
  */

@@ -50,6 +50,27 @@ describe('database faults', () => {
     expect(readFileSync(file).equals(Buffer.alloc(8192, 0x5a))).toBe(true);
   });
 
+  it('a database damaged after it opened: the same one line with the path, not an internal error', () => {
+    const home = fresh();
+    const file = join(home, 'layerlab.db');
+    expect(layerlab(['runs', 'list'], home).code).toBe(0);
+    // Enough rows that the runs table spans pages, then its root page overwritten: the header and
+    // the schema still read, so the file opens, and the damage shows only when runs are read.
+    const db = new Database(file);
+    const add = db.prepare("INSERT INTO runs (id, name, status, spec, dataset_id, seed, created_at) VALUES (?, ?, 'completed', '{}', 'xor', 1, ?)");
+    db.transaction(() => { for (let i = 0; i < 300; i++) add.run(`run${i}`, 'x'.repeat(100), new Date(i * 1000).toISOString()); })();
+    const root = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'runs'").pluck().get() as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0xff, (root - 1) * pageSize, root * pageSize);
+    writeFileSync(file, bytes);
+    const r = layerlab(['runs', 'list'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`layerlab: ${file}: is damaged (corrupt); move it aside (mv ${file} ${file}.broken) to start a new history, or restore it from a backup\n`);
+  });
+
   it('a new data folder is 0700 and its database 0600', () => {
     const home = join(fresh(), 'new', 'home');
     expect(layerlab(['runs', 'list'], home).code).toBe(0);
