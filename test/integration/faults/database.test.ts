@@ -71,6 +71,20 @@ describe('database faults', () => {
     expect(r.stderr).toBe(`layerlab: ${file}: is damaged (corrupt); move it aside (mv ${file} ${file}.broken) to start a new history, or restore it from a backup\n`);
   });
 
+  it('a data folder the system refuses: one line naming it, at once (/proc once made Node loop forever)', () => {
+    // Node's mkdir -p spins at full CPU where a parent refuses new entries with ENOENT (/proc);
+    // /sys/kernel refuses with EPERM even for root, the one permission error a root test can meet.
+    const cases: Array<[string, RegExp]> = [
+      ['/proc/layerlab-home', /^layerlab: \/proc\/layerlab-home: cannot create the data folder: .+\n$/],
+      ['/sys/kernel/layerlab-home/a', /^layerlab: \/sys\/kernel\/layerlab-home\/a: cannot create the data folder: the operation is not permitted; check its permissions\n$/],
+    ];
+    for (const [home, line] of cases) {
+      const r = layerlab(['runs', 'list'], home, 30_000);
+      expect(r.code, `${home}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(line);
+    }
+  });
+
   it('a new data folder is 0700 and its database 0600', () => {
     const home = join(fresh(), 'new', 'home');
     expect(layerlab(['runs', 'list'], home).code).toBe(0);
