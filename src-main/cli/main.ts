@@ -35,7 +35,9 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
-  layerlab predict RUN_ID IMAGE… [--json]   a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
+  layerlab predict RUN_ID IMAGE… [--sample N]… [--json]
+                                           a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
+                                           or on test samples by index
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote]   the app in a browser
 
@@ -69,13 +71,13 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'presets': {
-      const { values } = parse(rest, { json: { type: 'boolean' }, debug: { type: 'boolean' } }, 'presets');
+      const { values } = parse(rest, { json: { type: 'boolean' }, ...COMMON }, 'presets');
       if (values.json) process.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
       else for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}${p.book ? `\n${' '.repeat(15)}book: ${bookText(p.book)}` : ''}\n`);
       return 0;
     }
     case 'predict': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...COMMON }, 'predict');
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, ...COMMON }, 'predict');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {

@@ -22,6 +22,7 @@ import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
 import { databasePath, storeFailure } from '../store/db.js';
+import { makeFolders } from '../store/files.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
 import { cleanStaleTemps } from '../data/cache/index.js';
@@ -81,7 +82,7 @@ export class Service {
   /** Opens the store and marks runs left running by a dead process as interrupted. */
   async start(): Promise<void> {
     try {
-      mkdirSync(this.home, { recursive: true, mode: 0o700 });
+      makeFolders(this.home);
     } catch (err) {
       throw new UserError(`${this.home}: cannot create the data folder: ${describeFsCode((err as NodeJS.ErrnoException).code) ?? (err as Error).message}`);
     }
@@ -264,10 +265,11 @@ export class Service {
     },
     'runs:predict': async (r, caller) => {
       const run = this.requireRun(r.id);
-      const files = r.images.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
+      const refs = r.images ?? [];
+      const files = refs.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
       try {
-        const images = files.map((f, i) => ({ source: 'path' in r.images[i] ? f.path : f.label, path: f.path }));
-        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images);
+        const images = files.map((f, i) => ({ source: 'path' in refs[i] ? f.path : f.label, path: f.path }));
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? []);
       } finally {
         for (const f of files) f.done();
       }
