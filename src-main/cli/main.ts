@@ -37,7 +37,8 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab predict RUN_ID IMAGE… [--sample N]… [--json]
                                            a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
-                                           or on test samples by index
+                                           or on test samples by index; --maps DIR: a convolutional model's first
+                                           filters and each input's feature maps there, as PNG files in DIR
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote]   the app in a browser
 
@@ -77,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'predict': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, ...COMMON }, 'predict');
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, maps: { type: 'string' }, ...COMMON }, 'predict');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {
