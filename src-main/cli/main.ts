@@ -25,7 +25,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
 
   layerlab train [--preset NAME | --model spec.json] [--dataset fashion-mnist|ID|FOLDER]
                  [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--validation-split F]
-                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu]
+                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu [--reprobe]]
                  [--name NAME] [--tag TAG]… [--notes TEXT] [--save-model] [--json]
                  [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
                  [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       const backend = choice(values, 'backend', BACKEND_CHOICES);
       const trainingPath = choice(values, 'path', ['fast', 'stock'] as const);
       return withService(stringOption(values, 'home'), (api) => trainCommand(api, values), {
-        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1),
+        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1), reprobe: values.reprobe === true,
       });
     }
     case 'presets': {

@@ -40,6 +40,8 @@ export interface ServiceOptions {
   concurrency?: number;
   backend?: SystemInfo['settings']['backend'];
   trainingPath?: SystemInfo['settings']['trainingPath'];
+  /** `auto` measures every rung before each run, ignoring the probe cache (CLI --reprobe). */
+  reprobe?: boolean;
   /** The GPU rungs' host (a browser or a hidden window); default: a headless browser found on this machine, unless `host` is given. */
   gpu?: GpuHost;
   /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
@@ -74,6 +76,7 @@ export class Service {
       concurrency: options.concurrency ?? Math.max(1, cpus().length),
       trainingPath: options.trainingPath ?? 'fast',
       backend: options.backend ?? 'auto',
+      reprobe: options.reprobe ?? false,
     };
     this.emitter.setMaxListeners(100);
   }
@@ -191,6 +194,7 @@ export class Service {
       if (r.concurrency !== undefined) { this.settings.concurrency = r.concurrency; this.queue.concurrency = r.concurrency; }
       if (r.trainingPath) { this.settings.trainingPath = r.trainingPath; this.queue.trainingPath = r.trainingPath; }
       if (r.backend) { this.settings.backend = r.backend; this.queue.backend = r.backend; }
+      if (r.reprobe !== undefined) { this.settings.reprobe = r.reprobe; this.queue.reprobe = r.reprobe; }
       return { ...this.settings };
     },
     'datasets:list': () => this.datasets.list(),

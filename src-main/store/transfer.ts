@@ -96,6 +96,8 @@ const RunFieldsSchema = z.object({
       device: z.string().max(1000).optional(), reason: z.string().max(2000).optional(),
     }).strict()).max(20).optional(),
     why: z.string().max(2000).optional(),
+    measuredAt: iso.optional(),
+    cached: z.literal(true).optional(),
   }).strict().nullable().default(null),
 }).strict();
 

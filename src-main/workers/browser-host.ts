@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
@@ -20,6 +20,7 @@ import { describeAdapter, PageMessage, type FrameName, type PageBackend, type Pa
 import { toErrorInfo } from '../shared/errors.js';
 import type { Dataset } from '../shared/dataset.js';
 import type { GpuHost, GpuStartOptions } from './ladder-host.js';
+import { osGpuIdentity } from './probe-cache.js';
 
 /** How long the browser may take to load the page and connect. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -321,6 +322,24 @@ export class BrowserGpuHost implements GpuHost {
       if ('reason' in found) return found.reason;
     }
     return gpuPageDir() ? null : 'the GPU trainer page is not built (out/gpu-page): run npm run build';
+  }
+  identity(): string {
+    const dir = gpuPageDir();
+    let page = 'no page';
+    try { if (dir) page = readdirSync(join(dir, 'assets')).sort().join(','); } catch { /* unbuilt */ }
+    let browser: string;
+    if (this.launcher) browser = `electron ${process.versions.electron ?? '?'} chrome ${process.versions.chrome ?? '?'}`;
+    else {
+      const found = findBrowser(this.env);
+      if ('reason' in found) browser = 'none';
+      else {
+        try {
+          const st = statSync(found.path);
+          browser = `${found.path} ${st.size} ${Math.round(st.mtimeMs)}`;
+        } catch { browser = found.path; }
+      }
+    }
+    return `page ${page}; browser ${browser}; adapter ${adapterFromEnv(this.env) ?? 'default'}; gpus ${osGpuIdentity()}`;
   }
   start(backend: PageBackend, options: GpuStartOptions = {}): BrowserTrainer {
     return new BrowserTrainer({ backend, ...options, env: this.env, launcher: this.launcher });

@@ -25,6 +25,8 @@ export type TrainerRequest =
       modelDir?: string;
       /** Folder of a saved model (model.json + weights.bin) to start from: continued training. */
       initFrom?: string;
+      /** `auto` measures every rung again instead of reusing the probe cache's figures. */
+      reprobe?: boolean;
     }
   /**
    * Times up to `steps` training steps of the run's model on the backend this process picks (the
@@ -42,6 +44,8 @@ export type TrainerMessage =
       type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number;
       /** The auto choice's probe (ladder-host.ts): each rung's figure, and why the chosen one won. */
       probe?: ProbeFigure[]; why?: string;
+      /** When the probe's figures were measured, and whether they came from the probe cache. */
+      measuredAt?: string; cached?: true;
     }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
   | ({ type: 'epoch'; runId: string } & EpochRecord)
