@@ -31,7 +31,8 @@ export function gpuPageDir(from = dirname(fileURLToPath(import.meta.url))): stri
   let dir = from;
   for (let i = 0; i < 4; i++) {
     for (const c of [join(dir, 'gpu-page'), join(dir, 'out', 'gpu-page')]) {
-      if (existsSync(join(c, 'index.html'))) return c;
+      // Built (index.html beside its bundled assets/), not the source folder src-main/gpu-page.
+      if (existsSync(join(c, 'index.html')) && existsSync(join(c, 'assets'))) return c;
     }
     dir = dirname(dir);
   }

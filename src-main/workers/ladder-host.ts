@@ -12,6 +12,7 @@ import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
 import type { ProbeFigure } from '../shared/runs.js';
+import type { ModelSpec } from '../shared/spec.js';
 import { dropProbeCache, machineIdentity, probeKey, readProbeCache, writeProbeCache } from './probe-cache.js';
 
 export interface GpuStartOptions {
@@ -176,8 +177,7 @@ class ProbingTrainer extends DeferredHandle {
     // figures (then finds them cached) instead of measuring beside it on the same cores.
     const release = await this.probes.acquire();
     let measured: { figures: ProbeFigure[]; measuredAt: string; cached: boolean };
-    const machine = machineIdentity(APP_ID, this.gpu.identity());
-    const key = probeKey(req.spec, req.path, machine);
+    const { key, machine } = probeCacheKey(req.spec, req.path, this.gpu);
     try {
       if (this.stopped) return;
       const hit = req.reprobe ? null : readProbeCache(req.home, key);
@@ -242,8 +242,14 @@ export function explain(winner: ProbeFigure, figures: ProbeFigure[]): string {
   return `fastest for this model in a ${PROBE_STEPS}-step probe: ${winner.backend} (${parts.join('; ')})`;
 }
 
-/** The probe cache's "app" part of the key: the figures of another Layerlab build are not reused. */
+/** The probe cache's "app" part of the key (the GPU page's build is in GpuHost.identity). */
 const APP_ID = 'layerlab 0.1.0';
+
+/** The probe cache's key for a model on this machine, and what it was made of. */
+export function probeCacheKey(spec: ModelSpec, path: 'fast' | 'stock', gpu: GpuHost): { key: string; machine: Record<string, string> } {
+  const machine = machineIdentity(APP_ID, gpu.identity());
+  return { key: probeKey(spec, path, machine), machine };
+}
 
 /** Lets one `auto` probe run at a time. */
 export class ProbeLock {
