@@ -18,6 +18,7 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
+import { RedisHost } from '../workers/redis/host.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -44,6 +45,11 @@ export interface ServiceOptions {
   gpu?: GpuHost;
   /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
   datasetMirror?: string;
+  /**
+   * Train on `layerlab worker` processes through a Redis queue (workers/redis) instead of local
+   * trainers: the address, the workers' stall time, and where status lines go (dispatch paused…).
+   */
+  redis?: { url: string; stallSeconds?: number; onStatus?: (line: string) => void };
 }
 
 /** A channel's handler, typed from the contract: the parsed request in, the response out. */
@@ -89,7 +95,19 @@ export class Service {
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
-    const host = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
+    const local = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
+    let host: WorkerHost = local;
+    if (this.options.redis) {
+      const { url, stallSeconds, onStatus } = this.options.redis;
+      const remote = new RedisHost({ url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}) });
+      try {
+        await remote.connect();
+      } catch (err) {
+        this.store.close();
+        throw err;
+      }
+      host = remote;
+    }
     this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
@@ -118,6 +136,7 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    await this.host.close?.();
     this.queue.recordPending();
     this.files.releaseAll();
     this.store.close();

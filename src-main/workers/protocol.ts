@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
-import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks } from '../shared/runs.js';
+import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks, RunWorker } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { ImagePrediction } from '../shared/predict.js';
 import type { DatasetInfo } from '../shared/datasets.js';
@@ -42,9 +42,11 @@ export type TrainerMessage =
       type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number;
       /** The auto choice's probe (ladder-host.ts): each rung's figure, and why the chosen one won. */
       probe?: ProbeFigure[]; why?: string;
+      /** A queue worker's run (workers/redis): which attempt this is, on which worker, and why the one before was lost. */
+      attempt?: number; worker?: RunWorker; lostWhy?: string;
     }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
-  | ({ type: 'epoch'; runId: string } & EpochRecord)
+  | ({ type: 'epoch'; runId: string; /** A queue worker's attempt (workers/redis). */ attempt?: number } & EpochRecord)
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
