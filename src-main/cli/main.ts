@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       });
     }
     case 'presets': {
-      const { values } = parse(rest, { json: { type: 'boolean' }, debug: { type: 'boolean' } }, 'presets');
+      const { values } = parse(rest, { json: { type: 'boolean' }, ...COMMON }, 'presets');
       if (values.json) process.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
       else for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}${p.book ? `\n${' '.repeat(15)}book: ${bookText(p.book)}` : ''}\n`);
       return 0;

@@ -23,6 +23,7 @@ import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
 import { databasePath, storeFailure } from '../store/db.js';
+import { makeFolders } from '../store/files.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
 import { cleanStaleTemps } from '../data/cache/index.js';
@@ -87,7 +88,7 @@ export class Service {
   /** Opens the store and marks runs left running by a dead process as interrupted. */
   async start(): Promise<void> {
     try {
-      mkdirSync(this.home, { recursive: true, mode: 0o700 });
+      makeFolders(this.home);
     } catch (err) {
       throw new UserError(`${this.home}: cannot create the data folder: ${describeFsCode((err as NodeJS.ErrnoException).code) ?? (err as Error).message}`);
     }

@@ -113,8 +113,29 @@ describe('the first hour, in the browser', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await shell.go('Model');
     await page.getByRole('button', { name: 'Load book-relu' }).click();
+    // Epochs and repeats are set on the Train page itself; a repeat count the contract refuses is
+    // said at the field and keeps Start disabled.
+    await shell.go('Train');
+    const repeats = page.getByLabel('Repeats (seeds)');
+    const start = page.getByRole('button', { name: 'Start training' });
+    for (const [typed, said] of [['0', 'Must be at least 1.'], ['101', 'Must be at most 100.'], ['2.5', 'Enter a whole number.'], ['', 'Enter a number.']] as const) {
+      await repeats.fill(typed);
+      await expect(page.locator('#train-repeats-err').textContent()).resolves.toBe(said);
+      expect(await start.isDisabled()).toBe(true);
+    }
+    await page.getByLabel('Epochs', { exact: true }).fill('0');
+    await expect(page.locator('#train-epochs-err').textContent()).resolves.toBe('Must be greater than 0.');
     await page.getByLabel('Epochs', { exact: true }).fill('4');
-    await page.getByLabel('Repeats (seeds)').fill('2');
+    await repeats.fill('2');
+    expect(await page.locator('#train-repeats-err').count()).toBe(0);
+    await expect(page.getByTestId('repeats-hint').textContent()).resolves.toContain('2 runs with seeds 1 to 2, 4 epochs each');
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await screenshot(page, '12-train-fields-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // One store: the Model page shows what was set here.
+    await shell.go('Model');
+    expect(await page.getByLabel('Epochs', { exact: true }).inputValue()).toBe('4');
+    expect(await page.getByLabel('Repeats (seeds)').inputValue()).toBe('2');
     await shell.go('Train');
     await page.getByLabel('Dataset').selectOption({ label: 'Fashion-MNIST' });
     await page.getByLabel('Limit training samples').fill('600');
@@ -131,6 +152,10 @@ describe('the first hour, in the browser', () => {
     // The group's curves: the mean per epoch, with a band (mean ± sd) behind it.
     const plotted = await summary.locator('[data-series]').evaluateAll((els) => els.map((e) => JSON.parse(e.getAttribute('data-series')!) as { label: string; points: [number, number][] }[]));
     const details = await Promise.all(runs.map((r) => client.invoke('runs:show', { id: r.id })));
+    // What the Train page's fields said reached the run contract: 4 epochs, seeds 1 and 2, one group.
+    expect(details.map((d) => d.spec.training.epochs)).toEqual([4, 4]);
+    expect(runs.map((r) => r.seed).sort()).toEqual([1, 2]);
+    expect(new Set(runs.map((r) => r.group)).size).toBe(1);
     const valLossMean = details[0].epochs.map((e, i) => (e.valLoss + details[1].epochs[i].valLoss) / 2);
     plotted[0].find((x) => x.label === 'validation')!.points.forEach(([, y], i) => expect(y).toBeCloseTo(valLossMean[i], 6));
     // Each seed's own page: the loss axis fits the epoch curves (no floor at 0, no batch curve unless asked).

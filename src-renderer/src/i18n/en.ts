@@ -240,6 +240,8 @@ export const en = {
   'train.backendReady': 'available',
   'train.backendAtStart': 'checked when a run starts: {reason}',
   'train.backendNo': 'not available: {reason}',
+  'train.repeatsHint': 'One run is partly luck (random batches): train 3 to 5 repeats with different seeds and compare their mean ± sd.',
+  'train.repeatsPlan': '{n} runs with seeds {first} to {last}, {epochs} epochs each; when they end they are shown together as mean ± sd.',
   'train.limitHint': 'optional: the first N samples, for a quick run',
   'train.name': 'Run name',
   'train.start': 'Start training',

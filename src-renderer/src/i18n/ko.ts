@@ -242,6 +242,8 @@ export const ko: Record<MessageKey, string> = {
   'train.backendReady': '사용 가능',
   'train.backendAtStart': '훈련을 시작할 때 확인: {reason}',
   'train.backendNo': '사용 불가: {reason}',
+  'train.repeatsHint': '한 번의 결과에는 운이 섞입니다(랜덤 배치). 시드를 바꿔 3~5번 반복 훈련하고 평균 ± 표준편차로 비교하세요.',
+  'train.repeatsPlan': '시드를 바꿔 {n}번 훈련합니다(시드 {first}~{last}, 각 {epochs} 에포크). 모두 끝나면 평균 ± 표준편차로 함께 보여 줍니다.',
   'train.limitHint': '선택: 빠르게 돌려 보려면 앞의 N개만',
   'train.name': '실행 이름',
   'train.start': '훈련 시작',

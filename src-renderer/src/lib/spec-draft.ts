@@ -8,6 +8,7 @@ import {
   type LayerType, type ModelSpecInput, type OptimizerType,
 } from '../../../src-main/shared/spec.js';
 import { CheckpointSpec, EarlyStoppingSpec, type Monitor } from '../../../src-main/shared/callbacks.js';
+import { StartRunSchema } from '../../../src-main/shared/contract.js';
 import {
   applyLayer, isLayerType, isProblem, LAYERS, LAYER_TYPES, LayerSpec, type LayerField, type LayerProblem, type LayerTrace,
 } from '../../../src-main/shared/layers/index.js';
@@ -238,11 +239,10 @@ export interface SpecIssue {
   message: string;
 }
 
-export function validateDraft(d: Draft): { ok: true; spec: ModelSpec } | { ok: false; issues: SpecIssue[] } {
-  const r = ModelSpec.safeParse(toSpecInput(d));
-  if (r.success) return { ok: true, spec: r.data };
-  const issues = r.error.issues.map((i): SpecIssue => {
-    const path = i.path.map(String).join('.') || '(root)';
+/** zod's issues as the view words them (codes and numbers, said in either language by issueText). */
+function specIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, prefix = ''): SpecIssue[] {
+  return error.issues.map((i): SpecIssue => {
+    const path = [prefix, ...i.path.map(String)].filter((x) => x !== '').join('.') || '(root)';
     const raw = i as unknown as { code: string; expected?: string; minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; message: string };
     switch (raw.code) {
       case 'invalid_type':
@@ -262,6 +262,23 @@ export function validateDraft(d: Draft): { ok: true; spec: ModelSpec } | { ok: f
         return { path, kind: 'other', message: i.message };
     }
   });
+}
+
+const REPEAT = StartRunSchema.shape.repeat.unwrap();
+
+/**
+ * The number of repeats (seeds) as typed, judged by the contract's own bound for `runs:start`'s
+ * `repeat` (an integer from 1 to 100): no issues, or the field's issues at path `repeat`.
+ */
+export function validateRepeats(value: Num | undefined): SpecIssue[] {
+  const r = REPEAT.safeParse(value ?? undefined);
+  return r.success ? [] : specIssues(r.error, 'repeat');
+}
+
+export function validateDraft(d: Draft): { ok: true; spec: ModelSpec } | { ok: false; issues: SpecIssue[] } {
+  const r = ModelSpec.safeParse(toSpecInput(d));
+  if (r.success) return { ok: true, spec: r.data };
+  const issues = specIssues(r.error);
   // zod runs the spec-wide check (the output layer) only once every field parses; say it at once.
   const lastIndex = d.layers.length - 1;
   if (lastIndex >= 0 && d.layers[lastIndex].type !== 'dense' && !issues.some((i) => i.kind === 'lastDense')) {

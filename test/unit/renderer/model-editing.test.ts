@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultDraft, draftFromSpec, experimentFields, fillFields, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, traceDraft, validateDraft } from '../../../src-renderer/src/lib/spec-draft.js';
+import { defaultDraft, draftFromSpec, experimentFields, fillFields, moveItem, optimizerDefaults, parseShape, restoreDraft, toSpecInput, traceDraft, validateDraft, validateRepeats } from '../../../src-renderer/src/lib/spec-draft.js';
 import { issueText } from '../../../src-renderer/src/lib/issues.js';
 import { diffSpecs } from '../../../src-renderer/src/lib/spec-diff.js';
 import { clock, etaSeconds, parseTags, parseValue, runFraction } from '../../../src-renderer/src/lib/format.js';
@@ -40,6 +40,17 @@ describe('the model draft', () => {
     expect(byPath['training.validationSplit']).toBe('Must be at most 0.9.');
     expect(byPath['inputShape.1']).toBe('Enter a number.');
     expect(byPath['layers.2']).toBe('The last layer must be Dense (the output layer).');
+  });
+
+  it('judges the repeats (seeds) by the run contract’s own bound, in words in both languages', () => {
+    expect(validateRepeats(1)).toEqual([]);
+    expect(validateRepeats(100)).toEqual([]);
+    const said = (v: number | null) => validateRepeats(v).map((i) => `${i.path}: ${issueText(i, tEn)}`);
+    expect(said(0)).toEqual(['repeat: Must be at least 1.']);
+    expect(said(101)).toEqual(['repeat: Must be at most 100.']);
+    expect(said(2.5)).toEqual(['repeat: Enter a whole number.']);
+    expect(said(null)).toEqual(['repeat: Enter a number.']);
+    expect(validateRepeats(101).map((i) => issueText(i, (k, p) => translate('ko', k, p)))).toEqual(['100 이하여야 합니다.']);
   });
 
   it('sends only the fields of each layer’s current type', () => {

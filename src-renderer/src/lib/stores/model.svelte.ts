@@ -6,7 +6,7 @@ import { summarize, type ModelSummary } from '../../../../src-main/shared/summar
 import { kerasCode } from '../../../../src-main/shared/keras.js';
 import { fitInput, type LayerType, type ModelSpecInput, type OptimizerType } from '../../../../src-main/shared/spec.js';
 import {
-  draftFromSpec, defaultDraft, fillFields, issuesByPath, moveItem, newLayer, optimizerDefaults, restoreDraft, traceDraft, validateDraft,
+  draftFromSpec, defaultDraft, fillFields, issuesByPath, moveItem, newLayer, optimizerDefaults, restoreDraft, traceDraft, validateDraft, validateRepeats,
   type Draft, type SpecIssue,
 } from '../spec-draft.js';
 import { LAYERS, type LayerTrace } from '../../../../src-main/shared/layers/index.js';
@@ -22,6 +22,8 @@ export class ModelStore {
   draft = $state<Draft>(restoreDraft(load(KEY)));
   repeats = $state<number | null>(Number(load(REPEATS_KEY)) || 1);
   readonly validation = $derived(validateDraft(this.draft));
+  /** The repeats field's issues (an integer from 1 to 100, the contract's bound), said by issueText. */
+  readonly repeatIssues = $derived<SpecIssue[]>(validateRepeats(this.repeats));
   readonly issues = $derived<Map<string, SpecIssue[]>>(this.validation.ok ? new Map() : issuesByPath(this.validation.issues));
   readonly summary = $derived<ModelSummary | null>(this.validation.ok ? summarize(this.validation.spec) : null);
   readonly code = $derived<string | null>(this.validation.ok ? kerasCode(this.validation.spec) : null);
