@@ -63,7 +63,8 @@ export async function connectOrExplain(url: string, flag: string, timeoutMs = 50
     return redis;
   } catch (err) {
     redis.disconnect();
-    throw new UserError(`${flag} ${redactUrl(url)}: ${describeRedisError(url, last ?? (err as Error)).replace(/^Redis at \S+ /, '')}; is redis-server running there?`);
+    const why = describeRedisError(url, last ?? (err as Error)).replace(/^Redis at \S+ /, '');
+    throw new UserError(`${flag} ${redactUrl(url)}: ${why}${why.startsWith('refused the password') ? '' : '; is redis-server running there?'}`);
   } finally {
     clearTimeout(timer);
   }
