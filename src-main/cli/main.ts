@@ -38,7 +38,9 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
-  layerlab predict RUN_ID IMAGE… [--json]   a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
+  layerlab predict RUN_ID IMAGE… [--sample N]… [--json]
+                                           a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
+                                           or on test samples by index
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote] [--redis URL]   the app in a browser
   layerlab worker --redis URL [--concurrency N] [--name NAME] [--stall-seconds N]
@@ -83,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'predict': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...COMMON }, 'predict');
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, ...COMMON }, 'predict');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {

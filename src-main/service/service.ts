@@ -284,10 +284,11 @@ export class Service {
     },
     'runs:predict': async (r, caller) => {
       const run = this.requireRun(r.id);
-      const files = r.images.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
+      const refs = r.images ?? [];
+      const files = refs.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
       try {
-        const images = files.map((f, i) => ({ source: 'path' in r.images[i] ? f.path : f.label, path: f.path }));
-        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images);
+        const images = files.map((f, i) => ({ source: 'path' in refs[i] ? f.path : f.label, path: f.path }));
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? []);
       } finally {
         for (const f of files) f.done();
       }

@@ -34,7 +34,7 @@ export type TrainerRequest =
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   /** The saved model's answers for image files; answers 'predictions' then 'done'. */
-  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[] }
+  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[]; samples?: number[] }
   | { type: 'stop' };
 
 export type TrainerMessage =
