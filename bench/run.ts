@@ -9,6 +9,7 @@
  *   npm run bench                        # all of them
  *   npm run bench -- train-speed import-csv   # some of them
  *   npm run bench -- --backend webgpu         # the GPU rung (webgpu or webgl) beside native and wasm
+ *   npm run bench -- book-cnn                 # the book's CNN in full (named only: ~30 min)
  *   npm run bench -- --list                   # their names
  *
  * Progress goes to stderr. Each bench's own figures are described in bench/README.md.
@@ -26,9 +27,13 @@ const BENCHES: Record<string, string[]> = {
   'ui-latency': ['ui-latency.ts'],
   'layer-stats': ['layer-stats.ts'],
 };
+/** Run only when named: the book's full CNN takes about 30 minutes on 2 cores. */
+const NAMED_ONLY: Record<string, string[]> = {
+  'book-cnn': ['book-cnn.ts'],
+};
 
 if (process.argv.includes('--list')) {
-  process.stdout.write(`${Object.keys(BENCHES).join('\n')}\n`);
+  process.stdout.write(`${[...Object.keys(BENCHES), ...Object.keys(NAMED_ONLY).map((n) => `${n} (only when named)`)].join('\n')}\n`);
   process.exit(0);
 }
 const argv = process.argv.slice(2);
@@ -36,6 +41,7 @@ const backendAt = argv.indexOf('--backend');
 const gpuBackend = backendAt >= 0 ? argv[backendAt + 1] : undefined;
 if (gpuBackend !== undefined) BENCHES['gpu-speed'] = ['gpu-speed.ts', '--backend', gpuBackend];
 const wanted = argv.filter((a, i) => !a.startsWith('-') && (backendAt < 0 || i !== backendAt + 1));
+for (const name of wanted) if (name in NAMED_ONLY) BENCHES[name] = NAMED_ONLY[name];
 for (const name of wanted) {
   if (!(name in BENCHES)) {
     process.stderr.write(`layerlab bench: no benchmark called "${name}"; choose from ${Object.keys(BENCHES).join(', ')}\n`);

@@ -12,15 +12,21 @@ export function predictionLines(r: PredictResult, given: readonly string[]): str
     const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
     const name = (k: number) => r.classNames[k] ?? String(k);
     const rest = ranked.slice(1, 3).map((x) => `${name(x.k)} ${pct(x.v)}`).join(', ');
-    return `${given[i] ?? p.source}: ${name(p.predicted)} ${pct(ranked[0].v)}${rest ? ` (then ${rest})` : ''}`;
+    const truth = p.sample ? ` [true: ${name(p.sample.label)}]` : '';
+    return `${given[i] ?? p.source}: ${name(p.predicted)} ${pct(ranked[0].v)}${rest ? ` (then ${rest})` : ''}${truth}`;
   });
 }
 
 export async function predictCommand(api: Api, args: string[], v: Record<string, unknown>): Promise<number> {
   const [runId, ...images] = args;
-  if (!runId || images.length === 0) throw new UserError('predict: give a run id that kept its model and one or more PNG or JPEG files (layerlab predict RUN_ID IMAGE…)');
-  if (images.length > 100) throw new UserError(`predict: ${images.length} files; give at most 100 at a time`);
-  const r = await api.invoke('runs:predict', { id: runId, images: images.map((f) => ({ path: resolve(f) })) });
+  const samples = ((v.sample as string[] | undefined) ?? []).map((s) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n)) throw new UserError(`--sample: '${s}' is not a test sample's index (a whole number from 0)`);
+    return n;
+  });
+  if (!runId || images.length + samples.length === 0) throw new UserError('predict: give a run id that kept its model and one or more PNG or JPEG files or --sample N (layerlab predict RUN_ID IMAGE… [--sample N])');
+  if (images.length > 100 || samples.length > 100) throw new UserError(`predict: ${Math.max(images.length, samples.length)} ${images.length > 100 ? 'files' : 'samples'}; give at most 100 at a time`);
+  const r = await api.invoke('runs:predict', { id: runId, images: images.map((f) => ({ path: resolve(f) })), samples });
   if (v.json === true) {
     // The preprocessed pixels are for the UI's picture; the CLI's JSON keeps what was done to them.
     const results = r.results.map((p) => (p.ok ? { ...p, preprocessing: { ...p.preprocessing, values: undefined } } : p));

@@ -124,8 +124,10 @@ export class RunQueue {
   }
 
   private pump(): void {
-    while (this.pending.length && this.active.size < this.o.concurrency) {
-      if (this.active.size > 0 && freemem() < MEMORY_PER_TRAINER) break;
+    // Trainers on other machines (a Redis queue): every run goes out at once; the workers pace them.
+    const remote = this.o.host.remote === true;
+    while (this.pending.length && (remote || this.active.size < this.o.concurrency)) {
+      if (!remote && this.active.size > 0 && freemem() < MEMORY_PER_TRAINER) break;
       this.launch(this.pending.shift()!);
     }
     if (!this.pending.length && !this.active.size) {
@@ -219,13 +221,14 @@ export class RunQueue {
     {
       switch (m.type) {
         case 'started':
-          store.markRunning(runId, {
+          if (!store.markRunning(runId, {
             backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
             notes: {
               skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
               ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}),
             },
-          });
+            ...(m.attempt !== undefined ? { attempt: m.attempt } : {}), ...(m.worker ? { worker: m.worker } : {}), ...(m.lostWhy ? { lostWhy: m.lostWhy } : {}),
+          })) break;
           emit('runs:started', {
             runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
             ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
@@ -236,9 +239,9 @@ export class RunQueue {
           emit('runs:batch', { runId, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss, accuracy: m.accuracy });
           break;
         case 'epoch': {
-          const { type: _t, runId: _r, ...epoch } = m;
-          store.addEpoch(runId, epoch);
-          emit('runs:epoch', { runId, ...epoch });
+          const { type: _t, runId: _r, attempt, ...epoch } = m;
+          // A repeated report (a queue worker's) is recorded once and shown once.
+          if (store.addEpoch(runId, epoch, attempt)) emit('runs:epoch', { runId, ...epoch });
           break;
         }
         case 'marks':

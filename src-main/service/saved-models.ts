@@ -75,10 +75,10 @@ export function evaluateRun(o: JobOptions & { store: RunStore }, run: RunDetail)
   }, () => o.store.getRun(run.id)!);
 }
 
-/** A run's saved model on image files, in a trainer process (`runs:predict`). */
-export function predictRun(o: JobOptions, run: RunDetail, images: { source: string; path: string }[]): Promise<PredictResult> {
+/** A run's saved model on image files and test samples (by index), in a trainer process (`runs:predict`). */
+export function predictRun(o: JobOptions, run: RunDetail, images: { source: string; path: string }[], samples: number[] = []): Promise<PredictResult> {
   let result: PredictResult | null = null;
-  return savedModelJob(o, run, (c) => ({ type: 'predict', ...c, images }), (m) => {
+  return savedModelJob(o, run, (c) => ({ type: 'predict', ...c, images, samples }), (m) => {
     if (m.type === 'predictions') result = { runId: run.id, classNames: m.classNames, results: m.results };
   }, () => {
     if (!result) throw new Error('the trainer ended without its predictions');

@@ -18,10 +18,12 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
+import { RedisHost } from '../workers/redis/host.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
 import { databasePath, storeFailure } from '../store/db.js';
+import { makeFolders } from '../store/files.js';
 import { RunQueue } from './queue.js';
 import { DatasetService } from './datasets.js';
 import { cleanStaleTemps } from '../data/cache/index.js';
@@ -46,6 +48,11 @@ export interface ServiceOptions {
   gpu?: GpuHost;
   /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
   datasetMirror?: string;
+  /**
+   * Train on `layerlab worker` processes through a Redis queue (workers/redis) instead of local
+   * trainers: the address, the workers' stall time, and where status lines go (dispatch paused…).
+   */
+  redis?: { url: string; stallSeconds?: number; onStatus?: (line: string) => void };
 }
 
 /** A channel's handler, typed from the contract: the parsed request in, the response out. */
@@ -84,7 +91,7 @@ export class Service {
   /** Opens the store and marks runs left running by a dead process as interrupted. */
   async start(): Promise<void> {
     try {
-      mkdirSync(this.home, { recursive: true, mode: 0o700 });
+      makeFolders(this.home);
     } catch (err) {
       throw new UserError(`${this.home}: cannot create the data folder: ${describeFsCode((err as NodeJS.ErrnoException).code) ?? (err as Error).message}`);
     }
@@ -92,7 +99,19 @@ export class Service {
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
-    const host = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
+    const local = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
+    let host: WorkerHost = local;
+    if (this.options.redis) {
+      const { url, stallSeconds, onStatus } = this.options.redis;
+      const remote = new RedisHost({ url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}) });
+      try {
+        await remote.connect();
+      } catch (err) {
+        this.store.close();
+        throw err;
+      }
+      host = remote;
+    }
     this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
@@ -121,6 +140,7 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    await this.host.close?.();
     this.queue.recordPending();
     this.files.releaseAll();
     this.store.close();
@@ -268,10 +288,11 @@ export class Service {
     },
     'runs:predict': async (r, caller) => {
       const run = this.requireRun(r.id);
-      const files = r.images.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
+      const refs = r.images ?? [];
+      const files = refs.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
       try {
-        const images = files.map((f, i) => ({ source: 'path' in r.images[i] ? f.path : f.label, path: f.path }));
-        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images);
+        const images = files.map((f, i) => ({ source: 'path' in refs[i] ? f.path : f.label, path: f.path }));
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? []);
       } finally {
         for (const f of files) f.done();
       }

@@ -140,8 +140,12 @@ export const requests = {
   'runs:import': z.object({ source: FileRefSchema }).strict(),
   /** Scores the run's saved model on its dataset's test split again; the evaluation replaces the old. */
   'runs:evaluate': z.object({ id }).strict(),
-  /** The run's saved model on the user's PNG or JPEG files, each resized, made grayscale and scaled as in training. */
-  'runs:predict': z.object({ id, images: z.array(FileRefSchema).min(1).max(100) }).strict(),
+  /**
+   * The run's saved model on the user's PNG or JPEG files, each resized, made grayscale and scaled
+   * as in training, and on rows of its dataset's test split (`samples`: indices); at least one of either.
+   */
+  'runs:predict': z.object({ id, images: z.array(FileRefSchema).max(100).optional(), samples: z.array(z.number().int().min(0)).max(100).optional() }).strict()
+    .refine((r) => (r.images?.length ?? 0) + (r.samples?.length ?? 0) > 0, { message: 'give at least one image file or test sample' }),
   /** A 2-feature dataset's run: its model's decision regions and the points; null when it has none. */
   'runs:regions': z.object({ id }).strict(),
   'experiments:start': StartExperimentSchema,

@@ -11,6 +11,14 @@ export const MESSAGE_TEXT = {
   'backend.notInstalled': '{package} is not installed (its install needs to download libtensorflow)',
   'backend.stockPath': 'the stock path (tf.LayersModel.fit) was asked for, which runs on tfjs',
   'backend.noTfjs': 'no TensorFlow.js backend starts under it (wasm, cpu)',
+  'predict.notImage': '{file}: not an image: give a PNG or JPEG file',
+  'predict.format': '{file}: a {format} image: give a PNG or JPEG file',
+  'predict.unreadable': '{file}: cannot read it ({reason})',
+  'predict.shape': '{file}: a {width}×{height} picture is too far from the model\'s {modelWidth}×{modelHeight} shape to resize without distorting it: crop it to about that shape first',
+  'predict.numbers': '{file}: the model takes {count} numbers per sample, not an image: predict needs a model trained on images (height × width, 1 or 3 channels)',
+  'predict.inputShape': '{file}: the model takes input of shape ({shape}), not an image: predict needs a model trained on images (height × width, 1 or 3 channels)',
+  'predict.noSample': 'test sample {index}: there is none: the test split has {count} samples (0 to {last})',
+  'predict.noTestSplit': 'test sample {index}: the dataset has no test split; give an image file instead',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGE_TEXT;

@@ -2,7 +2,8 @@
  * Opening the run history database: the version check, the pragmas, the migrations.
  */
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { makeFolders } from './files.js';
 import { dirname, join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { UserError } from '../shared/errors.js';
@@ -23,7 +24,7 @@ export function openDatabase(file: string): Database.Database {
   try {
     // The data folder and the database are the user's alone: 0700 and 0600 when we create them
     // (SQLite gives the -wal and -shm files the database's own permissions).
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    makeFolders(dirname(file));
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     db = new Database(file);
   } catch (err) {

@@ -3,12 +3,32 @@
  * directory entry itself is flushed, so a crash or power loss leaves the old file or the new
  * one, never a torn one.
  */
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * mkdir -p for a folder the user named (the data folder). Node's own `recursive: true` loops
+ * forever, at full CPU, where a parent exists yet refuses new entries with ENOENT (/proc/x): this
+ * makes each missing folder from the top down, once, and lets the first refusal through.
+ */
+export function makeFolders(dir: string, mode = 0o700): void {
+  try {
+    if (statSync(dir).isDirectory()) return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) makeFolders(parent, mode);
+  try {
+    mkdirSync(dir, { mode });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
 }
 
 /** Writes a new file (it must not exist) and fsyncs it before closing. */

@@ -99,6 +99,11 @@ const RunFieldsSchema = z.object({
     measuredAt: iso.optional(),
     cached: z.literal(true).optional(),
   }).strict().nullable().default(null),
+  // The queue worker that trained it and the attempt its epochs are (the lost attempts stay home).
+  worker: z.object({
+    host: z.string().max(255), pid: z.number().int().min(0), name: z.string().max(255), backend: z.string().max(100), device: z.string().max(1000),
+  }).strict().nullable().default(null),
+  attempt: z.number().int().min(1).default(1),
 }).strict();
 
 export const RunFileSchema = z.object({
@@ -134,7 +139,7 @@ export type CheckedRunFile = Omit<RunFile, 'artifacts'> & { artifacts: { kind: s
 
 /** The export document for a run whose artifact bytes the caller has read (and checked). */
 export function buildRunFile(run: RunDetail, artifacts: { kind: string; name: string; bytes: Uint8Array }[]): z.input<typeof RunFileSchema> {
-  const { spec, epochs, evaluation, artifacts: _rows, epochsDone: _e, trainAccuracy: _t, valAccuracy: _v, valLoss: _l, seconds: _s, testAccuracy: _a, ...fields } = run;
+  const { spec, epochs, evaluation, artifacts: _rows, lostAttempts: _lost, epochsDone: _e, trainAccuracy: _t, valAccuracy: _v, valLoss: _l, seconds: _s, testAccuracy: _a, ...fields } = run;
   return {
     format: RUN_FILE_FORMAT, version: RUN_FILE_VERSION, exportedAt: new Date().toISOString(),
     run: fields, spec, epochs, evaluation,

@@ -4,7 +4,7 @@
  */
 import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
-import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks } from '../shared/runs.js';
+import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks, RunWorker } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
 import type { ImagePrediction } from '../shared/predict.js';
 import type { DatasetInfo } from '../shared/datasets.js';
@@ -36,7 +36,7 @@ export type TrainerRequest =
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   /** The saved model's answers for image files; answers 'predictions' then 'done'. */
-  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[] }
+  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[]; samples?: number[] }
   | { type: 'stop' };
 
 export type TrainerMessage =
@@ -46,9 +46,11 @@ export type TrainerMessage =
       probe?: ProbeFigure[]; why?: string;
       /** When the probe's figures were measured, and whether they came from the probe cache. */
       measuredAt?: string; cached?: true;
+      /** A queue worker's run (workers/redis): which attempt this is, on which worker, and why the one before was lost. */
+      attempt?: number; worker?: RunWorker; lostWhy?: string;
     }
   | { type: 'batch'; runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number }
-  | ({ type: 'epoch'; runId: string } & EpochRecord)
+  | ({ type: 'epoch'; runId: string; /** A queue worker's attempt (workers/redis). */ attempt?: number } & EpochRecord)
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }

@@ -110,7 +110,7 @@ async function predictModel(req: Extract<TrainerRequest, { type: 'predict' }>): 
   try {
     await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
     const dataset = openDataset(req.home, req.dataset);
-    const results = await predictImages(req.spec, { featureShape: dataset.featureShape, classNames: dataset.classNames, scale: dataset.scale }, readSavedModel(req.modelDir), req.images);
+    const results = await predictImages(req.spec, dataset, readSavedModel(req.modelDir), { images: req.images, samples: req.samples });
     send({ type: 'predictions', runId, classNames: dataset.classNames, results });
     send({ type: 'done', runId, status: 'completed' });
   } catch (err) {

@@ -48,9 +48,12 @@ describe('layerlab predict', () => {
     await sharp(grayPng(Uint8Array.from(data.test!.x.subarray(0, 784)), 28, 28)).resize(84, 84).jpeg().toFile(jpeg);
     const text = join(home, 'notes.txt');
     writeFileSync(text, 'not a picture');
-    const all = [...files, jpeg, text, join(home, 'missing.png')];
+    // A banner 12 times wider than tall cannot be squeezed into 28×28 without losing the picture.
+    const banner = join(home, 'banner.png');
+    writeFileSync(banner, grayPng(new Uint8Array(336 * 28).fill(200), 336, 28));
+    const all = [...files, jpeg, text, join(home, 'missing.png'), banner];
 
-    const json = layerlab(['predict', runId, ...all, '--json'], home);
+    const json = layerlab(['predict', runId, ...all, '--sample', '0', '--sample', '10000', '--json'], home);
     expect(json.code).toBe(1);
     const out = JSON.parse(json.stdout) as PredictResult;
     expect(out.classNames).toHaveLength(10);
@@ -75,8 +78,19 @@ describe('layerlab predict', () => {
     expect(big.ok && big.preprocessing.size).toEqual([28, 28, 1]);
     expect(big.ok && 'values' in big.preprocessing).toBe(false);
     expect(big.ok && big.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    expect(out.results[4]).toEqual({ source: text, ok: false, error: `${text}: not an image: give a PNG or JPEG file` });
+    expect(out.results[4]).toEqual({ source: text, ok: false, error: `${text}: not an image: give a PNG or JPEG file`, coded: { code: 'predict.notImage', params: { file: text } } });
     expect(out.results[5]).toMatchObject({ ok: false, error: `${join(home, 'missing.png')}: cannot read it (ENOENT)` });
+    expect(out.results[6]).toEqual({
+      source: banner, ok: false, error: `${banner}: a 336×28 picture is too far from the model's 28×28 shape to resize without distorting it: crop it to about that shape first`,
+      coded: { code: 'predict.shape', params: { file: banner, width: 336, height: 28, modelWidth: 28, modelHeight: 28 } },
+    });
+    // Test sample 0 is the row test-0.png was made from: the same answer, with its true label.
+    const sample = out.results[7];
+    if (!sample.ok) throw new Error(sample.error);
+    expect(sample.sample).toEqual({ index: 0, label: data.test!.y[0] });
+    expect(sample.probabilities).toEqual((out.results[0] as { probabilities: number[] }).probabilities);
+    expect(sample.preprocessing.source).toEqual({ width: 28, height: 28, format: 'test-sample', channels: 1 });
+    expect(out.results[8]).toMatchObject({ ok: false, error: 'test sample 10000: there is none: the test split has 10000 samples (0 to 9999)', coded: { code: 'predict.noSample' } });
 
     const plain = layerlab(['predict', runId, files[0], text], home);
     expect(plain.code).toBe(1);

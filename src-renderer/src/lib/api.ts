@@ -192,9 +192,12 @@ export function socketUrl(loc: Pick<Location, 'protocol' | 'host'>, token: strin
 /** A file chosen in the desktop app's native dialog: a handle for requests, a name to show. */
 export interface PickedFile { handle: string; name: string }
 
+/** What a native open dialog may be told: its title and the kinds of file it offers. */
+export interface PickOptions { title?: string; filters?: { name: string; extensions: string[] }[] }
+
 /** The desktop preload's object; `pickFile` is optional (feature-detected). */
 export interface DesktopApi extends Api {
-  pickFile?: () => Promise<PickedFile | null>;
+  pickFile?: (options?: PickOptions) => Promise<PickedFile | null>;
   pickFolder?: () => Promise<PickedFile | null>;
 }
 
@@ -205,7 +208,7 @@ declare global {
 export interface Connection {
   api: Api;
   /** A native file dialog, when the desktop shell offers one. */
-  pickFile: (() => Promise<PickedFile | null>) | null;
+  pickFile: ((options?: PickOptions) => Promise<PickedFile | null>) | null;
   /** A native choose-folder dialog (desktop). */
   pickFolder: (() => Promise<PickedFile | null>) | null;
   /** Uploads and downloads over HTTP (browser mode). */
@@ -218,7 +221,7 @@ export function connect(): Connection {
   if (desktop) {
     return {
       api: desktop,
-      pickFile: typeof desktop.pickFile === 'function' ? () => desktop.pickFile!() : null,
+      pickFile: typeof desktop.pickFile === 'function' ? (options) => desktop.pickFile!(options) : null,
       pickFolder: typeof desktop.pickFolder === 'function' ? () => desktop.pickFolder!() : null,
       transfers: null,
       onState: (l) => { l('open'); return () => {}; },

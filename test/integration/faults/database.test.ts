@@ -5,7 +5,9 @@
  * that had been reported saved.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { CLI } from '../../helpers/build.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { layerlab, startLayerlab } from '../../helpers/cli.js';
@@ -69,6 +71,49 @@ describe('database faults', () => {
     const r = layerlab(['runs', 'list'], home);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`layerlab: ${file}: is damaged (corrupt); move it aside (mv ${file} ${file}.broken) to start a new history, or restore it from a backup\n`);
+  });
+
+  it('a data folder the system refuses: one line naming it, at once (/proc once made Node loop forever)', () => {
+    // Node's mkdir -p spins at full CPU where a parent refuses new entries with ENOENT (/proc);
+    // /sys/kernel refuses with EPERM even for root, the one permission error a root test can meet.
+    const cases: Array<[string, RegExp]> = [
+      ['/proc/layerlab-home', /^layerlab: \/proc\/layerlab-home: cannot create the data folder: .+\n$/],
+      ['/sys/kernel/layerlab-home/a', /^layerlab: \/sys\/kernel\/layerlab-home\/a: cannot create the data folder: the operation is not permitted; check its permissions\n$/],
+    ];
+    for (const [home, line] of cases) {
+      const r = layerlab(['runs', 'list'], home, 30_000);
+      expect(r.code, `${home}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(line);
+    }
+  });
+
+  it('permission denied on the database or its folder: one line naming it (root without its file-permission override)', () => {
+    // Root ignores file modes; setpriv drops the two capabilities that let it, so the modes below
+    // bite as they would for any user.
+    const drop = ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search'];
+    if (spawnSync('setpriv', [...drop, 'true']).status !== 0) {
+      console.log('permission faults skipped: setpriv cannot drop capabilities here');
+      return;
+    }
+    const run = (home: string) => spawnSync('setpriv', [...drop, process.execPath, CLI, 'runs', 'list', '--home', home], { encoding: 'utf8', timeout: 60_000 });
+    const home = fresh();
+    const file = join(home, 'layerlab.db');
+    expect(layerlab(['runs', 'list'], home).code).toBe(0);
+    chmodSync(file, 0o000);
+    let r = run(home);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`layerlab: ${file}: cannot be opened (check that the folder exists and that you may read and write it)\n`);
+    chmodSync(file, 0o600);
+    chmodSync(home, 0o500);
+    r = run(home);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`layerlab: ${file}: is read-only; check its permissions and those of its folder\n`);
+    chmodSync(home, 0o700);
+    const locked = join(fresh(), 'locked');
+    mkdirSync(locked, { mode: 0o500 });
+    r = run(join(locked, 'home'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`layerlab: ${join(locked, 'home')}: cannot create the data folder: permission denied; check its permissions\n`);
   });
 
   it('a new data folder is 0700 and its database 0600', () => {

@@ -38,9 +38,7 @@ function sum(a: ArrayLike<number>): number {
 }
 
 async function refuses(p: Promise<unknown>, file: string, message: RegExp): Promise<void> {
-  const t0 = performance.now();
   const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(performance.now() - t0).toBeLessThan(1000);
   expect(err).toBeInstanceOf(ImportError);
   expect((err as ImportError).file).toBe(file);
   expect((err as Error).message).toMatch(message);

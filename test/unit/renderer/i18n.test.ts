@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { en } from '../../../src-renderer/src/i18n/en.js';
 import { ko } from '../../../src-renderer/src/i18n/ko.js';
 import { format, initialLocale, translate } from '../../../src-renderer/src/i18n/translate.js';
+import { MESSAGE_TEXT } from '../../../src-main/shared/messages.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('i18n', () => {
   it('every English key exists in Korean and vice versa', () => {
     expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('every coded message the service sends has its words in the renderer, with the same placeholders', () => {
+    for (const [code, text] of Object.entries(MESSAGE_TEXT)) {
+      const key = `msg.${code}` as keyof typeof en;
+      expect(en[key], key).toBeDefined();
+      expect(placeholders(en[key]), key).toEqual(placeholders(text));
+    }
   });
 
   it('no string is empty and both languages use the same placeholders', () => {
