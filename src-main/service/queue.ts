@@ -225,7 +225,7 @@ export class RunQueue {
             backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
             notes: {
               skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
-              ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}),
+              ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}), ...(m.adapter ? { adapter: m.adapter } : {}),
             },
             ...(m.attempt !== undefined ? { attempt: m.attempt } : {}), ...(m.worker ? { worker: m.worker } : {}), ...(m.lostWhy ? { lostWhy: m.lostWhy } : {}),
           })) break;

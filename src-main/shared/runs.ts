@@ -110,6 +110,8 @@ export interface BackendNotes {
   measuredAt?: string;
   /** The figures came from the probe cache (an earlier run of the same model): no probe ran before this run. */
   cached?: true;
+  /** A GPU rung's adapter in the browser's own words (vendor, architecture, renderer); `device` is the short line. */
+  adapter?: string;
 }
 
 /** What a run's callbacks did, as the trainer reports it. */

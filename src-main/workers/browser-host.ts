@@ -16,7 +16,7 @@ import { stopGracefully, type ExitInfo, type WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
-import { describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
+import { adapterText, describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
 import type { Dataset } from '../shared/dataset.js';
 import type { GpuHost, GpuStartOptions } from './ladder-host.js';
@@ -106,6 +106,7 @@ export class BrowserTrainer implements WorkerHandle {
   private finished = false;
   private stderr = '';
   private device = '';
+  private adapter = '';
   private runId = 'unknown';
   private timer: NodeJS.Timeout | null = null;
   /** Names of binary frames the page announced and has yet to send. */
@@ -284,9 +285,10 @@ export class BrowserTrainer implements WorkerHandle {
         return;
       case 'adapter':
         this.device = describeAdapter(m.backend, m.adapter);
+        this.adapter = adapterText(m.backend, m.adapter);
         return;
       case 'started':
-        this.emit({ type: 'started', runId: m.runId, backend: this.o.backend, device: this.device, skipped: this.o.skipped ?? [], trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, ...this.o.chosen });
+        this.emit({ type: 'started', runId: m.runId, backend: this.o.backend, device: this.device, ...(this.adapter ? { adapter: this.adapter } : {}), skipped: this.o.skipped ?? [], trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, ...this.o.chosen });
         return;
       case 'probe':
         this.emit({

@@ -10,7 +10,7 @@
  */
 import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
-import { PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
+import { isSoftwareDevice, PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
 import type { ProbeFigure } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { dropProbeCache, machineIdentity, probeKey, readProbeCache, writeProbeCache } from './probe-cache.js';
@@ -237,7 +237,7 @@ export function pickFastest(figures: ProbeFigure[]): ProbeFigure | null {
 /** "native 5400 samples/s; webgpu 210 samples/s (software adapter); webgl: no adapter" */
 export function explain(winner: ProbeFigure, figures: ProbeFigure[]): string {
   const parts = figures.map((f) => f.samplesPerSecond !== null
-    ? `${f.backend} ${Math.round(f.samplesPerSecond)} samples/s${f.device && /software adapter/.test(f.device) ? ' (software adapter)' : ''}`
+    ? `${f.backend} ${Math.round(f.samplesPerSecond)} samples/s${isSoftwareDevice(f.device) ? ' (software adapter)' : ''}`
     : `${f.backend}: ${f.reason ?? 'not measured'}`);
   return `fastest for this model in a ${PROBE_STEPS}-step probe: ${winner.backend} (${parts.join('; ')})`;
 }

@@ -46,6 +46,8 @@ export type TrainerMessage =
       probe?: ProbeFigure[]; why?: string;
       /** When the probe's figures were measured, and whether they came from the probe cache. */
       measuredAt?: string; cached?: true;
+      /** A GPU rung's adapter in the browser's own words (`device` is the short line). */
+      adapter?: string;
       /** A queue worker's run (workers/redis): which attempt this is, on which worker, and why the one before was lost. */
       attempt?: number; worker?: RunWorker; lostWhy?: string;
     }
