@@ -94,6 +94,11 @@ export const SettingsSchema = z.object({
   /** 'fast' (our training step) or 'stock' (tfjs model.fit). */
   trainingPath: z.enum(['fast', 'stock']).optional(),
   backend: z.enum(BACKEND_CHOICES).optional(),
+  /**
+   * `auto` times every rung again before each run instead of reusing the figures measured for
+   * the same model on this machine (the probe cache in the data folder).
+   */
+  reprobe: z.boolean().optional(),
 }).strict();
 
 /** Request schemas, by channel. */
@@ -245,7 +250,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string; measuredAt?: string; cached?: true };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;
