@@ -30,6 +30,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu [--reprobe]]
                  [--name NAME] [--tag TAG]… [--notes TEXT] [--save-model] [--json]
                  [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
+                 [--probe N]   layer statistics after each epoch on N validation samples (default 256; 0: none)
                  [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
                  [--redis URL]   train on 'layerlab worker' processes through a Redis queue (docs/scaling.md)
   layerlab presets [--json]              the textbook's models
