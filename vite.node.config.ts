@@ -19,7 +19,7 @@ export default defineConfig({
         trainer: 'src-main/workers/trainer-entry.ts',
         importer: 'src-main/workers/importer-entry.ts',
       },
-      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), /^@tensorflow\//, 'better-sqlite3', 'sharp', 'ws', 'zod'],
+      external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), /^@tensorflow\//, 'better-sqlite3', 'sharp', 'ws', 'zod', 'bullmq', 'ioredis'],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },

@@ -19,16 +19,20 @@ import { datasetsCommand, mirrorOption } from './datasets.js';
 import { runsCommand, compareCommand, COMPARE_FORMATS, COMPARE_METRICS } from './runs.js';
 import { serveCommand, SERVE_OPTIONS } from './serve.js';
 import { predictCommand } from './predict.js';
+import { redisOption, stallSeconds, workerCommand, WORKER_OPTIONS } from './worker.js';
+import { LAYERLAB_VERSION } from '../shared/version.js';
 import { reportFailure } from './failure.js';
 
 const HELP = `layerlab — build, train and compare Keras-style networks without code
 
   layerlab train [--preset NAME | --model spec.json] [--dataset fashion-mnist|ID|FOLDER]
                  [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--validation-split F]
-                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu]
+                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu [--reprobe]]
                  [--name NAME] [--tag TAG]… [--notes TEXT] [--save-model] [--json]
                  [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
+                 [--probe N]   layer statistics after each epoch on N validation samples (default 256; 0: none)
                  [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
+                 [--redis URL]   train on 'layerlab worker' processes through a Redis queue (docs/scaling.md)
   layerlab presets [--json]              the textbook's models
   layerlab summary [--preset NAME | --model spec.json] [--json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
@@ -37,9 +41,12 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab predict RUN_ID IMAGE… [--sample N]… [--json]
                                            a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
-                                           or on test samples by index
+                                           or on test samples by index; --maps DIR: a convolutional model's first
+                                           filters and each input's feature maps there, as PNG files in DIR
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
-  layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote]   the app in a browser
+  layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote] [--redis URL]   the app in a browser
+  layerlab worker --redis URL [--concurrency N] [--name NAME] [--stall-seconds N]
+                 this machine trains runs others put on the queue; URL: redis://[user:password@]host:port, rediss:// for TLS
 
   --home DIR   Layerlab's data folder (default: $LAYERLAB_HOME or the user data folder)
   --debug      print the full error (with its stack) when something goes wrong
@@ -66,8 +73,11 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parse(rest, { ...TRAIN_OPTIONS, ...COMMON }, 'train');
       const backend = choice(values, 'backend', BACKEND_CHOICES);
       const trainingPath = choice(values, 'path', ['fast', 'stock'] as const);
+      const redis = redisOption(values, false);
+      const stall = stallSeconds(values);
       return withService(stringOption(values, 'home'), (api) => trainCommand(api, values), {
-        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1),
+        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1), reprobe: values.reprobe === true,
+        ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
       });
     }
     case 'presets': {
@@ -77,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'predict': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, ...COMMON }, 'predict');
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, maps: { type: 'string' }, ...COMMON }, 'predict');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {
@@ -105,11 +115,15 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parse(rest, SERVE_OPTIONS, 'serve');
       return serveCommand(values, join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
     }
+    case 'worker': {
+      const { values } = parse(rest, WORKER_OPTIONS, 'worker');
+      return workerCommand(values);
+    }
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(HELP);
       return 0;
     case '--version': case 'version':
-      process.stdout.write('layerlab 0.1.0\n');
+      process.stdout.write(`layerlab ${LAYERLAB_VERSION}\n`);
       return 0;
     default:
       throw new UserError(`unknown command '${command}'; see 'layerlab help'`);

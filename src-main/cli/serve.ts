@@ -10,10 +10,12 @@ import { Service } from '../service/service.js';
 import { resolveHome } from '../data/home.js';
 import { serve, isLoopback } from '../server/server.js';
 import { HOME_OPTION, stringOption, type Options } from './args.js';
+import { redisOption, stallSeconds } from './worker.js';
+import { redactUrl } from '../workers/redis/protocol.js';
 
 export const SERVE_OPTIONS: Options = {
   port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'import-root': { type: 'string' },
-  'max-upload-mb': { type: 'string' }, debug: { type: 'boolean' }, ...HOME_OPTION,
+  'max-upload-mb': { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' }, debug: { type: 'boolean' }, ...HOME_OPTION,
 };
 
 function portOption(values: Record<string, unknown>): number {
@@ -39,7 +41,12 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
   const maxRaw = stringOption(values, 'max-upload-mb');
   const maxMb = maxRaw === undefined ? undefined : Number(maxRaw);
   if (maxMb !== undefined && !(/^\d+$/.test(maxRaw!) && maxMb >= 1)) throw new UserError(`--max-upload-mb: '${maxRaw}' is not a whole number of megabytes (1 or more)`);
-  const service = new Service({ home: resolveHome(stringOption(values, 'home')) });
+  const redis = redisOption(values, false);
+  const stall = stallSeconds(values);
+  const service = new Service({
+    home: resolveHome(stringOption(values, 'home')),
+    ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
+  });
   await service.start();
   let server;
   try {
@@ -52,6 +59,7 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
     process.stderr.write(`layerlab: warning: listening on ${host}: anyone who can reach this machine and learns the address below can use Layerlab; the connection is not encrypted\n`);
   }
   process.stdout.write(`Layerlab is running at ${server.url}\n(data folder: ${service.home}; press Ctrl+C to stop)\n`);
+  if (redis) process.stdout.write(`runs go to the Redis queue at ${redactUrl(redis)}: start 'layerlab worker --redis …' on each machine that should train\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

@@ -62,6 +62,8 @@ export interface QueueOptions {
   concurrency: number;
   backend: BackendChoice;
   trainingPath: 'fast' | 'stock';
+  /** `auto` measures again before each run instead of reusing the probe cache. */
+  reprobe: boolean;
 }
 
 /** Memory one more trainer may need before we start it (the full Fashion-MNIST run peaks near 1 GiB). */
@@ -83,6 +85,7 @@ export class RunQueue {
   get concurrency(): number { return this.o.concurrency; }
   set trainingPath(p: 'fast' | 'stock') { this.o.trainingPath = p; }
   set backend(b: QueueOptions['backend']) { this.o.backend = b; }
+  set reprobe(r: boolean) { this.o.reprobe = r; }
 
   enqueue(job: QueuedRun): void {
     this.pending.push(job);
@@ -121,8 +124,10 @@ export class RunQueue {
   }
 
   private pump(): void {
-    while (this.pending.length && this.active.size < this.o.concurrency) {
-      if (this.active.size > 0 && freemem() < MEMORY_PER_TRAINER) break;
+    // Trainers on other machines (a Redis queue): every run goes out at once; the workers pace them.
+    const remote = this.o.host.remote === true;
+    while (this.pending.length && (remote || this.active.size < this.o.concurrency)) {
+      if (!remote && this.active.size > 0 && freemem() < MEMORY_PER_TRAINER) break;
       this.launch(this.pending.shift()!);
     }
     if (!this.pending.length && !this.active.size) {
@@ -147,6 +152,7 @@ export class RunQueue {
     const request: TrainerRequest = {
       type: 'train', runId: job.runId, spec: job.spec, dataset: job.dataset, home: this.o.home,
       limit: job.limit, backend: this.o.backend, path: this.o.trainingPath, modelDir, initFrom: job.initFrom,
+      ...(this.o.reprobe ? { reprobe: true } : {}),
     };
     worker.send(request);
   }
@@ -215,22 +221,27 @@ export class RunQueue {
     {
       switch (m.type) {
         case 'started':
-          store.markRunning(runId, {
+          if (!store.markRunning(runId, {
             backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
-            notes: { skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}) },
-          });
+            notes: {
+              skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
+              ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}), ...(m.adapter ? { adapter: m.adapter } : {}),
+            },
+            ...(m.attempt !== undefined ? { attempt: m.attempt } : {}), ...(m.worker ? { worker: m.worker } : {}), ...(m.lostWhy ? { lostWhy: m.lostWhy } : {}),
+          })) break;
           emit('runs:started', {
             runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
             ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
+            ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}),
           });
           break;
         case 'batch':
           emit('runs:batch', { runId, epoch: m.epoch, batch: m.batch, batches: m.batches, loss: m.loss, accuracy: m.accuracy });
           break;
         case 'epoch': {
-          const { type: _t, runId: _r, ...epoch } = m;
-          store.addEpoch(runId, epoch);
-          emit('runs:epoch', { runId, ...epoch });
+          const { type: _t, runId: _r, attempt, ...epoch } = m;
+          // A repeated report (a queue worker's) is recorded once and shown once.
+          if (store.addEpoch(runId, epoch, attempt)) emit('runs:epoch', { runId, ...epoch });
           break;
         }
         case 'marks':

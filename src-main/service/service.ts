@@ -18,6 +18,7 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
+import { RedisHost } from '../workers/redis/host.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -41,10 +42,17 @@ export interface ServiceOptions {
   concurrency?: number;
   backend?: SystemInfo['settings']['backend'];
   trainingPath?: SystemInfo['settings']['trainingPath'];
+  /** `auto` measures every rung before each run, ignoring the probe cache (CLI --reprobe). */
+  reprobe?: boolean;
   /** The GPU rungs' host (a browser or a hidden window); default: a headless browser found on this machine, unless `host` is given. */
   gpu?: GpuHost;
   /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
   datasetMirror?: string;
+  /**
+   * Train on `layerlab worker` processes through a Redis queue (workers/redis) instead of local
+   * trainers: the address, the workers' stall time, and where status lines go (dispatch paused…).
+   */
+  redis?: { url: string; stallSeconds?: number; onStatus?: (line: string) => void };
 }
 
 /** A channel's handler, typed from the contract: the parsed request in, the response out. */
@@ -75,6 +83,7 @@ export class Service {
       concurrency: options.concurrency ?? Math.max(1, cpus().length),
       trainingPath: options.trainingPath ?? 'fast',
       backend: options.backend ?? 'auto',
+      reprobe: options.reprobe ?? false,
     };
     this.emitter.setMaxListeners(100);
   }
@@ -90,7 +99,19 @@ export class Service {
     this.store = openStore(this.home);
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
-    const host = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
+    const local = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
+    let host: WorkerHost = local;
+    if (this.options.redis) {
+      const { url, stallSeconds, onStatus } = this.options.redis;
+      const remote = new RedisHost({ url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}) });
+      try {
+        await remote.connect();
+      } catch (err) {
+        this.store.close();
+        throw err;
+      }
+      host = remote;
+    }
     this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
@@ -119,6 +140,7 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    await this.host.close?.();
     this.queue.recordPending();
     this.files.releaseAll();
     this.store.close();
@@ -192,6 +214,7 @@ export class Service {
       if (r.concurrency !== undefined) { this.settings.concurrency = r.concurrency; this.queue.concurrency = r.concurrency; }
       if (r.trainingPath) { this.settings.trainingPath = r.trainingPath; this.queue.trainingPath = r.trainingPath; }
       if (r.backend) { this.settings.backend = r.backend; this.queue.backend = r.backend; }
+      if (r.reprobe !== undefined) { this.settings.reprobe = r.reprobe; this.queue.reprobe = r.reprobe; }
       return { ...this.settings };
     },
     'datasets:list': () => this.datasets.list(),
@@ -269,7 +292,7 @@ export class Service {
       const files = refs.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
       try {
         const images = files.map((f, i) => ({ source: 'path' in refs[i] ? f.path : f.label, path: f.path }));
-        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? []);
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? [], r.maps ?? false);
       } finally {
         for (const f of files) f.done();
       }

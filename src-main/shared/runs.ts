@@ -76,6 +76,25 @@ export interface RunSummary {
   device: string | null;
   /** How the backend was chosen: rungs passed over and why, and the auto probe's figures. */
   backendNotes: BackendNotes | null;
+  /** The queue worker that trained the run (layerlab worker on a Redis queue); null: a local trainer. */
+  worker?: RunWorker | null;
+  /** The attempt whose epochs the run holds (1 unless a worker died and the run was retried). */
+  attempt?: number;
+}
+
+/** A queue worker, as a run records it. */
+export interface RunWorker { host: string; pid: number; name: string; backend: string; device: string }
+
+/** An attempt lost before the run's own (its worker died): kept apart, never counted. */
+export interface LostAttempt {
+  attempt: number;
+  worker: RunWorker | null;
+  backend: string | null;
+  device: string | null;
+  startedAt: string | null;
+  endedAt: string;
+  why: string;
+  epochs: EpochRecord[];
 }
 
 /** One rung the `auto` probe timed (samplesPerSecond) or could not use (reason). */
@@ -87,6 +106,12 @@ export interface BackendNotes {
   probe?: ProbeFigure[];
   /** Why the chosen rung won ("wasm: 5400 samples/s, webgpu: 210 samples/s"). */
   why?: string;
+  /** When the probe's figures were measured (ISO time). */
+  measuredAt?: string;
+  /** The figures came from the probe cache (an earlier run of the same model): no probe ran before this run. */
+  cached?: true;
+  /** A GPU rung's adapter in the browser's own words (vendor, architecture, renderer); `device` is the short line. */
+  adapter?: string;
 }
 
 /** What a run's callbacks did, as the trainer reports it. */
@@ -97,4 +122,6 @@ export interface RunDetail extends RunSummary {
   epochs: EpochRecord[];
   evaluation: EvaluationRecord | null;
   artifacts: { kind: string; path: string; bytes: number; sha256: string }[];
+  /** Attempts lost before this one (queue workers only); absent or empty for a local run. */
+  lostAttempts?: LostAttempt[];
 }

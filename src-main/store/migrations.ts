@@ -101,6 +101,26 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN device TEXT;
   ALTER TABLE runs ADD COLUMN backend_notes TEXT CHECK (backend_notes IS NULL OR json_valid(backend_notes));
   `,
+  // 6: runs trained by workers on a Redis queue (issue 17). The worker that trained the run (JSON
+  // {host, pid, name, backend, device}; NULL for a local trainer), the attempt whose epochs the
+  // run holds, and each attempt lost before it (a worker killed mid-run): its partial epochs kept
+  // apart as JSON, never in the epochs table, so no statistic counts them.
+  `
+  ALTER TABLE runs ADD COLUMN worker TEXT CHECK (worker IS NULL OR json_valid(worker));
+  ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1);
+  CREATE TABLE lost_attempts (
+    run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    attempt    INTEGER NOT NULL CHECK (attempt >= 1),
+    worker     TEXT CHECK (worker IS NULL OR json_valid(worker)),
+    backend    TEXT,
+    device     TEXT,
+    started_at TEXT,
+    ended_at   TEXT NOT NULL,
+    why        TEXT NOT NULL,
+    epochs     TEXT NOT NULL CHECK (json_valid(epochs)),
+    PRIMARY KEY (run_id, attempt)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema this code writes. */

@@ -3,7 +3,7 @@
  * from the epochs and the evaluation in SQL, so they can never disagree with them.
  */
 import type Database from 'better-sqlite3';
-import type { BackendNotes, EpochRecord, EvaluationRecord, RunDetail, RunStatus, RunSummary } from '../shared/runs.js';
+import type { BackendNotes, EpochRecord, EvaluationRecord, LostAttempt, RunDetail, RunStatus, RunSummary, RunWorker } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { LayerStat } from '../shared/layer-stats.js';
 import type { ArtifactRow } from './artifacts.js';
@@ -25,7 +25,7 @@ interface SummaryRow {
   train_accuracy: number | null; val_accuracy: number | null; val_loss: number | null;
   seconds: number | null; test_accuracy: number | null;
   stopped_epoch: number | null; best_epoch: number | null; model_epoch: number | null; continued_from: string | null;
-  device: string | null; backend_notes: string | null;
+  device: string | null; backend_notes: string | null; worker: string | null; attempt: number;
 }
 
 interface EpochRow {
@@ -44,7 +44,7 @@ interface EvaluationRow {
 const SUMMARY_SQL = `
   SELECT r.id, r.name, r.group_id, r.experiment_id, r.status, r.dataset_id, r.seed, r.backend,
     r.created_at, r.started_at, r.ended_at, r.error, r.notes, r.train_count, r.val_count, r.limit_n,
-    r.stopped_epoch, r.best_epoch, r.model_epoch, r.continued_from, r.device, r.backend_notes,
+    r.stopped_epoch, r.best_epoch, r.model_epoch, r.continued_from, r.device, r.backend_notes, r.worker, r.attempt,
     (SELECT json_group_array(tag) FROM (SELECT tag FROM run_tags t WHERE t.run_id = r.id ORDER BY tag)) AS tags,
     (SELECT count(*) FROM epochs e WHERE e.run_id = r.id) AS epochs_done,
     (SELECT sum(seconds) FROM epochs e WHERE e.run_id = r.id) AS seconds,
@@ -65,6 +65,7 @@ function toSummary(r: SummaryRow): RunSummary {
     valAccuracy: r.val_accuracy, valLoss: r.val_loss, seconds: r.seconds, testAccuracy: r.test_accuracy,
     stoppedEpoch: r.stopped_epoch, bestEpoch: r.best_epoch, modelEpoch: r.model_epoch, continuedFrom: r.continued_from,
     device: r.device, backendNotes: r.backend_notes ? JSON.parse(r.backend_notes) as BackendNotes : null,
+    worker: r.worker ? JSON.parse(r.worker) as RunWorker : null, attempt: r.attempt,
   };
 }
 
@@ -132,5 +133,19 @@ export function getDetail(db: Database.Database, id: string): RunDetail | null {
       misclassified: JSON.parse(ev.misclassified) as EvaluationRecord['misclassified'],
     } : null,
     artifacts,
+    lostAttempts: getLostAttempts(db, id),
   };
+}
+
+interface LostAttemptRow { attempt: number; worker: string | null; backend: string | null; device: string | null; started_at: string | null; ended_at: string; why: string; epochs: string }
+
+/** The attempts a run lost before its own, oldest first; their epochs as the trainer reported them. */
+export function getLostAttempts(db: Database.Database, id: string): LostAttempt[] {
+  const rows = db.prepare('SELECT * FROM lost_attempts WHERE run_id = ? ORDER BY attempt').all(id) as LostAttemptRow[];
+  return rows.map((r) => ({
+    attempt: r.attempt, worker: r.worker ? JSON.parse(r.worker) as RunWorker : null, backend: r.backend, device: r.device,
+    startedAt: r.started_at, endedAt: r.ended_at, why: r.why,
+    epochs: (JSON.parse(r.epochs) as (Omit<EpochRecord, 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy' | 'samplesPerSecond'> & Record<string, number | null>)[])
+      .map((e) => ({ ...e, loss: num(e.loss), accuracy: num(e.accuracy), valLoss: num(e.valLoss), valAccuracy: num(e.valAccuracy), samplesPerSecond: num(e.samplesPerSecond) }) as EpochRecord),
+  }));
 }

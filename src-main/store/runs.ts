@@ -7,11 +7,11 @@ import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
-import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunMarks, type RunStatus, type RunSummary, type BackendNotes } from '../shared/runs.js';
+import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunMarks, type RunStatus, type RunSummary, type BackendNotes, type RunWorker } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { databasePath, newRunId, openDatabase } from './db.js';
 import { placeArtifact, recoverArtifactFolders, runFolder, type ArtifactFile, type ArtifactRow, type PlacedArtifact } from './artifacts.js';
-import { epochValues, getDetail, getSummary, INSERT_EPOCH, listSummaries, type RunFilter } from './queries.js';
+import { epochValues, getDetail, getEpochs, getSummary, INSERT_EPOCH, listSummaries, type RunFilter } from './queries.js';
 import { buildRunFile, readRunFile } from './transfer.js';
 import { sha256, writeFileAtomic, writeFileNoClobber } from './files.js';
 import { describeFsCode } from '../shared/fs-errors.js';
@@ -75,25 +75,53 @@ export class RunStore {
     return id;
   }
 
-  /** queued → running, with what the trainer chose. @throws UserError if the run is not queued. */
-  markRunning(id: string, info: { backend: string; trainCount: number; valCount: number; device?: string; notes?: BackendNotes }): void {
-    this.db.transaction(() => {
-      this.expectStatus(id, ['queued'], 'start');
-      this.db.prepare("UPDATE runs SET status = 'running', backend = ?, train_count = ?, val_count = ?, started_at = ?, device = ?, backend_notes = ? WHERE id = ?")
-        .run(info.backend, info.trainCount, info.valCount, now(), info.device ?? null, info.notes ? JSON.stringify(info.notes) : null, id);
+  /**
+   * queued → running, with what the trainer chose. A later attempt of a running run (its queue
+   * worker died and another took it up) moves the lost attempt's epochs, marks and evaluation
+   * aside into lost_attempts first, so the run holds one attempt's epochs only; a repeated start
+   * of the attempt already recorded changes nothing.
+   * @returns false when the start was a repeat (nothing changed).
+   * @throws UserError if the run is not queued (or, for a later attempt, not running or queued).
+   */
+  markRunning(id: string, info: { backend: string; trainCount: number; valCount: number; device?: string; notes?: BackendNotes; attempt?: number; worker?: RunWorker; lostWhy?: string }): boolean {
+    return this.db.transaction(() => {
+      const attempt = info.attempt ?? 1;
+      const row = this.db.prepare('SELECT status, attempt, worker, backend, device, started_at FROM runs WHERE id = ?').get(id) as
+        { status: RunStatus; attempt: number; worker: string | null; backend: string | null; device: string | null; started_at: string | null } | undefined;
+      if (!row) throw new UserError(`no run with id ${id}`);
+      if (info.attempt !== undefined && row.status === 'running' && attempt <= row.attempt) return false;
+      if (attempt > 1 && row.status === 'running') {
+        const epochs = getEpochs(this.db, id).map((e) => ({ ...e, loss: real(e.loss), accuracy: real(e.accuracy), valLoss: real(e.valLoss), valAccuracy: real(e.valAccuracy), samplesPerSecond: real(e.samplesPerSecond) }));
+        this.db.prepare('INSERT OR REPLACE INTO lost_attempts (run_id, attempt, worker, backend, device, started_at, ended_at, why, epochs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(id, row.attempt, row.worker, row.backend, row.device, row.started_at, now(), info.lostWhy ?? 'its worker stopped reporting; the run was retried', JSON.stringify(epochs));
+        this.db.prepare('DELETE FROM epochs WHERE run_id = ?').run(id);
+        this.db.prepare('DELETE FROM evaluations WHERE run_id = ?').run(id);
+        this.db.prepare('UPDATE runs SET stopped_epoch = NULL, best_epoch = NULL, model_epoch = NULL WHERE id = ?').run(id);
+      } else {
+        this.expectStatus(id, ['queued'], 'start');
+      }
+      this.db.prepare("UPDATE runs SET status = 'running', backend = ?, train_count = ?, val_count = ?, started_at = ?, device = ?, backend_notes = ?, attempt = ?, worker = ? WHERE id = ?")
+        .run(info.backend, info.trainCount, info.valCount, now(), info.device ?? null, info.notes ? JSON.stringify(info.notes) : null, attempt, info.worker ? JSON.stringify(info.worker) : null, id);
+      return true;
     }).immediate();
   }
 
   /**
    * Commits one completed epoch (its own transaction, so a crash keeps every earlier epoch).
-   * @throws UserError unless the run is running and this is the next epoch (1, 2, …).
+   * Idempotent by (run, attempt, epoch): a report of an epoch already recorded, or of an attempt
+   * that is not the run's own, is ignored.
+   * @returns false when the report was ignored.
+   * @throws UserError unless the run is running and this is the next epoch (1, 2, …) or one it has.
    */
-  addEpoch(id: string, e: EpochRecord): void {
-    this.db.transaction(() => {
+  addEpoch(id: string, e: EpochRecord, attempt?: number): boolean {
+    return this.db.transaction(() => {
       this.expectStatus(id, ['running'], 'record an epoch');
+      if (attempt !== undefined && attempt !== (this.db.prepare('SELECT attempt FROM runs WHERE id = ?').pluck().get(id) as number)) return false;
       const last = this.db.prepare('SELECT coalesce(max(epoch), 0) FROM epochs WHERE run_id = ?').pluck().get(id) as number;
+      if (attempt !== undefined && e.epoch <= last) return false;
       if (e.epoch !== last + 1) throw new UserError(`run ${id}: epoch ${e.epoch} does not follow epoch ${last}`);
       this.db.prepare(INSERT_EPOCH).run(...epochValues(id, e));
+      return true;
     }).immediate();
   }
 
@@ -277,11 +305,12 @@ export class RunStore {
     this.commitPlaced(placed, () => {
       this.db.prepare(`INSERT INTO runs (id, name, group_id, experiment_id, status, spec, dataset_id, seed, backend, created_at,
           started_at, ended_at, error, notes, train_count, val_count, limit_n, imported_from, stopped_epoch, best_epoch, model_epoch, continued_from,
-          device, backend_notes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          device, backend_notes, worker, attempt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         id, r.name, r.group, r.experiment, r.status, JSON.stringify(f.spec), r.datasetId, r.seed, r.backend, r.createdAt,
         r.startedAt, r.endedAt, r.error, notes, r.trainCount, r.valCount, r.limit, r.id,
-        r.stoppedEpoch, r.bestEpoch, r.modelEpoch, r.continuedFrom, r.device, r.backendNotes ? JSON.stringify(r.backendNotes) : null);
+        r.stoppedEpoch, r.bestEpoch, r.modelEpoch, r.continuedFrom, r.device, r.backendNotes ? JSON.stringify(r.backendNotes) : null,
+        r.worker ? JSON.stringify(r.worker) : null, r.attempt);
       this.setTags(id, r.tags);
       const epoch = this.db.prepare(INSERT_EPOCH);
       for (const e of f.epochs) epoch.run(...epochValues(id, e));

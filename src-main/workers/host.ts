@@ -30,6 +30,13 @@ export interface WorkerHandle {
 
 export interface WorkerHost {
   start(kind: WorkerKind, options?: { maxOldSpaceMB?: number }): WorkerHandle;
+  /**
+   * True when trainers run on other machines (a Redis queue's workers): the run queue then sends
+   * every run at once, neither counting this machine's cores nor its free memory.
+   */
+  readonly remote?: boolean;
+  /** Lets go of connections when the service closes. */
+  close?(): Promise<void>;
 }
 
 /** Describes how a worker ended, for a run's error field. */

@@ -20,7 +20,7 @@ describe('opening the database', () => {
     expect(existsSync(file)).toBe(true);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['artifacts', 'epochs', 'evaluations', 'run_tags', 'runs']);
+    expect(tables).toEqual(['artifacts', 'epochs', 'evaluations', 'lost_attempts', 'run_tags', 'runs']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

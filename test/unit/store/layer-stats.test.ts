@@ -87,6 +87,8 @@ describe('layer statistics in the run store', () => {
     db.exec('DROP TABLE epochs');
     // And the runs table as it was before migration 5 (the device columns).
     db.exec('ALTER TABLE runs DROP COLUMN device; ALTER TABLE runs DROP COLUMN backend_notes');
+    // And before migration 6 (queue workers' attempts).
+    db.exec('ALTER TABLE runs DROP COLUMN worker; ALTER TABLE runs DROP COLUMN attempt; DROP TABLE lost_attempts');
     db.exec(MIGRATIONS[0].slice(MIGRATIONS[0].indexOf('CREATE TABLE epochs'), MIGRATIONS[0].indexOf('-- One evaluation')));
     db.prepare('INSERT INTO epochs VALUES (?, 1, 0.5, 0.8, 0.6, 0.7, 2, 1000)').run(id);
     db.pragma('user_version = 3');
