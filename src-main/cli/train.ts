@@ -15,7 +15,7 @@ export const TRAIN_OPTIONS: Options = {
   preset: { type: 'string' }, model: { type: 'string' }, dataset: { type: 'string' },
   optimizer: { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' },
   'batch-size': { type: 'string' }, 'validation-split': { type: 'string' }, limit: { type: 'string' },
-  seed: { type: 'string' }, backend: { type: 'string' }, reprobe: { type: 'boolean' }, json: { type: 'boolean' },
+  seed: { type: 'string' }, probe: { type: 'string' }, backend: { type: 'string' }, reprobe: { type: 'boolean' }, json: { type: 'boolean' },
   name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' },
   repeat: { type: 'string' }, 'save-model': { type: 'boolean' }, path: { type: 'string' },
   concurrency: { type: 'string' }, continue: { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' },
@@ -77,6 +77,8 @@ export function specFromOptions(v: Record<string, unknown>, base?: { spec: Model
   set('batchSize', intOption(v, 'batch-size', 1));
   set('validationSplit', numberOption(v, 'validation-split'));
   set('seed', intOption(v, 'seed', 0));
+  // Layer statistics after each epoch on this many validation samples (0: none): spec.training.probeSize.
+  set('probeSize', intOption(v, 'probe', 0));
   applyCallbackFlags(v, training);
   input.training = training;
   const r = parseModelSpec(input);

@@ -292,7 +292,7 @@ export class Service {
       const files = refs.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
       try {
         const images = files.map((f, i) => ({ source: 'path' in refs[i] ? f.path : f.label, path: f.path }));
-        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? []);
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? [], r.maps ?? false);
       } finally {
         for (const f of files) f.done();
       }

@@ -144,7 +144,11 @@ export const requests = {
    * The run's saved model on the user's PNG or JPEG files, each resized, made grayscale and scaled
    * as in training, and on rows of its dataset's test split (`samples`: indices); at least one of either.
    */
-  'runs:predict': z.object({ id, images: z.array(FileRefSchema).max(100).optional(), samples: z.array(z.number().int().min(0)).max(100).optional() }).strict()
+  'runs:predict': z.object({
+    id, images: z.array(FileRefSchema).max(100).optional(), samples: z.array(z.number().int().min(0)).max(100).optional(),
+    /** Also the first Conv2D layer's filters and each input's feature maps there (chapter 8-3). */
+    maps: z.boolean().optional(),
+  }).strict()
     .refine((r) => (r.images?.length ?? 0) + (r.samples?.length ?? 0) > 0, { message: 'give at least one image file or test sample' }),
   /** A 2-feature dataset's run: its model's decision regions and the points; null when it has none. */
   'runs:regions': z.object({ id }).strict(),

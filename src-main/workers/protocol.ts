@@ -6,7 +6,7 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
 import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks, RunWorker } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
-import type { ImagePrediction } from '../shared/predict.js';
+import type { ConvFilters, ImagePrediction } from '../shared/predict.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
 import type { DecisionRegions } from '../shared/regions.js';
@@ -36,7 +36,7 @@ export type TrainerRequest =
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   /** The saved model's answers for image files; answers 'predictions' then 'done'. */
-  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[]; samples?: number[] }
+  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[]; samples?: number[]; maps?: boolean }
   | { type: 'stop' };
 
 export type TrainerMessage =
@@ -56,7 +56,7 @@ export type TrainerMessage =
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
-  | { type: 'predictions'; runId: string; classNames: string[]; results: ImagePrediction[] }
+  | { type: 'predictions'; runId: string; classNames: string[]; results: ImagePrediction[]; filters?: ConvFilters | null }
   | { type: 'probe'; runId: string; backend: string; samplesPerSecond: number | null; steps: number; device?: string; reason?: string }
   /** A 2-feature dataset's decision regions of the kept model; kept as the run's 'regions' artifact. */
   | { type: 'regions'; runId: string; regions: DecisionRegions }
