@@ -16,7 +16,7 @@ import { parseNpyPair } from './formats/npy.js';
 import { readNpz } from './formats/npz.js';
 import { findIdxFiles } from './catalog/idx-datasets.js';
 import { readIdxPairBounded } from './formats/idx.js';
-import { writeDatasetCache, manifestToInfo, listDatasets } from './cache/index.js';
+import { writeDatasetCacheOnce, manifestToInfo, listDatasets } from './cache/index.js';
 import { contentKey } from './content-key.js';
 
 export type ImportPhase = 'reading' | 'parsing' | 'writing';
@@ -98,12 +98,13 @@ export async function importPath(home: string, path: string, options: ImporterOp
   const earlier = listDatasets(home).find((m) => m.contentKey === key);
   if (earlier) return { ...manifestToInfo(earlier), reused: true };
   progress('writing', 0, 1);
-  const manifest = await writeDatasetCache(home, { ...parsed, sourceSha256: parsed.sourceSha256 ?? sourceSha256 ?? undefined }, {
+  // Another import of the same content may have finished while this one parsed: the write answers it.
+  const { manifest, reused } = await writeDatasetCacheOnce(home, { ...parsed, sourceSha256: parsed.sourceSha256 ?? sourceSha256 ?? undefined }, {
     name: options.name ?? basename(source).replace(/\.(csv|tsv|txt|npz|npy)(\.gz)?$/i, ''),
     sourcePath: source,
     format,
     contentKey: key,
   });
   progress('writing', 1, 1);
-  return manifestToInfo(manifest);
+  return reused ? { ...manifestToInfo(manifest), reused: true } : manifestToInfo(manifest);
 }

@@ -5,5 +5,5 @@
  * <home>/datasets/.tmp-<pid>-<random>/ and a rename, so a folder in cache/ is always complete.
  */
 export { CACHE_VERSION, ManifestSchema, manifestToInfo, cacheDir, type Manifest } from './manifest.js';
-export { writeDatasetCache, cleanStaleTemps, type CacheMeta } from './write.js';
+export { writeDatasetCache, writeDatasetCacheOnce, withCommitLock, cleanStaleTemps, type CacheMeta } from './write.js';
 export { listDatasets, readManifest, loadDataset, deleteDataset } from './read.js';

@@ -4,13 +4,14 @@
  * Any failure removes the temp folder, so the cache never holds half a dataset.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { featureSize } from '../../shared/dataset.js';
 import { DatasetError, writeFailure } from '../errors.js';
 import type { ParsedDataset, ParsedSplit, SourceFormat } from '../formats/types.js';
 import { CACHE_VERSION, FILES, ManifestSchema, cacheDir, datasetsDir, type Manifest } from './manifest.js';
+import { listDatasets } from './read.js';
 
 export interface CacheMeta {
   name: string;
@@ -25,8 +26,18 @@ export interface CacheMeta {
 const DEFAULT_VALIDATION_SPLIT = 0.2;
 const DEFAULT_SPLIT_SEED = 42;
 
-/** Writes `parsed` into the cache and returns its manifest. */
+/** Writes `parsed` into the cache and returns its manifest (an earlier one of the same content key, if any). */
 export async function writeDatasetCache(home: string, parsed: ParsedDataset, meta: CacheMeta): Promise<Manifest> {
+  return (await writeDatasetCacheOnce(home, parsed, meta)).manifest;
+}
+
+/**
+ * Writes `parsed` into the cache. With a content key, the last step (look for a dataset of that
+ * key, else rename the temp folder into place) runs under the data folder's commit lock, so two
+ * imports of the same file at once (two pages, the app and the CLI) make one dataset: the second
+ * removes its temp folder and answers the first's, `reused: true`.
+ */
+export async function writeDatasetCacheOnce(home: string, parsed: ParsedDataset, meta: CacheMeta): Promise<{ manifest: Manifest; reused: boolean }> {
   const size = featureSize(parsed.featureShape);
   const dtype = checkSplit('train', parsed.train, size, parsed.classNames.length);
   if (parsed.test && checkSplit('test', parsed.test, size, parsed.classNames.length) !== dtype) {
@@ -78,13 +89,59 @@ export async function writeDatasetCache(home: string, parsed: ParsedDataset, met
     writeFileSynced(join(tmp, FILES.manifest), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
     syncDir(tmp);
     mkdirSync(cacheDir(home), { recursive: true });
-    renameSync(tmp, join(cacheDir(home), id));
+    const earlier = withCommitLock(home, () => {
+      const found = meta.contentKey ? listDatasets(home).find((m) => m.contentKey === meta.contentKey) : undefined;
+      if (!found) renameSync(tmp, join(cacheDir(home), id));
+      return found;
+    });
+    if (earlier) {
+      rmSync(tmp, { recursive: true, force: true });
+      return { manifest: earlier, reused: true };
+    }
     syncDir(cacheDir(home));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw writeFailure(datasetsDir(home), err, 'cannot write the imported dataset there');
   }
-  return manifest;
+  return { manifest, reused: false };
+}
+
+const LOCK_WAIT_MS = 30_000;
+
+/**
+ * Runs `fn` (a few file-system calls) holding <home>/datasets/.commit-lock, a folder made with
+ * mkdir (atomic across processes) holding the holder's pid. A lock whose holder is gone is
+ * taken over; one held past LOCK_WAIT_MS is an error naming the folder.
+ */
+export function withCommitLock<T>(home: string, fn: () => T): T {
+  const lock = join(datasetsDir(home), '.commit-lock');
+  const started = Date.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder = NaN;
+    try { holder = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being made or being removed */ }
+    const age = (() => { try { return Date.now() - statSync(lock).mtimeMs; } catch { return 0; } })();
+    if ((Number.isInteger(holder) && holder > 0 && !alive(holder)) || (Number.isNaN(holder) && age > 5_000)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - started > LOCK_WAIT_MS) {
+      throw new DatasetError(`${lock} has been held by process ${holder} for over ${LOCK_WAIT_MS / 1000} s; if no Layerlab is importing, remove that folder`);
+    }
+    Atomics.wait(pause, 0, 0, 10);
+  }
+  try {
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Checks lengths and labels; returns the dtype. Cheap next to parsing, and it keeps bad data out. */
