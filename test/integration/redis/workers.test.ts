@@ -9,28 +9,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { openStore } from '../../../src-main/store/runs.js';
-import { jsonLines, layerlab, layerlabAsync, startLayerlab } from '../../helpers/cli.js';
+import { jsonLines, layerlab, layerlabAsync } from '../../helpers/cli.js';
 import { tempHome } from '../../helpers/home.js';
-import { startRedis, type TestRedis } from '../../helpers/redis.js';
-
-/** Starts `layerlab worker` and resolves once it waits for runs; its output is collected. */
-export async function startWorker(url: string, home: string, name: string, extra: string[] = []): Promise<{ child: ChildProcess; log: () => string }> {
-  const child = startLayerlab(['worker', '--redis', url, '--name', name, ...extra], home);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    const check = () => { if (out.includes('takes runs from')) resolve(); };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`worker ${name} exited (${code}): ${out}`)));
-  });
-  return { child, log: () => out };
-}
-
-export function stopWorker(w: { child: ChildProcess }): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => { w.child.once('exit', () => resolve()); w.child.kill('SIGKILL'); });
-}
+import { startRedis, startWorker, stopWorker, type TestRedis } from '../../helpers/redis.js';
 
 describe('runs on a Redis queue, trained by two workers', () => {
   let redis: TestRedis;
