@@ -1,11 +1,13 @@
 /**
  * `layerlab compare` as text: a plain sentence first, the book's table per run, then per group
- * (mean ± sd), the models side by side, what differs in words, the caveats, the verdicts.
+ * (mean ± sd), the models side by side, what differs in words, the caveats, a note when the
+ * groups trained on different devices, the verdicts.
  */
 import type { Comparison } from '../shared/compare.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { formatChange, formatMeanSd, formatVerdict, formatWarning, plainSentence } from '../shared/stats/index.js';
 import { describeLayers } from '../shared/summary.js';
+import { messageText } from '../shared/messages.js';
 import { csvTable, fixed, markdownTable, table } from './format.js';
 
 /** The layer stacks, one line per group, when they differ; then each group's changes against the first, in words. */
@@ -37,8 +39,8 @@ export function formatComparison(c: Comparison, format: 'table' | 'markdown' | '
   if (format === 'csv') {
     // One value per cell: mean and sd apart, and the verdicts as rows of their own.
     const runs = csvTable([
-      ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds'],
-      ...c.table.map((r) => [r.name, r.group ?? '', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss, 4), String(r.epochs), fixed(r.seconds, 1)]),
+      ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds', 'backend', 'device'],
+      ...c.table.map((r) => [r.name, r.group ?? '', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss, 4), String(r.epochs), fixed(r.seconds, 1), r.backend ?? '', r.device ?? '']),
     ]);
     const cell = (v: number | null, d = 4) => (v === null ? '' : v.toFixed(d));
     const groups = csvTable([
@@ -55,8 +57,8 @@ export function formatComparison(c: Comparison, format: 'table' | 'markdown' | '
   }
   const render = format === 'markdown' ? markdownTable : table;
   const runs = render([
-    ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds'],
-    ...c.table.map((r) => [r.name, r.group ?? '-', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss), String(r.epochs), fixed(r.seconds, 1)]),
+    ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds', 'backend'],
+    ...c.table.map((r) => [r.name, r.group ?? '-', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss), String(r.epochs), fixed(r.seconds, 1), r.backend ?? '-']),
   ]);
   const meanSd = (d: { mean: number | null; sd: number | null }) => (d.mean === null ? '-' : d.sd === null ? fixed(d.mean) : formatMeanSd(d));
   const ciName = { valAccuracy: 'val score', trainAccuracy: 'train score', valLoss: 'val loss', seconds: 'seconds' }[c.metric];
@@ -72,6 +74,7 @@ export function formatComparison(c: Comparison, format: 'table' | 'markdown' | '
   const parts = lead ? [lead, '', runs, '', groups] : [runs, '', groups];
   parts.push(...formatDifferences(c, models));
   if (c.warnings.length) parts.push('', ...c.warnings.map((w) => `warning: ${formatWarning(w)}`));
+  if (c.deviceNote) parts.push('', `note: ${messageText(c.deviceNote)}`);
   if (c.verdict) parts.push('', formatVerdict(c.verdict));
   else if (c.pairwise) {
     parts.push('', `pairwise, ${c.pairwise.correction === 'holm' ? 'Holm–Bonferroni' : ''} corrected:`);

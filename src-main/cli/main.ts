@@ -27,9 +27,10 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
 
   layerlab train [--preset NAME | --model spec.json] [--dataset fashion-mnist|ID|FOLDER]
                  [--optimizer NAME] [--lr X] [--epochs N] [--batch-size N] [--validation-split F]
-                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu]
+                 [--limit N] [--seed N] [--repeat N] [--backend auto|webgpu|webgl|native|wasm|cpu [--reprobe]]
                  [--name NAME] [--tag TAG]… [--notes TEXT] [--save-model] [--json]
                  [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
+                 [--probe N]   layer statistics after each epoch on N validation samples (default 256; 0: none)
                  [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
                  [--redis URL]   train on 'layerlab worker' processes through a Redis queue (docs/scaling.md)
   layerlab presets [--json]              the textbook's models
@@ -40,7 +41,8 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab predict RUN_ID IMAGE… [--sample N]… [--json]
                                            a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
-                                           or on test samples by index
+                                           or on test samples by index; --maps DIR: a convolutional model's first
+                                           filters and each input's feature maps there, as PNG files in DIR
   layerlab compare ID|GROUP… [--metric valAccuracy|trainAccuracy|valLoss] [--json] [--format table|markdown|csv]
   layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote] [--redis URL]   the app in a browser
   layerlab worker --redis URL [--concurrency N] [--name NAME] [--stall-seconds N]
@@ -74,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       const redis = redisOption(values, false);
       const stall = stallSeconds(values);
       return withService(stringOption(values, 'home'), (api) => trainCommand(api, values), {
-        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1),
+        backend, trainingPath, concurrency: intOption(values, 'concurrency', 1), reprobe: values.reprobe === true,
         ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
       });
     }
@@ -85,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'predict': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, ...COMMON }, 'predict');
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, maps: { type: 'string' }, ...COMMON }, 'predict');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {

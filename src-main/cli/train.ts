@@ -15,7 +15,7 @@ export const TRAIN_OPTIONS: Options = {
   preset: { type: 'string' }, model: { type: 'string' }, dataset: { type: 'string' },
   optimizer: { type: 'string' }, lr: { type: 'string' }, epochs: { type: 'string' },
   'batch-size': { type: 'string' }, 'validation-split': { type: 'string' }, limit: { type: 'string' },
-  seed: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' },
+  seed: { type: 'string' }, probe: { type: 'string' }, backend: { type: 'string' }, reprobe: { type: 'boolean' }, json: { type: 'boolean' },
   name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' },
   repeat: { type: 'string' }, 'save-model': { type: 'boolean' }, path: { type: 'string' },
   concurrency: { type: 'string' }, continue: { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' },
@@ -77,6 +77,8 @@ export function specFromOptions(v: Record<string, unknown>, base?: { spec: Model
   set('batchSize', intOption(v, 'batch-size', 1));
   set('validationSplit', numberOption(v, 'validation-split'));
   set('seed', intOption(v, 'seed', 0));
+  // Layer statistics after each epoch on this many validation samples (0: none): spec.training.probeSize.
+  set('probeSize', intOption(v, 'probe', 0));
   applyCallbackFlags(v, training);
   input.training = training;
   const r = parseModelSpec(input);
@@ -157,10 +159,11 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
     const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-    if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, ...(e.probe ? { probe: e.probe, why: e.why } : {}), trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
+    if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, ...(e.probe ? { probe: e.probe, why: e.why, measuredAt: e.measuredAt, cached: e.cached ?? false } : {}), trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
     else {
       // Once per repeat, not once per seed: the seeds of a group start alike; a run that differs says so.
-      const line = `backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
+      const cached = e.cached && e.measuredAt ? ` [figures from the probe cache, measured ${e.measuredAt.slice(0, 16).replace('T', ' ')} UTC; --reprobe measures again]` : '';
+      const line = `backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}${cached}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
       if (line !== lastStartLine) status.done(line);
       lastStartLine = line;
     }

@@ -48,35 +48,50 @@ function sparseCrossEntropy(labels: tf.Tensor1D, output: tf.Tensor, classes: num
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.log(p)), -1))) as tf.Scalar;
 }
 
-/** The statistics of every layer of `model` (built from `spec`) on the probe batch. */
-export function computeLayerStats(model: tf.LayersModel, spec: ModelSpec, probe: Probe): LayerStat[] {
+/** What the probe batch gives, as tensors the caller reads and then disposes. */
+interface ProbeTensors {
+  /** Each layer's output. */
+  activations: tf.Tensor[];
+  /** Per layer, the loss gradient of each trainable weight (disposed with the rest), and the weights (the model's: not disposed). */
+  grads: tf.Tensor[][];
+  weights: tf.Tensor[][];
+}
+
+function probeTensors(model: tf.LayersModel, spec: ModelSpec, probe: Probe): ProbeTensors {
   const layers = model.layers;
   if (layers.length !== spec.layers.length) throw new Error(`layer statistics: the model has ${layers.length} layers, the spec ${spec.layers.length}`);
-  const variables = layers.map((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
-  const activations: Float32Array[] = [];
-  // A scope, not tf.tidy: what it returns is plain numbers.
-  tf.engine().startScope();
-  let grads: ({ grad: number; weight: number } | null)[];
+  const weights = layers.map((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+  const activations: tf.Tensor[] = [];
   try {
-    const { grads: g } = tf.variableGrads(() => {
+    const { value, grads } = tf.variableGrads(() => {
       let h = probe.x;
       for (let i = 0; i < layers.length; i++) {
         h = layers[i].apply(h, { training: false }) as tf.Tensor;
-        activations.push(h.dataSync() as Float32Array);
+        // Kept past the gradient's tidy: read after it (synchronously or not).
+        activations.push(tf.keep(h));
       }
       return sparseCrossEntropy(probe.y, h, h.shape[h.shape.length - 1]!);
-    }, variables.flat());
-    // Sums of squares in JS over one read of each tensor: cheaper than a reduction kernel per variable.
-    const sumSq = (ts: tf.Tensor[]): number => ts.reduce((s, t) => s + squares(t.dataSync() as Float32Array), 0);
-    grads = variables.map((vs) => (vs.length ? { grad: Math.sqrt(sumSq(vs.map((v) => g[v.name]))), weight: Math.sqrt(sumSq(vs)) } : null));
-  } finally {
-    tf.engine().endScope();
+    }, weights.flat());
+    value.dispose();
+    return { activations, grads: weights.map((vs) => vs.map((v) => grads[v.name])), weights };
+  } catch (err) {
+    for (const a of activations) a.dispose();
+    throw err;
   }
+}
+
+function disposeProbeTensors(t: ProbeTensors): void {
+  for (const a of t.activations) a.dispose();
+  for (const g of t.grads.flat()) g.dispose();
+}
+
+/** The LayerStats from the values read: each layer's activations, and each weighted layer's gradient and weight norms. */
+function assemble(spec: ModelSpec, activations: Float32Array[], norms: ({ grad: number; weight: number } | null)[]): LayerStat[] {
   const stats: LayerStat[] = [];
   spec.layers.forEach((layer, i) => {
     if (PASS_THROUGH_LAYERS.includes(layer.type)) return;
     const activation = 'activation' in layer ? layer.activation : null;
-    const g = grads[i];
+    const g = norms[i];
     stats.push({
       index: i, type: layer.type, activation,
       ...describeActivations(activations[i], activation),
@@ -86,4 +101,34 @@ export function computeLayerStats(model: tf.LayersModel, spec: ModelSpec, probe:
     });
   });
   return stats;
+}
+
+/** Sums of squares in JS over one read of each tensor: cheaper than a reduction kernel per variable. */
+const norm = (values: Float32Array[]): number => Math.sqrt(values.reduce((s, v) => s + squares(v), 0));
+
+/** The statistics of every layer of `model` (built from `spec`) on the probe batch, read synchronously (CPU backends). */
+export function computeLayerStats(model: tf.LayersModel, spec: ModelSpec, probe: Probe): LayerStat[] {
+  const t = probeTensors(model, spec, probe);
+  try {
+    const read = (x: tf.Tensor) => x.dataSync() as Float32Array;
+    return assemble(spec, t.activations.map(read), t.weights.map((vs, i) => (vs.length ? { grad: norm(t.grads[i].map(read)), weight: norm(vs.map(read)) } : null)));
+  } finally {
+    disposeProbeTensors(t);
+  }
+}
+
+/**
+ * The same statistics read asynchronously (`await data()`), for the GPU backends: webgpu's
+ * synchronous read goes through a canvas and returned wrong numbers on SwiftShader.
+ */
+export async function computeLayerStatsAsync(model: tf.LayersModel, spec: ModelSpec, probe: Probe): Promise<LayerStat[]> {
+  const t = probeTensors(model, spec, probe);
+  try {
+    const read = (xs: tf.Tensor[]) => Promise.all(xs.map(async (x) => await x.data() as Float32Array));
+    const activations = await read(t.activations);
+    const norms = await Promise.all(t.weights.map(async (vs, i) => (vs.length ? { grad: norm(await read(t.grads[i])), weight: norm(await read(vs)) } : null)));
+    return assemble(spec, activations, norms);
+  } finally {
+    disposeProbeTensors(t);
+  }
 }

@@ -9,7 +9,8 @@ import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../shared/spec.js';
 import type { Dataset } from '../shared/dataset.js';
-import type { ImagePrediction, Preprocessing } from '../shared/predict.js';
+import type { ConvFilters, FeatureMaps, ImagePrediction, Preprocessing } from '../shared/predict.js';
+import { describeLayer } from '../shared/layers/index.js';
 import { message, messageText, type Message } from '../shared/messages.js';
 import { buildModel } from './model.js';
 import { loadWeights, type SavedModelFiles } from './save.js';
@@ -86,18 +87,49 @@ function testSample(dataset: PredictDataset, index: number, size: [number, numbe
 
 type PredictDataset = Pick<Dataset, 'featureShape' | 'classNames' | 'scale' | 'test'>;
 
-/** What to predict: files (`source` names them in the results: what the user gave) and test samples by index. */
-export interface PredictInputs { images: { source: string; path: string }[]; samples?: number[] }
+/**
+ * What to predict: files (`source` names them in the results: what the user gave) and test
+ * samples by index; `maps`: each answer with the first Conv2D layer's feature maps.
+ */
+export interface PredictInputs { images: { source: string; path: string }[]; samples?: number[]; maps?: boolean }
 
-/** The model's answers for each image, then each test sample. */
-export async function predictImages(spec: ModelSpec, dataset: PredictDataset, files: SavedModelFiles, inputs: PredictInputs): Promise<ImagePrediction[]> {
+/** The index of the spec's first Conv2D layer, or -1. */
+export function firstConv(spec: ModelSpec): number {
+  return spec.layers.findIndex((l) => l.type === 'conv2d');
+}
+
+/** The first Conv2D layer's kernel and bias, from the model's weights. */
+export function convFilters(model: tf.LayersModel, spec: ModelSpec, index: number): ConvFilters {
+  const [kernel, bias] = model.layers[index].getWeights();
+  const [kh, kw, inC, outC] = kernel.shape as [number, number, number, number];
+  return {
+    layer: index, description: describeLayer(spec.layers[index]), kernel: [kh, kw, inC, outC],
+    values: Array.from(kernel.dataSync()), bias: bias ? Array.from(bias.dataSync()) : new Array<number>(outC).fill(0),
+  };
+}
+
+/** One input through the layers up to and including `index`, in inference mode: its feature maps there. */
+function featureMaps(model: tf.LayersModel, index: number, x: tf.Tensor): FeatureMaps {
+  return tf.tidy(() => {
+    let h = x;
+    for (let i = 0; i <= index; i++) h = model.layers[i].apply(h, { training: false }) as tf.Tensor;
+    const [, height, width, filters] = h.shape as [number, number, number, number];
+    return { layer: index, size: [height, width, filters] as [number, number, number], values: Array.from(h.dataSync()) };
+  });
+}
+
+export interface Predictions { results: ImagePrediction[]; filters?: ConvFilters | null }
+
+/** The model's answers for each image, then each test sample (with `maps`: the filters, and each answer's feature maps). */
+export async function predictImages(spec: ModelSpec, dataset: PredictDataset, files: SavedModelFiles, inputs: PredictInputs): Promise<Predictions> {
   const items = [
     ...inputs.images.map((i) => ({ kind: 'file' as const, ...i })),
     ...(inputs.samples ?? []).map((index) => ({ kind: 'sample' as const, source: `test sample ${index}`, index })),
   ];
   const failed = (source: string, coded: Message): ImagePrediction => ({ source, ok: false, error: messageText(coded), coded });
   const size = imageInput(spec, dataset.featureShape, '');
-  if (!Array.isArray(size)) return items.map(({ source }) => failed(source, imageInput(spec, dataset.featureShape, source) as Message));
+  const conv = inputs.maps ? firstConv(spec) : -1;
+  if (!Array.isArray(size)) return { results: items.map(({ source }) => failed(source, imageInput(spec, dataset.featureShape, source) as Message)), ...(inputs.maps ? { filters: null } : {}) };
   const model = buildModel(spec);
   try {
     loadWeights(model, files);
@@ -116,14 +148,22 @@ export async function predictImages(spec: ModelSpec, dataset: PredictDataset, fi
         if (err instanceof PredictError) { out.push(failed(item.source, err.coded)); continue; }
         throw err;
       }
-      const probabilities = tf.tidy(() => Array.from((model.predict(tf.tensor(pre.values, [1, ...spec.inputShape])) as tf.Tensor).dataSync()));
+      const x = tf.tensor(pre.values, [1, ...spec.inputShape]);
+      let probabilities: number[];
+      let maps: FeatureMaps | undefined;
+      try {
+        probabilities = tf.tidy(() => Array.from((model.predict(x) as tf.Tensor).dataSync()));
+        if (conv >= 0) maps = featureMaps(model, conv, x);
+      } finally {
+        x.dispose();
+      }
       const predicted = probabilities.indexOf(Math.max(...probabilities));
       out.push({
         source: item.source, ok: true, probabilities, predicted, className: dataset.classNames[predicted] ?? String(predicted), preprocessing: pre,
-        ...(sample ? { sample } : {}),
+        ...(sample ? { sample } : {}), ...(maps ? { maps } : {}),
       });
     }
-    return out;
+    return { results: out, ...(inputs.maps ? { filters: conv >= 0 ? convFilters(model, spec, conv) : null } : {}) };
   } finally {
     model.dispose();
   }

@@ -22,7 +22,7 @@ import { makeStepper, readsAsync, type Stepper } from './steppers.js';
 import { nativeUnsupportedReason } from './native/config.js';
 import { nativeUnavailableReason } from './native/loader.js';
 import type { NativeStepOptions } from './native/step.js';
-import { computeLayerStats, makeProbe, probeRows, type Probe } from './layer-stats.js';
+import { computeLayerStats, computeLayerStatsAsync, makeProbe, probeRows, type Probe } from './layer-stats.js';
 import { DEFAULT_PROBE_SIZE, type LayerStat } from '../shared/layer-stats.js';
 
 /**
@@ -128,9 +128,9 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
   const callbacks = new EpochCallbacks(spec.training, model);
   const history: EpochMetrics[] = [];
   const layerSeconds: number[] = [];
-  // Layer statistics read tensors synchronously (layer-stats.ts), which a GPU backend does not do
-  // reliably (webgpu reads through a canvas): the GPU rungs record none for now.
-  const probeSize = readsAsync() ? 0 : spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
+  // A GPU backend's layer statistics are read asynchronously (webgpu's sync read goes through a canvas).
+  const probeSize = spec.training.probeSize ?? DEFAULT_PROBE_SIZE;
+  const asyncReads = readsAsync();
   const probe: Probe | null = probeSize > 0 ? makeProbe(dataset.train.x, dataset.train.y, probeRows(valIdx, trainIdx, probeSize), spec.inputShape, dataset.scale) : null;
   let status: TrainOutcome['status'] = 'completed';
   const { x, y } = dataset.train;
@@ -157,7 +157,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
       };
       if (probe) {
         const t0 = performance.now();
-        m.layers = computeLayerStats(model, spec, probe);
+        m.layers = asyncReads ? await computeLayerStatsAsync(model, spec, probe) : computeLayerStats(model, spec, probe);
         layerSeconds.push((performance.now() - t0) / 1000);
       }
       history.push(m);

@@ -62,6 +62,8 @@ export interface QueueOptions {
   concurrency: number;
   backend: BackendChoice;
   trainingPath: 'fast' | 'stock';
+  /** `auto` measures again before each run instead of reusing the probe cache. */
+  reprobe: boolean;
 }
 
 /** Memory one more trainer may need before we start it (the full Fashion-MNIST run peaks near 1 GiB). */
@@ -83,6 +85,7 @@ export class RunQueue {
   get concurrency(): number { return this.o.concurrency; }
   set trainingPath(p: 'fast' | 'stock') { this.o.trainingPath = p; }
   set backend(b: QueueOptions['backend']) { this.o.backend = b; }
+  set reprobe(r: boolean) { this.o.reprobe = r; }
 
   enqueue(job: QueuedRun): void {
     this.pending.push(job);
@@ -149,6 +152,7 @@ export class RunQueue {
     const request: TrainerRequest = {
       type: 'train', runId: job.runId, spec: job.spec, dataset: job.dataset, home: this.o.home,
       limit: job.limit, backend: this.o.backend, path: this.o.trainingPath, modelDir, initFrom: job.initFrom,
+      ...(this.o.reprobe ? { reprobe: true } : {}),
     };
     worker.send(request);
   }
@@ -219,12 +223,16 @@ export class RunQueue {
         case 'started':
           if (!store.markRunning(runId, {
             backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
-            notes: { skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}) },
+            notes: {
+              skipped: m.skipped.map(({ name, reason }) => ({ name, reason })), ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
+              ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}), ...(m.adapter ? { adapter: m.adapter } : {}),
+            },
             ...(m.attempt !== undefined ? { attempt: m.attempt } : {}), ...(m.worker ? { worker: m.worker } : {}), ...(m.lostWhy ? { lostWhy: m.lostWhy } : {}),
           })) break;
           emit('runs:started', {
             runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
             ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
+            ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}),
           });
           break;
         case 'batch':

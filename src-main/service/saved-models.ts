@@ -76,10 +76,10 @@ export function evaluateRun(o: JobOptions & { store: RunStore }, run: RunDetail)
 }
 
 /** A run's saved model on image files and test samples (by index), in a trainer process (`runs:predict`). */
-export function predictRun(o: JobOptions, run: RunDetail, images: { source: string; path: string }[], samples: number[] = []): Promise<PredictResult> {
+export function predictRun(o: JobOptions, run: RunDetail, images: { source: string; path: string }[], samples: number[] = [], maps = false): Promise<PredictResult> {
   let result: PredictResult | null = null;
-  return savedModelJob(o, run, (c) => ({ type: 'predict', ...c, images, samples }), (m) => {
-    if (m.type === 'predictions') result = { runId: run.id, classNames: m.classNames, results: m.results };
+  return savedModelJob(o, run, (c) => ({ type: 'predict', ...c, images, samples, maps }), (m) => {
+    if (m.type === 'predictions') result = { runId: run.id, classNames: m.classNames, results: m.results, ...(m.filters !== undefined ? { filters: m.filters } : {}) };
   }, () => {
     if (!result) throw new Error('the trainer ended without its predictions');
     return result;

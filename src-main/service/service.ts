@@ -42,6 +42,8 @@ export interface ServiceOptions {
   concurrency?: number;
   backend?: SystemInfo['settings']['backend'];
   trainingPath?: SystemInfo['settings']['trainingPath'];
+  /** `auto` measures every rung before each run, ignoring the probe cache (CLI --reprobe). */
+  reprobe?: boolean;
   /** The GPU rungs' host (a browser or a hidden window); default: a headless browser found on this machine, unless `host` is given. */
   gpu?: GpuHost;
   /** Base address for catalog downloads instead of the published ones; default: LAYERLAB_DATASET_MIRROR. */
@@ -81,6 +83,7 @@ export class Service {
       concurrency: options.concurrency ?? Math.max(1, cpus().length),
       trainingPath: options.trainingPath ?? 'fast',
       backend: options.backend ?? 'auto',
+      reprobe: options.reprobe ?? false,
     };
     this.emitter.setMaxListeners(100);
   }
@@ -211,6 +214,7 @@ export class Service {
       if (r.concurrency !== undefined) { this.settings.concurrency = r.concurrency; this.queue.concurrency = r.concurrency; }
       if (r.trainingPath) { this.settings.trainingPath = r.trainingPath; this.queue.trainingPath = r.trainingPath; }
       if (r.backend) { this.settings.backend = r.backend; this.queue.backend = r.backend; }
+      if (r.reprobe !== undefined) { this.settings.reprobe = r.reprobe; this.queue.reprobe = r.reprobe; }
       return { ...this.settings };
     },
     'datasets:list': () => this.datasets.list(),
@@ -288,7 +292,7 @@ export class Service {
       const files = refs.map((ref, i) => this.files.resolve(ref, caller, 'read', `images.${i}`));
       try {
         const images = files.map((f, i) => ({ source: 'path' in refs[i] ? f.path : f.label, path: f.path }));
-        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? []);
+        return await predictRun({ home: this.home, host: this.host, backend: this.settings.backend }, run, images, r.samples ?? [], r.maps ?? false);
       } finally {
         for (const f of files) f.done();
       }

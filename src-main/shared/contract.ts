@@ -94,6 +94,11 @@ export const SettingsSchema = z.object({
   /** 'fast' (our training step) or 'stock' (tfjs model.fit). */
   trainingPath: z.enum(['fast', 'stock']).optional(),
   backend: z.enum(BACKEND_CHOICES).optional(),
+  /**
+   * `auto` times every rung again before each run instead of reusing the figures measured for
+   * the same model on this machine (the probe cache in the data folder).
+   */
+  reprobe: z.boolean().optional(),
 }).strict();
 
 /** Request schemas, by channel. */
@@ -139,7 +144,11 @@ export const requests = {
    * The run's saved model on the user's PNG or JPEG files, each resized, made grayscale and scaled
    * as in training, and on rows of its dataset's test split (`samples`: indices); at least one of either.
    */
-  'runs:predict': z.object({ id, images: z.array(FileRefSchema).max(100).optional(), samples: z.array(z.number().int().min(0)).max(100).optional() }).strict()
+  'runs:predict': z.object({
+    id, images: z.array(FileRefSchema).max(100).optional(), samples: z.array(z.number().int().min(0)).max(100).optional(),
+    /** Also the first Conv2D layer's filters and each input's feature maps there (chapter 8-3). */
+    maps: z.boolean().optional(),
+  }).strict()
     .refine((r) => (r.images?.length ?? 0) + (r.samples?.length ?? 0) > 0, { message: 'give at least one image file or test sample' }),
   /** A 2-feature dataset's run: its model's decision regions and the points; null when it has none. */
   'runs:regions': z.object({ id }).strict(),
@@ -241,7 +250,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string; measuredAt?: string; cached?: true };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ModelSpec } from './spec.js';
+import { LayerStatSchema } from './layer-stats.js';
 
 export const PAGE_BACKENDS = ['webgpu', 'webgl'] as const;
 export type PageBackend = (typeof PAGE_BACKENDS)[number];
@@ -66,6 +67,8 @@ export type AdapterInfo = z.infer<typeof AdapterInfo>;
 const Epoch = {
   epoch: z.number().int().positive(), loss: num, accuracy: num, valLoss: num, valAccuracy: num,
   seconds: z.number().min(0), samplesPerSecond: z.number().min(0).nullable().transform((v) => v ?? 0),
+  /** Inside the layers, measured after the epoch (read asynchronously on the GPU rungs). */
+  layers: z.array(LayerStatSchema).max(64).optional(),
 };
 
 const Evaluation = z.object({
@@ -97,12 +100,63 @@ export const PageMessage = z.discriminatedUnion('type', [
 export type PageMessage = z.infer<typeof PageMessage>;
 export type PageMessageInput = z.input<typeof PageMessage>;
 
-/** One line for a device: "WebGPU, google swiftshader — a software adapter (on the CPU, not a GPU)". */
+/**
+ * The device in a few words, for tables and start lines: "WebGPU · SwiftShader (software)",
+ * "WebGL · NVIDIA GeForce RTX 3080", "WebGPU · nvidia ampere". The browser's own words are in
+ * `adapterText` (kept in the run's notes).
+ */
 export function describeAdapter(backend: PageBackend, a: AdapterInfo): string {
-  const name = [a.vendor, a.architecture].filter(Boolean).join(' ') || a.description || 'unknown adapter';
+  const api = backend === 'webgpu' ? 'WebGPU' : 'WebGL';
+  return `${api} · ${adapterName(a)}${a.software ? ' (software)' : ''}`;
+}
+
+/** Everything the browser said about the adapter, in one line. */
+export function adapterText(backend: PageBackend, a: AdapterInfo): string {
   const api = backend === 'webgpu' ? 'WebGPU' : 'WebGL2';
-  const detail = backend === 'webgl' && a.description && a.description !== name ? ` (${a.description})` : '';
-  return `${api}, ${name}${detail}${a.software ? ' — a software adapter (on the CPU, not a GPU)' : ''}`;
+  const parts = [a.vendor && `vendor ${a.vendor}`, a.architecture && `architecture ${a.architecture}`, a.description && `${backend === 'webgl' ? 'renderer' : 'description'} ${a.description}`].filter(Boolean);
+  return `${api}: ${parts.join('; ') || 'no adapter details'}${a.software ? ' — a software adapter (on the CPU, not a GPU)' : ''}`;
+}
+
+/** A device line that names a software adapter (the CPU standing in for a GPU). */
+export function isSoftwareDevice(device: string | null | undefined): boolean {
+  return device ? /\(software\)|software adapter/.test(device) : false;
+}
+
+const SOFTWARE_NAMES: [RegExp, string][] = [[/swiftshader/i, 'SwiftShader'], [/llvmpipe/i, 'llvmpipe'], [/softpipe/i, 'softpipe'], [/basic render|warp/i, 'Microsoft Basic Render']];
+
+/** Splits "a, b (c, d), e" at the commas outside parentheses. */
+function topLevelParts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (text[i] === ',' && depth === 0) { parts.push(text.slice(start, i).trim()); start = i + 1; }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+/** The adapter's short name: a software rasterizer's name, else the GPU's name trimmed of ANGLE's wrapping. */
+export function adapterName(a: AdapterInfo): string {
+  const all = `${a.vendor} ${a.architecture} ${a.description}`;
+  for (const [re, name] of SOFTWARE_NAMES) if (re.test(all)) return name;
+  let name = a.description;
+  // WebGL through ANGLE: "ANGLE (vendor, renderer, backend)": the renderer is the GPU's name.
+  const angle = /^ANGLE \((.*)\)$/.exec(name.trim());
+  if (angle) {
+    const parts = topLevelParts(angle[1]);
+    name = parts[1] ?? parts[0];
+  }
+  name = name
+    .replace(/^ANGLE Metal Renderer:\s*/, '')
+    .replace(/\s+(Direct3D\d+|vs_\d_\d|ps_\d_\d|OpenGL.*|Vulkan.*)(\s.*)?$/i, '')
+    .replace(/\s*\(0x[0-9a-f]+\)/gi, '')
+    .replace(/\((R|TM)\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!name || /^(webkit webgl|unknown)$/i.test(name)) name = [a.vendor, a.architecture].filter(Boolean).join(' ');
+  return (name || 'unknown adapter').slice(0, 60);
 }
 
 /** Names of software rasterizers a browser reports for its adapter. */

@@ -4,7 +4,8 @@
  * as JSON with the epoch. The engine (engine/layer-stats.ts) fills them from the tf model; the
  * numbers here are pure functions of the activation values, so any face can recompute them.
  */
-import type { LayerType } from './layers/index.js';
+import { z } from 'zod';
+import { LAYER_TYPES, type LayerType } from './layers/index.js';
 
 /** Probe samples per epoch by default (TrainingSpec.probeSize). */
 export const DEFAULT_PROBE_SIZE = 256;
@@ -39,6 +40,20 @@ export interface LayerStat {
   /** gradNorm / weightNorm; null without weights. */
   gradRatio: number | null;
 }
+
+/** A LayerStat as it crosses a file or a socket (JSON: a NaN arrives as null and is read back as NaN). */
+export const LayerStatSchema = z.object({
+  index: z.number().int().min(0).max(63),
+  type: z.enum(LAYER_TYPES as [LayerType, ...LayerType[]]),
+  activation: z.string().max(40).nullable(),
+  count: z.number().int().min(0),
+  mean: z.number().nullable().transform((v) => v ?? NaN), sd: z.number().nullable().transform((v) => v ?? NaN), zeros: z.number().nullable().transform((v) => v ?? NaN),
+  saturated: z.number().nullable(), gradNorm: z.number().nullable(), weightNorm: z.number().nullable(), gradRatio: z.number().nullable(),
+  histogram: z.object({
+    edges: z.array(z.number().nullable().transform((v) => v ?? NaN)).max(1001),
+    counts: z.array(z.number().int().min(0)).max(1000),
+  }).strict().refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one more than counts'),
+}).strict();
 
 /** How an activation saturates: 'unit' (0..1 outputs), 'tanh' (-1..1), or not at all. */
 export function saturationKind(activation: string | null): 'unit' | 'tanh' | null {

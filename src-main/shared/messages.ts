@@ -7,6 +7,7 @@ export const MESSAGE_TEXT = {
   'compare.datasets': 'cannot compare {a} (trained on {aDataset}) with {b} (trained on {bDataset}): runs on different datasets are not comparable; compare runs of one dataset',
   'dataset.missing': "{name} not found (looked in {dirs}): download it with 'layerlab datasets download {id}', or put {files} in {folder}, or pass --dataset <folder>",
   'dataset.missingApt': "{name} not found (looked in {dirs}): install it with 'sudo apt-get install {apt}', or download it with 'layerlab datasets download {id}', or put {files} in {folder}, or pass --dataset <folder>",
+  'compare.devices': '{a} trained on {aDevice} and {b} on {bDevice}: their speed differs, their scores should not (beyond rounding), so this is a note, not a warning',
   'backend.notInstalled': '{package} is not installed (its install needs to download libtensorflow)',
   'backend.stockPath': 'the stock path (tf.LayersModel.fit) was asked for, which runs on tfjs',
   'backend.noTfjs': 'no TensorFlow.js backend starts under it (wasm, cpu)',

@@ -18,12 +18,39 @@ export type ImagePrediction =
     source: string; ok: true; probabilities: number[]; predicted: number; className: string; preprocessing: Preprocessing;
     /** A test sample's index and true label (`runs:predict` with `samples`). */
     sample?: { index: number; label: number };
+    /** The first convolution's output for this input (`runs:predict` with `maps`, a model with a Conv2D). */
+    maps?: FeatureMaps;
   }
   /** `coded`: the same one line as a code with parameters, for a page to say in the user's language. */
   | { source: string; ok: false; error: string; coded?: Message };
+
+/** A model's first Conv2D layer's kernel, as in chapter 8-3 of the book. */
+export interface ConvFilters {
+  /** The layer's index in the spec. */
+  layer: number;
+  /** "Conv2D(32, 3×3, relu, same)". */
+  description: string;
+  /** [kernel height, kernel width, input channels, filters]. */
+  kernel: [number, number, number, number];
+  /** Row-major over `kernel` (Keras' layout): values[((y * kw + x) * inC + c) * filters + f]. */
+  values: number[];
+  /** One per filter. */
+  bias: number[];
+}
+
+/** One input's feature maps at the first Conv2D layer (after its activation). */
+export interface FeatureMaps {
+  layer: number;
+  /** [height, width, filters]. */
+  size: [number, number, number];
+  /** Row-major over `size`: values[(y * width + x) * filters + f]. */
+  values: number[];
+}
 
 export interface PredictResult {
   runId: string;
   classNames: string[];
   results: ImagePrediction[];
+  /** Asked with `maps`: the first Conv2D layer's filters, or null when the model has none. */
+  filters?: ConvFilters | null;
 }

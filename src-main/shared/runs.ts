@@ -106,6 +106,12 @@ export interface BackendNotes {
   probe?: ProbeFigure[];
   /** Why the chosen rung won ("wasm: 5400 samples/s, webgpu: 210 samples/s"). */
   why?: string;
+  /** When the probe's figures were measured (ISO time). */
+  measuredAt?: string;
+  /** The figures came from the probe cache (an earlier run of the same model): no probe ran before this run. */
+  cached?: true;
+  /** A GPU rung's adapter in the browser's own words (vendor, architecture, renderer); `device` is the short line. */
+  adapter?: string;
 }
 
 /** What a run's callbacks did, as the trainer reports it. */

@@ -9,7 +9,7 @@ import { UserError } from '../shared/errors.js';
 import { ModelSpec, formatPath } from '../shared/spec.js';
 import { RUN_STATUSES, TERMINAL_STATUSES, type RunDetail } from '../shared/runs.js';
 import { KIND_PATTERN, badFileName } from './artifacts.js';
-import { LAYER_TYPES, type LayerType } from '../shared/layers/index.js';
+import { LayerStatSchema } from '../shared/layer-stats.js';
 import { sha256 } from './files.js';
 
 export const RUN_FILE_FORMAT = 'layerlab-run';
@@ -27,22 +27,6 @@ const count = z.number().int().min(0).nullable();
 const iso = z.iso.datetime();
 /** An epoch number a version-1 file does not have. */
 const epochNumber = z.number().int().min(1).nullable().default(null);
-
-/** A statistic that may be absent (null) for the layer: kept null. */
-const optionalStat = z.number().nullable();
-
-const LayerStatSchema = z.object({
-  index: z.number().int().min(0).max(63),
-  type: z.enum(LAYER_TYPES as [LayerType, ...LayerType[]]),
-  activation: z.string().max(40).nullable(),
-  count: z.number().int().min(0),
-  mean: metric, sd: metric, zeros: metric,
-  saturated: optionalStat, gradNorm: optionalStat, weightNorm: optionalStat, gradRatio: optionalStat,
-  histogram: z.object({
-    edges: z.array(metric).max(1001),
-    counts: z.array(z.number().int().min(0)).max(1000),
-  }).strict().refine((h) => h.edges.length === h.counts.length + 1, 'edges must be one more than counts'),
-}).strict();
 
 const EpochSchema = z.object({
   epoch: z.number().int().min(1), loss: metric, accuracy: metric, valLoss: metric, valAccuracy: metric,
@@ -96,6 +80,9 @@ const RunFieldsSchema = z.object({
       device: z.string().max(1000).optional(), reason: z.string().max(2000).optional(),
     }).strict()).max(20).optional(),
     why: z.string().max(2000).optional(),
+    measuredAt: iso.optional(),
+    cached: z.literal(true).optional(),
+    adapter: z.string().max(2000).optional(),
   }).strict().nullable().default(null),
   // The queue worker that trained it and the attempt its epochs are (the lost attempts stay home).
   worker: z.object({

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
@@ -16,10 +16,11 @@ import { stopGracefully, type ExitInfo, type WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
-import { describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
+import { adapterText, describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
 import type { Dataset } from '../shared/dataset.js';
 import type { GpuHost, GpuStartOptions } from './ladder-host.js';
+import { osGpuIdentity } from './probe-cache.js';
 
 /** How long the browser may take to load the page and connect. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -30,7 +31,8 @@ export function gpuPageDir(from = dirname(fileURLToPath(import.meta.url))): stri
   let dir = from;
   for (let i = 0; i < 4; i++) {
     for (const c of [join(dir, 'gpu-page'), join(dir, 'out', 'gpu-page')]) {
-      if (existsSync(join(c, 'index.html'))) return c;
+      // Built (index.html beside its bundled assets/), not the source folder src-main/gpu-page.
+      if (existsSync(join(c, 'index.html')) && existsSync(join(c, 'assets'))) return c;
     }
     dir = dirname(dir);
   }
@@ -104,6 +106,7 @@ export class BrowserTrainer implements WorkerHandle {
   private finished = false;
   private stderr = '';
   private device = '';
+  private adapter = '';
   private runId = 'unknown';
   private timer: NodeJS.Timeout | null = null;
   /** Names of binary frames the page announced and has yet to send. */
@@ -282,9 +285,10 @@ export class BrowserTrainer implements WorkerHandle {
         return;
       case 'adapter':
         this.device = describeAdapter(m.backend, m.adapter);
+        this.adapter = adapterText(m.backend, m.adapter);
         return;
       case 'started':
-        this.emit({ type: 'started', runId: m.runId, backend: this.o.backend, device: this.device, skipped: this.o.skipped ?? [], trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, ...this.o.chosen });
+        this.emit({ type: 'started', runId: m.runId, backend: this.o.backend, device: this.device, ...(this.adapter ? { adapter: this.adapter } : {}), skipped: this.o.skipped ?? [], trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, ...this.o.chosen });
         return;
       case 'probe':
         this.emit({
@@ -321,6 +325,24 @@ export class BrowserGpuHost implements GpuHost {
       if ('reason' in found) return found.reason;
     }
     return gpuPageDir() ? null : 'the GPU trainer page is not built (out/gpu-page): run npm run build';
+  }
+  identity(): string {
+    const dir = gpuPageDir();
+    let page = 'no page';
+    try { if (dir) page = readdirSync(join(dir, 'assets')).sort().join(','); } catch { /* unbuilt */ }
+    let browser: string;
+    if (this.launcher) browser = `electron ${process.versions.electron ?? '?'} chrome ${process.versions.chrome ?? '?'}`;
+    else {
+      const found = findBrowser(this.env);
+      if ('reason' in found) browser = 'none';
+      else {
+        try {
+          const st = statSync(found.path);
+          browser = `${found.path} ${st.size} ${Math.round(st.mtimeMs)}`;
+        } catch { browser = found.path; }
+      }
+    }
+    return `page ${page}; browser ${browser}; adapter ${adapterFromEnv(this.env) ?? 'default'}; gpus ${osGpuIdentity()}`;
   }
   start(backend: PageBackend, options: GpuStartOptions = {}): BrowserTrainer {
     return new BrowserTrainer({ backend, ...options, env: this.env, launcher: this.launcher });

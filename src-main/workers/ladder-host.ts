@@ -10,8 +10,10 @@
  */
 import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
-import { PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
+import { isSoftwareDevice, PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
 import type { ProbeFigure } from '../shared/runs.js';
+import type { ModelSpec } from '../shared/spec.js';
+import { dropProbeCache, machineIdentity, probeKey, readProbeCache, writeProbeCache } from './probe-cache.js';
 
 export interface GpuStartOptions {
   /** Rungs passed over before this one, and why (shown in the start line). */
@@ -19,14 +21,23 @@ export interface GpuStartOptions {
   /** Time up to `steps` steps on each backend and report a probe for each instead of training. */
   probe?: { steps: number; backends: PageBackend[] };
   /** The auto probe's figures and why this rung won, for the start message. */
-  chosen?: { probe: ProbeFigure[]; why: string };
+  chosen?: Chosen;
 }
+
+/** What `auto` tells the start message: the figures, why the winner won, when they were measured. */
+export interface Chosen { probe: ProbeFigure[]; why: string; measuredAt: string; cached?: true }
 
 /** Starts a GPU page trainer for one run. */
 export interface GpuHost {
   start(backend: PageBackend, options: GpuStartOptions): WorkerHandle;
   /** Why no GPU page can start here (no browser found), or null. */
   unavailableReason(): string | null;
+  /**
+   * What the GPU rungs' speed depends on besides the model, for the probe cache's key: the page's
+   * build, the browser (its executable's size and time, or Electron's version), the adapter asked
+   * for, the GPUs the OS lists.
+   */
+  identity(): string;
 }
 
 /** Training steps each rung is timed for (after one warm-up step), at most. */
@@ -94,7 +105,7 @@ class ProbingTrainer extends DeferredHandle {
   private probing: WorkerHandle | null = null;
   private stopped = false;
 
-  constructor(private readonly node: () => WorkerHandle, private readonly gpu: GpuHost) { super(); }
+  constructor(private readonly node: () => WorkerHandle, private readonly gpu: GpuHost, private readonly probes: ProbeLock) { super(); }
 
   send(message: unknown): void {
     const m = message as TrainerRequest;
@@ -135,6 +146,21 @@ class ProbingTrainer extends DeferredHandle {
     });
   }
 
+  /** Times this model on the Node ladder's rung, then on each GPU rung in one page. */
+  private async measure(req: TrainRequest): Promise<ProbeFigure[]> {
+    const figures: ProbeFigure[] = [];
+    const probeRequest = { type: 'probe' as const, runId: req.runId, spec: req.spec, dataset: req.dataset, home: req.home, limit: req.limit, backend: 'auto' as const, path: req.path, steps: PROBE_STEPS };
+    const cpu = await this.collect(this.node(), probeRequest);
+    if (this.stopped) return figures;
+    figures.push(...(cpu.figures.length ? cpu.figures : [{ backend: 'cpu', samplesPerSecond: null, reason: cpu.error ?? 'the probe ended without a figure' }]));
+    const gpu = await this.collect(this.gpu.start('webgpu', { probe: { steps: PROBE_STEPS, backends: [...PAGE_BACKENDS] } }), { ...req, modelDir: undefined });
+    if (this.stopped) return figures;
+    for (const b of PAGE_BACKENDS) {
+      figures.push(gpu.figures.find((f) => f.backend === b) ?? { backend: b, samplesPerSecond: null, reason: gpu.error ?? 'the GPU page ended before it measured this rung' });
+    }
+    return figures;
+  }
+
   private async choose(req: TrainRequest): Promise<void> {
     const noGpu = this.gpu.unavailableReason();
     if (noGpu) {
@@ -147,16 +173,26 @@ class ProbingTrainer extends DeferredHandle {
       this.inner!.send(req);
       return;
     }
-    const figures: ProbeFigure[] = [];
-    const probeRequest = { type: 'probe' as const, runId: req.runId, spec: req.spec, dataset: req.dataset, home: req.home, limit: req.limit, backend: 'auto' as const, path: req.path, steps: PROBE_STEPS };
-    const cpu = await this.collect(this.node(), probeRequest);
-    if (this.stopped) return;
-    figures.push(...(cpu.figures.length ? cpu.figures : [{ backend: 'cpu', samplesPerSecond: null, reason: cpu.error ?? 'the probe ended without a figure' }]));
-    const gpu = await this.collect(this.gpu.start('webgpu', { probe: { steps: PROBE_STEPS, backends: [...PAGE_BACKENDS] } }), { ...req, modelDir: undefined });
-    if (this.stopped) return;
-    for (const b of PAGE_BACKENDS) {
-      figures.push(gpu.figures.find((f) => f.backend === b) ?? { backend: b, samplesPerSecond: null, reason: gpu.error ?? 'the GPU page ended before it measured this rung' });
+    // One probe at a time in this process: a second run of the same model waits for the first's
+    // figures (then finds them cached) instead of measuring beside it on the same cores.
+    const release = await this.probes.acquire();
+    let measured: { figures: ProbeFigure[]; measuredAt: string; cached: boolean };
+    const { key, machine } = probeCacheKey(req.spec, req.path, this.gpu);
+    try {
+      if (this.stopped) return;
+      const hit = req.reprobe ? null : readProbeCache(req.home, key);
+      if (hit) measured = { figures: hit.figures, measuredAt: hit.measuredAt, cached: true };
+      else {
+        const measuredAt = new Date().toISOString();
+        const figures = await this.measure(req);
+        if (this.stopped) return;
+        measured = { figures, measuredAt, cached: false };
+        if (pickFastest(figures)) writeProbeCache(req.home, { key, measuredAt, figures, machine });
+      }
+    } finally {
+      release();
     }
+    const { figures } = measured;
     const winner = pickFastest(figures);
     if (!winner) {
       // Nothing measured (the CPU probe failed too): the Node ladder says why when it trains.
@@ -166,9 +202,18 @@ class ProbingTrainer extends DeferredHandle {
     }
     const why = explain(winner, figures);
     const skipped = figures.filter((f) => f !== winner && f.samplesPerSecond === null).map((f) => ({ name: f.backend, reason: f.reason ?? 'no figure' }));
-    const chosen = { probe: figures, why };
+    const chosen: Chosen = { probe: figures, why, measuredAt: measured.measuredAt, ...(measured.cached ? { cached: true as const } : {}) };
     if (isPageBackend(winner.backend)) {
-      this.attach(this.gpu.start(winner.backend, { skipped, chosen }));
+      let started = false;
+      this.attach(this.gpu.start(winner.backend, { skipped, chosen }), (raw) => {
+        const m = raw as TrainerMessage;
+        // Cached figures for another adapter, or a rung that no longer starts: measure next time.
+        if (m.type === 'started') {
+          started = true;
+          if (measured.cached && winner.device !== undefined && m.device !== winner.device) dropProbeCache(req.home, key);
+        } else if (m.type === 'error' && !started && measured.cached) dropProbeCache(req.home, key);
+        return m;
+      });
       this.inner!.send({ ...req, backend: winner.backend });
     } else {
       // The Node trainer picks the same rung again (its ladder is deterministic); the start
@@ -192,12 +237,34 @@ export function pickFastest(figures: ProbeFigure[]): ProbeFigure | null {
 /** "native 5400 samples/s; webgpu 210 samples/s (software adapter); webgl: no adapter" */
 export function explain(winner: ProbeFigure, figures: ProbeFigure[]): string {
   const parts = figures.map((f) => f.samplesPerSecond !== null
-    ? `${f.backend} ${Math.round(f.samplesPerSecond)} samples/s${f.device && /software adapter/.test(f.device) ? ' (software adapter)' : ''}`
+    ? `${f.backend} ${Math.round(f.samplesPerSecond)} samples/s${isSoftwareDevice(f.device) ? ' (software adapter)' : ''}`
     : `${f.backend}: ${f.reason ?? 'not measured'}`);
   return `fastest for this model in a ${PROBE_STEPS}-step probe: ${winner.backend} (${parts.join('; ')})`;
 }
 
+/** The probe cache's "app" part of the key (the GPU page's build is in GpuHost.identity). */
+const APP_ID = 'layerlab 0.1.0';
+
+/** The probe cache's key for a model on this machine, and what it was made of. */
+export function probeCacheKey(spec: ModelSpec, path: 'fast' | 'stock', gpu: GpuHost): { key: string; machine: Record<string, string> } {
+  const machine = machineIdentity(APP_ID, gpu.identity());
+  return { key: probeKey(spec, path, machine), machine };
+}
+
+/** Lets one `auto` probe run at a time. */
+export class ProbeLock {
+  private tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => { release = r; });
+    const before = this.tail;
+    this.tail = before.then(() => mine);
+    return before.then(() => release);
+  }
+}
+
 export class LadderHost implements WorkerHost {
+  private readonly probes = new ProbeLock();
   constructor(private readonly node: WorkerHost, private readonly gpu: GpuHost) {}
 
   start(kind: WorkerKind, options: { maxOldSpaceMB?: number } = {}): WorkerHandle {
@@ -205,7 +272,7 @@ export class LadderHost implements WorkerHost {
     const node = () => this.node.start(kind, options);
     // The first message decides: auto probes, a GPU rung goes to a page, the rest to Node.
     return new RoutedTrainer((request) => {
-      if (request.type === 'train' && request.backend === 'auto') return new ProbingTrainer(node, this.gpu);
+      if (request.type === 'train' && request.backend === 'auto') return new ProbingTrainer(node, this.gpu, this.probes);
       if (request.type === 'train' && isPageBackend(request.backend)) return this.gpu.start(request.backend, {});
       // Saved models are scored by the Node trainer whatever rung trained them.
       if (request.type === 'evaluate' && isPageBackend(request.backend)) request.backend = 'auto';

@@ -6,7 +6,7 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { BackendChoice } from '../shared/backends.js';
 import type { EpochRecord, EvaluationRecord, ProbeFigure, RunMarks, RunWorker } from '../shared/runs.js';
 import type { ErrorInfo } from '../shared/errors.js';
-import type { ImagePrediction } from '../shared/predict.js';
+import type { ConvFilters, ImagePrediction } from '../shared/predict.js';
 import type { DatasetInfo } from '../shared/datasets.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
 import type { DecisionRegions } from '../shared/regions.js';
@@ -25,6 +25,8 @@ export type TrainerRequest =
       modelDir?: string;
       /** Folder of a saved model (model.json + weights.bin) to start from: continued training. */
       initFrom?: string;
+      /** `auto` measures every rung again instead of reusing the probe cache's figures. */
+      reprobe?: boolean;
     }
   /**
    * Times up to `steps` training steps of the run's model on the backend this process picks (the
@@ -34,7 +36,7 @@ export type TrainerRequest =
   /** Scores a saved model on the dataset's test split; answers 'evaluation' then 'done'. */
   | { type: 'evaluate'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; limit?: number }
   /** The saved model's answers for image files; answers 'predictions' then 'done'. */
-  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[]; samples?: number[] }
+  | { type: 'predict'; runId: string; spec: ModelSpec; dataset: DatasetRef; home: string; backend: BackendChoice; modelDir: string; images: { source: string; path: string }[]; samples?: number[]; maps?: boolean }
   | { type: 'stop' };
 
 export type TrainerMessage =
@@ -42,6 +44,10 @@ export type TrainerMessage =
       type: 'started'; runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number;
       /** The auto choice's probe (ladder-host.ts): each rung's figure, and why the chosen one won. */
       probe?: ProbeFigure[]; why?: string;
+      /** When the probe's figures were measured, and whether they came from the probe cache. */
+      measuredAt?: string; cached?: true;
+      /** A GPU rung's adapter in the browser's own words (`device` is the short line). */
+      adapter?: string;
       /** A queue worker's run (workers/redis): which attempt this is, on which worker, and why the one before was lost. */
       attempt?: number; worker?: RunWorker; lostWhy?: string;
     }
@@ -50,7 +56,7 @@ export type TrainerMessage =
   | ({ type: 'marks'; runId: string } & RunMarks)
   | { type: 'evaluation'; runId: string; evaluation: EvaluationRecord }
   | { type: 'model'; runId: string; dir: string; files: string[] }
-  | { type: 'predictions'; runId: string; classNames: string[]; results: ImagePrediction[] }
+  | { type: 'predictions'; runId: string; classNames: string[]; results: ImagePrediction[]; filters?: ConvFilters | null }
   | { type: 'probe'; runId: string; backend: string; samplesPerSecond: number | null; steps: number; device?: string; reason?: string }
   /** A 2-feature dataset's decision regions of the kept model; kept as the run's 'regions' artifact. */
   | { type: 'regions'; runId: string; regions: DecisionRegions }

@@ -110,8 +110,8 @@ async function predictModel(req: Extract<TrainerRequest, { type: 'predict' }>): 
   try {
     await selectBackend(req.backend, { spec: req.spec, path: 'stock' });
     const dataset = openDataset(req.home, req.dataset);
-    const results = await predictImages(req.spec, dataset, readSavedModel(req.modelDir), { images: req.images, samples: req.samples });
-    send({ type: 'predictions', runId, classNames: dataset.classNames, results });
+    const { results, filters } = await predictImages(req.spec, dataset, readSavedModel(req.modelDir), { images: req.images, samples: req.samples, maps: req.maps });
+    send({ type: 'predictions', runId, classNames: dataset.classNames, results, ...(filters !== undefined ? { filters } : {}) });
     send({ type: 'done', runId, status: 'completed' });
   } catch (err) {
     send({ type: 'error', runId, error: toErrorInfo(err) });

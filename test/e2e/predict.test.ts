@@ -16,6 +16,7 @@ import { layerlab, jsonLines } from '../helpers/cli.js';
 import { WsClient } from '../helpers/ws-client.js';
 import { loadCatalogIdx } from '../../src-main/data/catalog/idx-datasets.js';
 import type { PredictResult } from '../../src-main/shared/predict.js';
+import { filterPlane, largest, mapPlane, silentMaps } from '../../src-main/shared/conv-images.js';
 
 describe('using a saved model in the browser', () => {
   let served: Served;
@@ -23,6 +24,7 @@ describe('using a saved model in the browser', () => {
   let page: Page;
   let errors: string[];
   let runId: string;
+  let cnnId: string;
   let jpeg: string;
   let text: string;
 
@@ -31,6 +33,9 @@ describe('using a saved model in the browser', () => {
     const r = layerlab(['train', '--preset', 'book-relu', '--limit', '600', '--epochs', '1', '--save-model', '--json'], served.home);
     expect(r.code, r.stderr).toBe(0);
     runId = jsonLines(r.stdout).find((l) => l.type === 'result')!.runId as string;
+    const cnn = layerlab(['train', '--preset', 'book-cnn', '--limit', '300', '--epochs', '1', '--save-model', '--json'], served.home);
+    expect(cnn.code, cnn.stderr).toBe(0);
+    cnnId = jsonLines(cnn.stdout).find((l) => l.type === 'result')!.runId as string;
     // Test row 0 (an ankle boot) as an 84×84 JPEG: the page resizes it back to 28×28.
     const data = loadCatalogIdx('fashion-mnist', served.home);
     jpeg = join(served.home, 'boot.jpg');
@@ -109,6 +114,50 @@ describe('using a saved model in the browser', () => {
     expect(await panel.getByTestId('preprocessing').textContent()).toBe('84×84 JPEG 그림을 28×28 크기로 바꾸고 흑백으로 만든 뒤, 훈련 때처럼 픽셀 값에 1/255을 곱했습니다.');
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'predict-file-ko');
+    await shell.setLanguage('en');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a convolutional run\'s first filters and a test sample\'s feature maps as the service has them (chapter 8-3)', async () => {
+    const shell = new Shell(page);
+    await shell.go('Runs');
+    await page.getByRole('button', { name: 'Open book-cnn' }).click();
+    const panel = page.getByTestId('predict-panel');
+    await panel.getByRole('button', { name: /^Test sample 0: / }).click();
+    await panel.getByTestId('prediction').filter({ hasText: 'Test sample 0' }).waitFor();
+    const ws = await WsClient.connect(served.wsUrl);
+    let service: PredictResult;
+    try {
+      service = await ws.invoke('runs:predict', { id: cnnId, samples: [0], maps: true });
+    } finally {
+      ws.close();
+    }
+    const want = service.results[0];
+    if (!want.ok || !want.maps || !service.filters) throw new Error('the service gave no maps');
+    expect(await shownBars()).toEqual(want.probabilities);
+    const filters = panel.getByTestId('conv-filters');
+    expect(await filters.getAttribute('data-count')).toBe('32');
+    expect(service.filters.kernel).toEqual([3, 3, 1, 32]);
+    const planes = Array.from({ length: 32 }, (_, k) => filterPlane(service.filters!, k));
+    expect(Number(await filters.getAttribute('data-limit'))).toBe(largest(planes.flat()));
+    expect(await filters.locator('figcaption').textContent()).toBe('Filters of the first convolution, Conv2D(32, 3×3, relu, same)');
+    const maps = panel.getByTestId('conv-maps');
+    expect(want.maps.size).toEqual([28, 28, 32]);
+    for (let k = 0; k < 32; k++) {
+      expect(Number(await maps.locator(`[data-map="${k}"]`).getAttribute('data-max')), `map ${k}`).toBe(Math.max(...mapPlane(want.maps, k)));
+    }
+    const silent = silentMaps(want.maps);
+    expect(Number(await maps.getAttribute('data-silent'))).toBe(silent);
+    expect(await maps.locator('[data-reading="maps"]').textContent()).toMatch(silent > 0
+      ? new RegExp(`^${silent} of 32 maps are 0 everywhere for this picture`) : /^All 32 maps respond somewhere/);
+    await filters.scrollIntoViewIfNeeded();
+    await screenshot(page, 'predict-filters-en');
+    await maps.scrollIntoViewIfNeeded();
+    await screenshot(page, 'predict-maps-en');
+    await shell.setLanguage('ko');
+    await panel.getByRole('heading', { name: '모델 써 보기' }).waitFor();
+    await maps.scrollIntoViewIfNeeded();
+    await screenshot(page, 'predict-maps-ko');
     expect(errors).toEqual([]);
   });
 });

@@ -52,4 +52,21 @@ describe('layer statistics from the CLI', () => {
     expect(b.epochs.map((e) => e.layers)).toEqual(a.epochs.map((e) => e.layers));
     expect(a.epochs[0].layers).toHaveLength(2);
   });
+
+  it('measures them on the number of samples --probe asks for, and not at all with --probe 0', () => {
+    const few = layerlab(['train', '--preset', 'book-relu', '--limit', '500', '--epochs', '1', '--probe', '64', '--json'], home);
+    expect(few.code, few.stderr).toBe(0);
+    const fewId = jsonLines(few.stdout).find((l) => l.type === 'result')!.runId as string;
+    expect((JSON.parse(layerlab(['runs', 'show', fewId, '--json'], home).stdout) as RunDetail).spec.training.probeSize).toBe(64);
+    expect(layerlab(['runs', 'show', fewId, '--layers'], home).stdout).toContain('layer statistics on 64 fixed validation samples after each epoch');
+    const none = layerlab(['train', '--preset', 'book-relu', '--limit', '500', '--epochs', '1', '--probe', '0', '--json'], home);
+    expect(none.code, none.stderr).toBe(0);
+    const noneId = jsonLines(none.stdout).find((l) => l.type === 'result')!.runId as string;
+    const detail = JSON.parse(layerlab(['runs', 'show', noneId, '--json'], home).stdout) as RunDetail;
+    expect(detail.epochs).toHaveLength(1);
+    expect(detail.epochs[0].layers ?? null).toBeNull();
+    const bad = layerlab(['train', '--preset', 'book-relu', '--probe', 'many'], home);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe("layerlab: --probe: 'many' is not a whole number of at least 0");
+  });
 });

@@ -19,6 +19,8 @@ import { loadWeights } from '../../src-main/engine/save.js';
 import type { RunDetail } from '../../src-main/shared/runs.js';
 import type { PredictResult } from '../../src-main/shared/predict.js';
 import { readFileSync } from 'node:fs';
+import { filterPlane, largest, planeRgba, tileGrid } from '../../src-main/shared/conv-images.js';
+import type { ConvFilters } from '../../src-main/shared/predict.js';
 
 /** An 8-bit grayscale PNG of w × h pixels. */
 function grayPng(pixels: Uint8Array, w: number, h: number): Buffer {
@@ -114,5 +116,36 @@ describe('layerlab predict', () => {
     const p = layerlab(['predict', runId, png], home);
     expect(p.code).toBe(1);
     expect(p.stdout.trim()).toBe(`${png}: the model takes 2 numbers per sample, not an image: predict needs a model trained on images (height × width, 1 or 3 channels)`);
+  });
+
+  it('writes a convolutional model\'s first filters and a test sample\'s feature maps as PNGs (--maps), never over a file', async () => {
+    const r = layerlab(['train', '--preset', 'book-cnn', '--limit', '300', '--epochs', '1', '--save-model', '--json'], home);
+    expect(r.code, r.stderr).toBe(0);
+    const runId = jsonLines(r.stdout).find((l) => l.type === 'result')!.runId as string;
+    const dir = join(home, 'maps');
+    const p = layerlab(['predict', runId, '--sample', '0', '--maps', dir], home);
+    expect(p.code, p.stderr).toBe(0);
+    const lines = p.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(new RegExp(`^${dir}/filters.png: Conv2D\\(32, 3×3, relu, same\\), 32 filters 3×3 \\(blue negative, red positive, to ±\\d\\.\\d{3}\\)$`));
+    expect(lines[2]).toMatch(new RegExp(`^${dir}/maps-1.png: test sample 0: 32 feature maps 28×28, \\d+ of them 0 everywhere`));
+    // The filters' picture is the saved kernel's, tile by tile.
+    const detail = JSON.parse(layerlab(['runs', 'show', runId, '--json'], home).stdout) as RunDetail;
+    const modelDir = join(home, ...detail.artifacts.find((a) => a.path.endsWith('weights.bin'))!.path.split('/').slice(0, -1));
+    const model = buildModel(detail.spec);
+    loadWeights(model, { 'model.json': readFileSync(join(modelDir, 'model.json')), 'weights.bin': readFileSync(join(modelDir, 'weights.bin')) });
+    const [kernel, bias] = model.layers[0].getWeights();
+    const f: ConvFilters = { layer: 0, description: '', kernel: [3, 3, 1, 32], values: Array.from(kernel.dataSync()), bias: Array.from(bias.dataSync()) };
+    const planes = Array.from({ length: 32 }, (_, k) => filterPlane(f, k));
+    const want = tileGrid(planes.map((q) => planeRgba(q, 'diverging', largest(planes.flat()))), 3, 3, 8, 12, 4);
+    const png = await sharp(join(dir, 'filters.png')).raw().toBuffer({ resolveWithObject: true });
+    expect([png.info.width, png.info.height, png.info.channels]).toEqual([want.width, want.height, 4]);
+    expect(Buffer.compare(png.data, Buffer.from(want.rgba))).toBe(0);
+    const maps = await sharp(join(dir, 'maps-1.png')).metadata();
+    expect([maps.width, maps.height]).toEqual([8 * 84 + 7 * 4, 4 * 84 + 3 * 4]);
+
+    const again = layerlab(['predict', runId, '--sample', '0', '--maps', dir], home);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe(`layerlab: --maps: ${join(dir, 'filters.png')} exists; choose another folder or remove it`);
   });
 });

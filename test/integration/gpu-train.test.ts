@@ -41,7 +41,7 @@ describe.skipIf(reason !== null)('training on the GPU rungs in headless Chromium
     const start = lines.find((l) => l.type === 'start')!;
     expect(start.backend).toBe(backend);
     // The software adapter says what it is: no one mistakes its figures for a GPU's.
-    expect(start.device).toMatch(backend === 'webgpu' ? /^WebGPU, google swiftshader — a software adapter/ : /^WebGL2, .*SwiftShader.* — a software adapter/);
+    expect(start.device).toBe(backend === 'webgpu' ? 'WebGPU · SwiftShader (software)' : 'WebGL · SwiftShader (software)');
     expect(epochs(lines).map((e) => e.epoch)).toEqual([1, 2]);
     const wasm = result(runs.wasm);
     const gpu = result(lines);
@@ -59,9 +59,35 @@ describe.skipIf(reason !== null)('training on the GPU rungs in headless Chromium
     const store = openStore(home);
     try {
       const byBackend = new Map(store.listRuns().map((r) => [r.backend, r]));
-      expect(byBackend.get('webgpu')!.device).toMatch(/swiftshader/);
+      expect(byBackend.get('webgpu')!.device).toBe('WebGPU · SwiftShader (software)');
+      // The browser's own words about the adapter are kept in the notes.
+      expect(byBackend.get('webgl')!.backendNotes!.adapter).toMatch(/^WebGL2: vendor .*; renderer ANGLE \(.*SwiftShader.*\) — a software adapter/);
       expect(byBackend.get('wasm')!.device).toMatch(/^CPU, WebAssembly/);
-      expect(byBackend.get('webgpu')!.backendNotes).toEqual({ skipped: [] });
+      expect(byBackend.get('webgpu')!.backendNotes).toEqual({ skipped: [], adapter: 'WebGPU: vendor google; architecture swiftshader — a software adapter (on the CPU, not a GPU)' });
+    } finally {
+      store.close();
+    }
+  });
+
+  it.each(['webgpu', 'webgl'])('%s records the layer statistics (read asynchronously), close to the wasm run with the same seed', (backend) => {
+    const store = openStore(home);
+    try {
+      const byBackend = new Map(store.listRuns().map((r) => [r.backend, r]));
+      const gpu = store.getRun(byBackend.get(backend)!.id)!;
+      const wasm = store.getRun(byBackend.get('wasm')!.id)!;
+      for (const [i, e] of gpu.epochs.entries()) {
+        const want = wasm.epochs[i].layers!;
+        // Flatten has none; Dense(100, relu) and Dense(10, softmax) do, with gradients.
+        expect(e.layers!.map((l) => [l.index, l.type, l.activation])).toEqual([[1, 'dense', 'relu'], [2, 'dense', 'softmax']]);
+        e.layers!.forEach((l, k) => {
+          expect(l.count).toBe(want[k].count);
+          expect(l.mean).toBeCloseTo(want[k].mean, 2);
+          expect(Math.abs(l.zeros - want[k].zeros)).toBeLessThan(0.02);
+          expect(l.histogram.counts.reduce((a, b) => a + b, 0)).toBe(l.count);
+          expect(Math.abs(l.gradNorm! / want[k].gradNorm! - 1)).toBeLessThan(0.05);
+          expect(Math.abs(l.weightNorm! / want[k].weightNorm! - 1)).toBeLessThan(0.01);
+        });
+      }
     } finally {
       store.close();
     }

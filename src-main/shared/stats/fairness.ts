@@ -7,6 +7,7 @@
  * writes in English (./format.ts formatChange) and the renderer in the user's language.
  */
 import type { RunDetail } from '../runs.js';
+import { message, type Message } from '../messages.js';
 import { describeLayer } from '../layers/index.js';
 import type { ModelSpec, OptimizerSpec } from '../spec.js';
 import { flattenSpec, type SpecValue } from './side-by-side.js';
@@ -86,6 +87,38 @@ export function comparisonWarnings(groups: readonly FairnessGroup[], datasets: R
   if (keys.size > 1) out.push({ code: 'split', groups: groups.map((g) => ({ label: g.label, values: distinct(g.runs.map((r) => r.valCount)) })) });
   check('epochs', (r) => r.spec.training.epochs);
   return out;
+}
+
+/** One way a run was trained: its rung and device (either may be unknown for an old run). */
+export interface TrainedOn { backend: string | null; device: string | null }
+
+/** "webgpu (WebGPU · SwiftShader)", the rung alone when the device is unknown. */
+export function trainedOnText(t: TrainedOn): string {
+  return t.device ? `${t.backend ?? '?'} (${t.device})` : t.backend ?? 'unknown';
+}
+
+/** The distinct backends and devices a group's runs trained on, in the order first met. */
+export function groupDevices(runs: ReadonlyArray<Pick<RunDetail, 'backend' | 'device'>>): TrainedOn[] {
+  const out: TrainedOn[] = [];
+  for (const r of runs) {
+    if (!out.some((o) => o.backend === r.backend && o.device === r.device)) out.push({ backend: r.backend, device: r.device });
+  }
+  return out;
+}
+
+/**
+ * A note (not a warning: speed differs between devices, the scores should not, within float
+ * rounding) when the first group's runs and another group's trained on different backends or
+ * devices; runs that recorded neither are left out. Null when every known device is the same.
+ */
+export function deviceNote(groups: ReadonlyArray<{ label: string; runs: ReadonlyArray<Pick<RunDetail, 'backend' | 'device'>> }>): Message | null {
+  const known = groups.map((g) => ({ label: g.label, on: groupDevices(g.runs.filter((r) => r.backend !== null || r.device !== null)) })).filter((g) => g.on.length);
+  const all = new Set(known.flatMap((g) => g.on.map(trainedOnText)));
+  if (all.size <= 1) return null;
+  const a = known[0];
+  const text = (on: TrainedOn[]) => on.map(trainedOnText).join(', ');
+  const b = known.find((g) => text(g.on) !== text(a.on)) ?? known.find((g) => g.on.length > 1) ?? a;
+  return message('compare.devices', { a: a.label, aDevice: text(a.on), b: b.label, bDevice: text(b.on) });
 }
 
 /** "SGD(learning rate 0.01)"-like, language-neutral: the type and learning rate. */

@@ -3,9 +3,10 @@
  * module, so it is pure (no node:, no I/O). One entry point, `compareRuns`, and the pieces it uses.
  */
 import type { RunDetail } from '../runs.js';
+import type { Message } from '../messages.js';
 import { describeGroup, groupRuns, type FinalMetric, type GroupDescription, type RunGroup } from './describe.js';
 import { alignSeries, finalTable, specDiff, type AlignedSeries, type FinalRow, type SpecDifference } from './side-by-side.js';
-import { comparisonWarnings, datasetMismatch, groupChanges, type ComparisonWarning, type DatasetFacts, type DatasetMismatch, type GroupChanges } from './fairness.js';
+import { comparisonWarnings, datasetMismatch, deviceNote, groupChanges, groupDevices, type TrainedOn, type ComparisonWarning, type DatasetFacts, type DatasetMismatch, type GroupChanges } from './fairness.js';
 import { compareGroups, comparePairs, type LabeledGroup, type PairwiseComparison, type Verdict } from './verdict.js';
 
 export * from './distribution.js';
@@ -53,7 +54,8 @@ export type StatsComparison = {
   series: AlignedSeries;
   /** Spec fields that differ between the runs (all runs, seeds included). */
   specDiff: SpecDifference[];
-  groups: (GroupDescription & { label: string })[];
+  /** Each group with its label and the backends and devices its runs trained on. */
+  groups: (GroupDescription & { label: string; devices: TrainedOn[] })[];
   /** Exactly two groups: B (the second) against A (the first). */
   verdict: Verdict | null;
   /** Two or more groups: every pair, Holm-corrected (with two groups, the same p as the verdict). */
@@ -62,6 +64,8 @@ export type StatsComparison = {
   warnings: ComparisonWarning[];
   /** What sets each group apart from the first, in words (as data: ./format.ts formatChange). */
   changes: GroupChanges[];
+  /** The groups trained on different devices or backends: a note (speed differs, scores should not), not a warning. */
+  deviceNote: Message | null;
 };
 
 export interface CompareOptions {
@@ -94,11 +98,12 @@ export function compareRuns(runs: readonly RunDetail[], options: CompareOptions 
     table: finalTable(runs),
     series: alignSeries(runs),
     specDiff: specDiff(runs),
-    groups: labeled.map((g) => ({ ...describeGroup(g), label: g.label })),
+    groups: labeled.map((g) => ({ ...describeGroup(g), label: g.label, devices: groupDevices(g.runs) })),
     verdict: labeled.length === 2 ? compareGroups(labeled[0], labeled[1], metric) : null,
     pairwise: labeled.length >= 2 ? comparePairs(labeled, metric) : null,
     warnings: comparisonWarnings(labeled, options.datasets),
     changes: groupChanges(labeled, options.datasets),
+    deviceNote: deviceNote(labeled),
   };
 }
 

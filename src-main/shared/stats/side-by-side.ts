@@ -46,6 +46,9 @@ export interface FinalRow {
   valLoss: number | null;
   epochs: number;
   seconds: number | null;
+  /** The rung it trained on (wasm, webgpu…) and the device in one line; null for runs from before they were recorded. */
+  backend: string | null;
+  device: string | null;
 }
 
 /** The final table, one row per run, in the order given. */
@@ -60,6 +63,8 @@ export function finalTable(runs: readonly RunSummary[]): FinalRow[] {
     valLoss: r.valLoss,
     epochs: r.epochsDone,
     seconds: r.seconds,
+    backend: r.backend,
+    device: r.device,
   }));
 }
 

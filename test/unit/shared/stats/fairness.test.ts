@@ -29,6 +29,20 @@ function run(id: string, group: string, seed: number, over: Partial<RunDetail> =
 const DATASETS = { 'fashion-mnist': { name: 'Fashion-MNIST', trainCount: 60000 }, 'iris-3fa9c2': { name: 'iris', trainCount: 150 } };
 
 describe('fair comparisons', () => {
+  it('notes (without a warning) groups trained on different devices, and shows each run\'s', () => {
+    const gpu = { backend: 'webgpu', device: 'WebGPU · SwiftShader (software)' };
+    const c = compareRuns([run('a', 'relu', 1, { backend: 'wasm', device: 'CPU, WebAssembly' }), run('b', 'relu', 2, { backend: 'wasm', device: 'CPU, WebAssembly' }), run('c', 'gpu', 1, gpu), run('d', 'gpu', 2, gpu)]);
+    expect(c.deviceNote).toEqual({ code: 'compare.devices', params: { a: 'relu', aDevice: 'wasm (CPU, WebAssembly)', b: 'gpu', bDevice: 'webgpu (WebGPU · SwiftShader (software))' } });
+    expect(c.warnings).toEqual([]);
+    expect(c.groups.map((g) => g.devices)).toEqual([[{ backend: 'wasm', device: 'CPU, WebAssembly' }], [gpu]]);
+    expect(c.table.map((r) => r.backend)).toEqual(['wasm', 'wasm', 'webgpu', 'webgpu']);
+    // One device for all, or runs from before devices were recorded: nothing to note.
+    expect(compareRuns([run('a', 'relu', 1, gpu), run('c', 'x', 1, gpu)]).deviceNote).toBeNull();
+    expect(compareRuns([run('a', 'relu', 1, gpu), run('c', 'x', 1, { backend: null, device: null })]).deviceNote).toBeNull();
+    // A group whose own runs trained on two devices is named too.
+    expect(compareRuns([run('a', 'relu', 1, gpu), run('b', 'relu', 2, { backend: 'wasm', device: 'CPU' })]).deviceNote?.params).toMatchObject({ aDevice: 'webgpu (WebGPU · SwiftShader (software)), wasm (CPU)' });
+  });
+
   it('refuses groups trained on different datasets, naming both in one line', () => {
     const runs = [run('a', 'relu', 1), run('b', 'relu', 2), run('c', 'iris-run', 1, { datasetId: 'iris-3fa9c2' })];
     const m = comparisonRefusal(runs, { datasets: DATASETS });

@@ -69,9 +69,9 @@ describe('runs side by side', () => {
     expect(s.runs[1].values.accuracy).toEqual([0.8, 0.81, null]);
   });
 
-  it('tabulates train score, val score, val loss, epochs and seconds per run', () => {
+  it('tabulates train score, val score, val loss, epochs, seconds and backend per run', () => {
     const rows = finalTable([run({ id: 'a', valAccuracy: 0.871, valLoss: 0.36 }), run({ id: 'b', valAccuracy: null })]);
-    expect(rows[0]).toEqual({ runId: 'a', name: 'run a', group: null, seed: 1, trainScore: 0.871 + 0.02, valScore: 0.871, valLoss: 0.36, epochs: 3, seconds: 6 });
+    expect(rows[0]).toEqual({ runId: 'a', name: 'run a', group: null, seed: 1, trainScore: 0.871 + 0.02, valScore: 0.871, valLoss: 0.36, epochs: 3, seconds: 6, backend: 'cpu', device: null });
     expect(rows[1]).toMatchObject({ trainScore: null, valScore: null, valLoss: null, epochs: 0, seconds: null });
   });
 
