@@ -99,6 +99,8 @@ describe('a worker killed mid-run and a Redis that goes away', () => {
     expect(killed.lostAttempts![0]).toMatchObject({ attempt: 1, worker: { name: 'w1' } });
     expect(killed.lostAttempts![0].epochs.length).toBeGreaterThanOrEqual(2);
     expect(killed.lostAttempts![0].why).toMatch(/w1 stopped reporting.*retried on w2/);
+    const shown = layerlab(['runs', 'show', victim], owner.home);
+    expect(shown.stdout).toMatch(new RegExp(`trained by queue worker w2 on \\S+, attempt ${killed.attempt}\\nattempt 1 on w1 was lost after ${killed.lostAttempts![0].epochs.length} epochs`));
     // The events the owner printed: each run's epochs once per attempt at most, never beyond its own.
     for (const run of runs) {
       const printed = jsonLines(stdout).filter((l) => l.type === 'epoch' && l.runId === run.id).length;
