@@ -8,6 +8,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { jsonLines, layerlabAsync, startLayerlab } from '../helpers/cli.js';
 import { tempHome } from '../helpers/home.js';
+import { smallFashion } from '../helpers/small-fashion.js';
 import { findBrowser } from '../../src-main/workers/browser.js';
 import { openStore } from '../../src-main/store/runs.js';
 import { readFileSync } from 'node:fs';
@@ -39,7 +40,7 @@ describe.skipIf(reason !== null)('the GPU rungs on the ladder', () => {
   afterAll(cleanup);
 
   it('a browser killed mid-run leaves the run interrupted with its completed epochs', async () => {
-    const child = startLayerlab(['train', '--preset', 'book-relu', '--epochs', '200', '--limit', '200', '--backend', 'webgpu', '--json'], home, ENV);
+    const child = startLayerlab(['train', '--preset', 'book-relu', '--dataset', smallFashion(home, { train: 250, test: 50 }), '--epochs', '200', '--backend', 'webgpu', '--json'], home, ENV);
     let printed = 0;
     let out = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -76,8 +77,9 @@ describe.skipIf(reason !== null)('the GPU rungs on the ladder', () => {
     const { key, machine } = probeCacheKey(ModelSpec.parse(findPreset('book-relu')!.spec), 'fast', new BrowserGpuHost({ ...process.env, ...ENV }));
     const stale = new Date(Date.now() - 3600_000).toISOString();
     writeProbeCache(home, { key, measuredAt: stale, machine, figures: [{ backend: 'wasm', samplesPerSecond: 1 }, { backend: 'webgpu', samplesPerSecond: 1e9, device: 'planted' }, { backend: 'webgl', samplesPerSecond: 1 }] });
+    const small = smallFashion(home, { train: 375, test: 100 });
     const before = new Date().toISOString();
-    const r = await layerlabAsync(['train', '--preset', 'book-relu', '--epochs', '1', '--limit', '300', '--json', '--reprobe'], home, ENV);
+    const r = await layerlabAsync(['train', '--preset', 'book-relu', '--dataset', small, '--epochs', '1', '--json', '--reprobe'], home, ENV);
     expect(r.code).toBe(0);
     const lines = jsonLines(r.stdout);
     const start = lines.find((l) => l.type === 'start')!;
@@ -107,7 +109,7 @@ describe.skipIf(reason !== null)('the GPU rungs on the ladder', () => {
     expect(cache.entries.map((e) => [e.key, e.measuredAt])).toEqual([[key, start.measuredAt]]);
 
     // The same model again (another seed, more epochs): the figures come from the cache, no probe runs.
-    const again = await layerlabAsync(['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '200', '--seed', '5'], home, ENV);
+    const again = await layerlabAsync(['train', '--preset', 'book-relu', '--dataset', small, '--epochs', '2', '--limit', '200', '--seed', '5'], home, ENV);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain(`[figures from the probe cache, measured ${(start.measuredAt as string).slice(0, 16).replace('T', ' ')} UTC; --reprobe measures again]`);
     const store2 = openStore(home);
@@ -123,7 +125,8 @@ describe.skipIf(reason !== null)('the GPU rungs on the ladder', () => {
   }, 300_000);
 
   it('the book CNN trains on webgpu: the loss falls, and accuracy is within 0.03 of the CPU with the same seed', async () => {
-    const args = ['train', '--preset', 'book-cnn', '--epochs', '2', '--limit', '64', '--seed', '2', '--json'];
+    // 64 training, 16 validation and 100 test images: a CNN on the software adapter costs seconds per batch.
+    const args = ['train', '--preset', 'book-cnn', '--dataset', smallFashion(home, { train: 80, test: 100 }), '--epochs', '2', '--seed', '2', '--json'];
     const cpu = jsonLines((await layerlabAsync([...args, '--backend', 'wasm'], home, ENV)).stdout);
     const gpu = jsonLines((await layerlabAsync([...args, '--backend', 'webgpu'], home, ENV)).stdout);
     const epochs = gpu.filter((l) => l.type === 'epoch');

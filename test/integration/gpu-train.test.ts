@@ -1,12 +1,13 @@
 /**
  * GPU training end to end: the built CLI trains book-relu in the GPU trainer page in headless
  * Chromium (Debian's /usr/bin/chromium here, on its SwiftShader adapter: the GPU path's
- * correctness, not its speed), against the wasm rung with the same seed. Small --limit: the
- * software adapter is slow and compiles its shaders at the first epoch.
+ * correctness, not its speed), against the wasm rung with the same seed. A small slice of
+ * Fashion-MNIST: the software adapter is slow and compiles its shaders at the first epoch.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { jsonLines, layerlabAsync } from '../helpers/cli.js';
 import { tempHome } from '../helpers/home.js';
+import { smallFashion } from '../helpers/small-fashion.js';
 import { findBrowser } from '../../src-main/workers/browser.js';
 import { openStore } from '../../src-main/store/runs.js';
 
@@ -16,7 +17,6 @@ const reason = 'reason' in found ? found.reason : null;
 if (reason) console.warn(`GPU training tests skipped: ${reason}`);
 
 const ENV = { LAYERLAB_WEBGPU_ADAPTER: 'swiftshader', LAYERLAB_BROWSER: 'path' in found ? found.path : 'none' };
-const ARGS = ['train', '--preset', 'book-relu', '--epochs', '2', '--limit', '500', '--seed', '3', '--json'];
 type Lines = ReturnType<typeof jsonLines>;
 const epochs = (lines: Lines) => lines.filter((l) => l.type === 'epoch');
 const result = (lines: Lines) => lines.find((l) => l.type === 'result')!;
@@ -25,8 +25,12 @@ describe.skipIf(reason !== null)('training on the GPU rungs in headless Chromium
   const { home, cleanup } = tempHome();
   afterAll(cleanup);
   const runs: Record<string, Lines> = {};
+  let ARGS: string[] = [];
 
   beforeAll(async () => {
+    // 625 Fashion-MNIST samples (500 training, 125 validation) and 300 test samples: the software
+    // adapter's cost is per sample, and the full sets would cross the page's socket on every run.
+    ARGS = ['train', '--preset', 'book-relu', '--dataset', smallFashion(home, { train: 625, test: 300 }), '--epochs', '2', '--seed', '3', '--json'];
     // One after another: each browser takes the CPU's cores while it compiles its shaders.
     for (const backend of ['wasm', 'webgpu', 'webgl']) {
       const r = await layerlabAsync([...ARGS, '--backend', backend], home, ENV);
