@@ -26,6 +26,7 @@ const BENCHES: Record<string, string[]> = {
   'import-images': ['import-images.ts'],
   'ui-latency': ['ui-latency.ts'],
   'layer-stats': ['layer-stats.ts'],
+  'redis-workers': ['redis-workers.ts'],
 };
 /** Run only when named: the book's full CNN takes about 30 minutes on 2 cores. */
 const NAMED_ONLY: Record<string, string[]> = {

@@ -19,7 +19,7 @@ import { datasetsCommand, mirrorOption } from './datasets.js';
 import { runsCommand, compareCommand, COMPARE_FORMATS, COMPARE_METRICS } from './runs.js';
 import { serveCommand, SERVE_OPTIONS } from './serve.js';
 import { predictCommand } from './predict.js';
-import { redisOption, stallSeconds, workerCommand, WORKER_OPTIONS } from './worker.js';
+import { localWorkersOption, redisOption, stallSeconds, workerCommand, WORKER_OPTIONS } from './worker.js';
 import { LAYERLAB_VERSION } from '../shared/version.js';
 import { reportFailure } from './failure.js';
 
@@ -32,7 +32,8 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
                  [--patience N] [--monitor valLoss|valAccuracy|loss|accuracy] [--min-delta X] [--restore-best] [--checkpoint]
                  [--probe N]   layer statistics after each epoch on N validation samples (default 256; 0: none)
                  [--continue RUN_ID]   more epochs from a run's saved model (its own spec and dataset)
-                 [--redis URL]   train on 'layerlab worker' processes through a Redis queue (docs/scaling.md)
+                 [--redis URL [--local-workers N]]   train on 'layerlab worker' processes through a Redis queue
+                                 (docs/scaling.md); --local-workers: this machine takes N runs at a time from it too
   layerlab presets [--json]              the textbook's models
   layerlab summary [--preset NAME | --model spec.json] [--json]
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
@@ -75,9 +76,10 @@ async function main(argv: string[]): Promise<number> {
       const trainingPath = choice(values, 'path', ['fast', 'stock'] as const);
       const redis = redisOption(values, false);
       const stall = stallSeconds(values);
+      const localWorkers = localWorkersOption(values);
       return withService(stringOption(values, 'home'), (api) => trainCommand(api, values), {
         backend, trainingPath, concurrency: intOption(values, 'concurrency', 1), reprobe: values.reprobe === true,
-        ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
+        ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), ...localWorkers, onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
       });
     }
     case 'presets': {

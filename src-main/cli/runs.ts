@@ -53,7 +53,7 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
       const t = r.spec.training;
       const model = `model      ${describeLayers(r.spec)}\noptimizer  ${describeOptimizer(r.spec.optimizer)}, ${r.spec.loss}\ntraining   ${t.epochs} epochs, batch size ${t.batchSize}, validation share ${t.validationSplit}, split seed ${t.splitSeed}${t.earlyStopping ? ', early stopping' : ''}${t.checkpoint ? ', checkpoint' : ''}`;
       const samples = r.trainCount !== null ? `, ${r.trainCount.toLocaleString('en-US')} training / ${(r.valCount ?? 0).toLocaleString('en-US')} validation samples${r.limit ? ` (--limit ${r.limit})` : ''}` : '';
-      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}${samples}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}${r.continuedFrom ? `, continued from ${r.continuedFrom}` : ''}\n${model}\n(the whole spec: layerlab runs show ${r.id} --json)\n${epochs}${marks ? `\n${marks}` : ''}${ev}`);
+      print(r, `${r.name} (${r.id})  ${r.status}${r.error ? `: ${r.error}` : ''}\ndataset ${r.datasetId}${samples}, seed ${r.seed}, backend ${r.backend ?? '-'}${r.group ? `, group ${r.group}` : ''}${r.continuedFrom ? `, continued from ${r.continuedFrom}` : ''}${workerText(r)}\n${model}\n(the whole spec: layerlab runs show ${r.id} --json)\n${epochs}${marks ? `\n${marks}` : ''}${ev}`);
       return 0;
     }
     case 'delete': {
@@ -135,4 +135,11 @@ export async function compareCommand(api: Api, args: string[], v: Record<string,
     process.stdout.write(`${formatComparison(comparison, format, models)}\n`);
   }
   return 0;
+}
+
+/** A queue worker's run: which worker trained it, and the attempts lost before (kept apart, counted nowhere). */
+function workerText(r: { worker?: { name: string; host: string } | null; attempt?: number; lostAttempts?: { attempt: number; worker: { name: string } | null; epochs: unknown[]; why: string }[] }): string {
+  if (!r.worker) return '';
+  const lost = (r.lostAttempts ?? []).map((a) => `\nattempt ${a.attempt} on ${a.worker?.name ?? 'a worker'} was lost after ${a.epochs.length} epochs (${a.why}); its epochs are kept apart and counted nowhere`).join('');
+  return `\ntrained by queue worker ${r.worker.name} on ${r.worker.host}${(r.attempt ?? 1) > 1 ? `, attempt ${r.attempt}` : ''}${lost}`;
 }

@@ -10,12 +10,12 @@ import { Service } from '../service/service.js';
 import { resolveHome } from '../data/home.js';
 import { serve, isLoopback } from '../server/server.js';
 import { HOME_OPTION, stringOption, type Options } from './args.js';
-import { redisOption, stallSeconds } from './worker.js';
+import { localWorkersOption, redisOption, stallSeconds } from './worker.js';
 import { redactUrl } from '../workers/redis/protocol.js';
 
 export const SERVE_OPTIONS: Options = {
   port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'import-root': { type: 'string' },
-  'max-upload-mb': { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' }, debug: { type: 'boolean' }, ...HOME_OPTION,
+  'max-upload-mb': { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' }, 'local-workers': { type: 'string' }, debug: { type: 'boolean' }, ...HOME_OPTION,
 };
 
 function portOption(values: Record<string, unknown>): number {
@@ -43,9 +43,10 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
   if (maxMb !== undefined && !(/^\d+$/.test(maxRaw!) && maxMb >= 1)) throw new UserError(`--max-upload-mb: '${maxRaw}' is not a whole number of megabytes (1 or more)`);
   const redis = redisOption(values, false);
   const stall = stallSeconds(values);
+  const localWorkers = localWorkersOption(values);
   const service = new Service({
     home: resolveHome(stringOption(values, 'home')),
-    ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
+    ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), ...localWorkers, onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
   });
   await service.start();
   let server;

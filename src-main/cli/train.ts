@@ -18,7 +18,7 @@ export const TRAIN_OPTIONS: Options = {
   seed: { type: 'string' }, probe: { type: 'string' }, backend: { type: 'string' }, reprobe: { type: 'boolean' }, json: { type: 'boolean' },
   name: { type: 'string' }, tag: { type: 'string', multiple: true }, notes: { type: 'string' },
   repeat: { type: 'string' }, 'save-model': { type: 'boolean' }, path: { type: 'string' },
-  concurrency: { type: 'string' }, continue: { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' },
+  concurrency: { type: 'string' }, continue: { type: 'string' }, redis: { type: 'string' }, 'stall-seconds': { type: 'string' }, 'local-workers': { type: 'string' },
   patience: { type: 'string' }, monitor: { type: 'string' }, 'min-delta': { type: 'string' }, 'restore-best': { type: 'boolean' }, checkpoint: { type: 'boolean' },
 };
 

@@ -28,6 +28,13 @@ export function redisOption(values: Record<string, unknown>, required: boolean):
   return checkRedisUrl(url);
 }
 
+/** --local-workers N: this process takes runs from the queue too (N at a time); needs --redis. */
+export function localWorkersOption(values: Record<string, unknown>): { localWorkers?: number } {
+  const n = intOption(values, 'local-workers', 0);
+  if (n && redisOption(values, false) === undefined) throw new UserError('--local-workers takes runs from a Redis queue: give its address with --redis too (or leave --local-workers out)');
+  return n ? { localWorkers: n } : {};
+}
+
 export function stallSeconds(values: Record<string, unknown>): number | undefined {
   return intOption(values, 'stall-seconds', 1);
 }

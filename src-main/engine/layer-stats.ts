@@ -10,6 +10,7 @@ import type { ModelSpec } from '../shared/spec.js';
 import type { FeatureArray } from '../shared/dataset.js';
 import { describeActivations, PASS_THROUGH_LAYERS, type LayerStat } from '../shared/layer-stats.js';
 import { gatherRows } from './tensors.js';
+import { activationOf, type FastActivation } from './activations.js';
 
 export interface Probe {
   /** [n, ...inputShape], scaled as training sees it. */
@@ -57,9 +58,69 @@ interface ProbeTensors {
   weights: tf.Tensor[][];
 }
 
+/** A Dense stack (flatten, dense, dropout) ending in softmax: its Dense layers' activations, else null. */
+function denseStack(model: tf.LayersModel, spec: ModelSpec): (FastActivation | null)[] | null {
+  const acts = spec.layers.map((l, i) => (l.type === 'dense' ? activationOf(model.layers[i]) : null));
+  const ok = spec.layers.every((l, i) => (l.type === 'dense' ? acts[i] !== null : l.type === 'flatten' || l.type === 'dropout'));
+  const last = spec.layers.length - 1;
+  return ok && spec.layers[last].type === 'dense' && acts[last]?.name === 'softmax' ? acts : null;
+}
+
+/**
+ * The probe batch through a Dense stack by hand (the fast step's formulas, in inference mode):
+ * the loss gradient of softmax + cross-entropy in closed form, (p − onehot) / n, as Keras trains
+ * with, and no gradient for the input. The tape (`tf.variableGrads`) computed the clipped loss's
+ * gradient op by op and the first layer's input gradient besides, most of the statistics' cost.
+ */
+function denseProbeTensors(model: tf.LayersModel, spec: ModelSpec, probe: Probe, acts: (FastActivation | null)[]): ProbeTensors {
+  const layers = model.layers;
+  const weights = layers.map((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+  const n = probe.x.shape[0];
+  const activations: tf.Tensor[] = [];
+  const grads: tf.Tensor[][] = weights.map(() => []);
+  try {
+    tf.tidy(() => {
+      const inputs: tf.Tensor2D[] = [];
+      const pre: (tf.Tensor2D | null)[] = [];
+      let a = tf.reshape(probe.x, [n, -1]) as tf.Tensor2D;
+      spec.layers.forEach((layer, i) => {
+        inputs.push(a);
+        pre.push(null);
+        if (layer.type === 'dense') {
+          const product = tf.matMul(a, weights[i][0] as tf.Tensor2D) as tf.Tensor2D;
+          const z = layer.useBias ? tf.add(product, weights[i][1]) as tf.Tensor2D : product;
+          pre[i] = z;
+          a = acts[i]!.forward(z);
+        }
+        // Flatten and (inference-mode) Dropout pass the values through.
+        activations.push(tf.keep(a));
+      });
+      const classes = a.shape[1];
+      const first = spec.layers.findIndex((l) => l.type === 'dense');
+      let dz: tf.Tensor2D | null = tf.mul(tf.sub(a, tf.oneHot(tf.cast(probe.y, 'int32'), classes)), 1 / n) as tf.Tensor2D;
+      let da: tf.Tensor2D | null = null;
+      for (let i = spec.layers.length - 1; i >= first; i--) {
+        const layer = spec.layers[i];
+        if (layer.type !== 'dense') continue;
+        if (!dz) dz = acts[i]!.backward(pre[i]!, activations[i] as tf.Tensor2D, da!);
+        grads[i].push(tf.keep(tf.matMul(inputs[i], dz, true, false)));
+        if (layer.useBias) grads[i].push(tf.keep(tf.sum(dz, 0)));
+        if (i > first) da = tf.matMul(dz, weights[i][0] as tf.Tensor2D, false, true) as tf.Tensor2D;
+        dz = null;
+      }
+    });
+    return { activations, grads, weights };
+  } catch (err) {
+    for (const x of [...activations, ...grads.flat()]) x.dispose();
+    throw err;
+  }
+}
+
 function probeTensors(model: tf.LayersModel, spec: ModelSpec, probe: Probe): ProbeTensors {
   const layers = model.layers;
   if (layers.length !== spec.layers.length) throw new Error(`layer statistics: the model has ${layers.length} layers, the spec ${spec.layers.length}`);
+  const dense = denseStack(model, spec);
+  if (dense) return denseProbeTensors(model, spec, probe, dense);
   const weights = layers.map((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
   const activations: tf.Tensor[] = [];
   try {
@@ -111,7 +172,8 @@ export function computeLayerStats(model: tf.LayersModel, spec: ModelSpec, probe:
   const t = probeTensors(model, spec, probe);
   try {
     const read = (x: tf.Tensor) => x.dataSync() as Float32Array;
-    return assemble(spec, t.activations.map(read), t.weights.map((vs, i) => (vs.length ? { grad: norm(t.grads[i].map(read)), weight: norm(vs.map(read)) } : null)));
+    // Flatten, Reshape and Dropout get no statistics: their values are not read.
+    return assemble(spec, t.activations.map((a, i) => (PASS_THROUGH_LAYERS.includes(spec.layers[i].type) ? new Float32Array(0) : read(a))), t.weights.map((vs, i) => (vs.length ? { grad: norm(t.grads[i].map(read)), weight: norm(vs.map(read)) } : null)));
   } finally {
     disposeProbeTensors(t);
   }

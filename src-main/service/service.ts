@@ -4,7 +4,7 @@
  * against the contract, and listens to its events.
  */
 import { EventEmitter } from 'node:events';
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
@@ -19,6 +19,7 @@ import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
 import { RedisHost } from '../workers/redis/host.js';
+import { startWorker, type RunningWorker } from '../workers/redis/worker.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -52,7 +53,7 @@ export interface ServiceOptions {
    * Train on `layerlab worker` processes through a Redis queue (workers/redis) instead of local
    * trainers: the address, the workers' stall time, and where status lines go (dispatch paused…).
    */
-  redis?: { url: string; stallSeconds?: number; onStatus?: (line: string) => void };
+  redis?: { url: string; stallSeconds?: number; onStatus?: (line: string) => void; /** Queue workers in this process too (this machine's trainers take runs from the queue). */ localWorkers?: number };
 }
 
 /** A channel's handler, typed from the contract: the parsed request in, the response out. */
@@ -71,6 +72,7 @@ export class Service {
   private datasets!: DatasetService;
   private experiments!: ExperimentService;
   private readonly settings: SystemInfo['settings'];
+  private localWorker: RunningWorker | undefined;
   private lastBackend: SystemInfo['backend'] = null;
   /** Handles for files the faces obtained safely (uploads, dialogs): see file-refs.ts. */
   readonly files = new FileRefs();
@@ -102,7 +104,7 @@ export class Service {
     const local = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
     let host: WorkerHost = local;
     if (this.options.redis) {
-      const { url, stallSeconds, onStatus } = this.options.redis;
+      const { url, stallSeconds, onStatus, localWorkers } = this.options.redis;
       const remote = new RedisHost({ url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}) });
       try {
         await remote.connect();
@@ -111,6 +113,9 @@ export class Service {
         throw err;
       }
       host = remote;
+      if (localWorkers) {
+        this.localWorker = await startWorker({ url, home: this.home, concurrency: localWorkers, host: local, name: `${hostname()}:${process.pid}:local`, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), log: () => undefined });
+      }
     }
     this.host = host;
     const emit = this.emit.bind(this);
@@ -140,6 +145,7 @@ export class Service {
     if (!this.queue) return;
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
+    await this.localWorker?.close();
     await this.host.close?.();
     this.queue.recordPending();
     this.files.releaseAll();

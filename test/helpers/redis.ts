@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startLayerlab } from './cli.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -63,3 +64,23 @@ export async function startRedis(extra: string[] = []): Promise<TestRedis> {
     cleanup: async () => { await stop(); rmSync(dir, { recursive: true, force: true }); },
   };
 }
+
+/** Starts `layerlab worker` and resolves once it waits for runs; its output is collected. */
+export async function startWorker(url: string, home: string, name: string, extra: string[] = []): Promise<{ child: ChildProcess; log: () => string }> {
+  const child = startLayerlab(['worker', '--redis', url, '--name', name, ...extra], home);
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const check = () => { if (out.includes('takes runs from')) resolve(); };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`worker ${name} exited (${code}): ${out}`)));
+  });
+  return { child, log: () => out };
+}
+
+export function stopWorker(w: { child: ChildProcess }): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => { w.child.once('exit', () => resolve()); w.child.kill('SIGKILL'); });
+}
+

@@ -276,7 +276,7 @@ export class RedisHost implements WorkerHost {
     this.state = state;
     const waiting = [...this.runs.values()].filter((r) => !r.submitted).length;
     if (state === 'down') {
-      this.status(`${err ? describeRedisError(this.o.url, err) : `Redis at ${redactUrl(this.o.url)} closed the connection`}: dispatch paused${waiting ? `, ${waiting} run(s) waiting` : ''}; retrying; runs already on workers go on`);
+      this.status(`${err ? describeRedisError(this.o.url, err) : `Redis at ${redactUrl(this.o.url)} cannot be reached (the connection was lost)`}: dispatch paused${waiting ? `, ${waiting} run(s) waiting` : ''}; retrying; runs already on workers go on`);
     } else if (state === 'ready') {
       this.status(`Redis at ${redactUrl(this.o.url)} is back: dispatch resumed`);
       void this.afterReconnect();
@@ -292,6 +292,8 @@ export class RedisHost implements WorkerHost {
         this.lastId = '0-0';
       }
       await this.beat();
+      // Silence while Redis was away is not a worker's: the stall clock starts again now.
+      for (const r of this.runs.values()) r.lastHeard = Date.now();
       for (const r of this.runs.values()) if (!r.submitted) await this.dispatch(r);
     } catch {
       // Down again: the next 'ready' tries again.
@@ -365,9 +367,11 @@ export class RedisHost implements WorkerHost {
     if (!run.submitted) run.end({ code: 0, signal: null, stderrTail: '' });
   }
 
+  /** A run ended: its job, if one is still queued again somewhere (a retry after a Redis loss), goes. */
   forget(run: RemoteRun): void {
     const id = run.request?.runId;
     if (id && this.runs.get(id) === run) this.runs.delete(id);
+    if (id && this.queue && !this.closed) void this.queue.remove(`run-${id}`).catch(() => undefined);
   }
 
   /** Reads this owner's stream: each report to its run, in order; read reports are deleted. */

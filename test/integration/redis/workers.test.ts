@@ -9,28 +9,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { openStore } from '../../../src-main/store/runs.js';
-import { jsonLines, layerlab, layerlabAsync, startLayerlab } from '../../helpers/cli.js';
+import { jsonLines, layerlab, layerlabAsync } from '../../helpers/cli.js';
 import { tempHome } from '../../helpers/home.js';
-import { startRedis, type TestRedis } from '../../helpers/redis.js';
-
-/** Starts `layerlab worker` and resolves once it waits for runs; its output is collected. */
-export async function startWorker(url: string, home: string, name: string, extra: string[] = []): Promise<{ child: ChildProcess; log: () => string }> {
-  const child = startLayerlab(['worker', '--redis', url, '--name', name, ...extra], home);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    const check = () => { if (out.includes('takes runs from')) resolve(); };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`worker ${name} exited (${code}): ${out}`)));
-  });
-  return { child, log: () => out };
-}
-
-export function stopWorker(w: { child: ChildProcess }): Promise<void> {
-  if (w.child.exitCode !== null || w.child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => { w.child.once('exit', () => resolve()); w.child.kill('SIGKILL'); });
-}
+import { startRedis, startWorker, stopWorker, type TestRedis } from '../../helpers/redis.js';
 
 describe('runs on a Redis queue, trained by two workers', () => {
   let redis: TestRedis;
@@ -82,5 +63,48 @@ describe('runs on a Redis queue, trained by two workers', () => {
     // The dataset went to each worker by its content hash and is kept there, checked; the owner fetched nothing.
     for (const h of homes) expect(readdirSync(join(h.home, 'remote-datasets')).filter((n) => /^[0-9a-f]{64}$/.test(n))).toHaveLength(1);
     expect(existsSync(join(owner.home, 'remote-datasets'))).toBe(false);
+  });
+});
+
+describe('a worker refuses a job it cannot train as asked', () => {
+  it('another Layerlab version, or a dataset whose content hash is not its own: the reason goes to the owner', async () => {
+    const redis = await startRedis();
+    const home = tempHome('layerlab-w3-');
+    const worker = await startWorker(redis.url, home.home, 'w3');
+    const { Queue } = await import('bullmq');
+    const { Redis } = await import('ioredis');
+    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue('layerlab-runs', { connection: conn });
+    try {
+      const owner = 'test-owner-1';
+      await conn.set(`layerlab:owner:${owner}`, '1');
+      const base = {
+        format: 1, version: '0.1.0', owner, spec: { inputShape: [28, 28], layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] },
+        dataset: 'fashion-mnist', datasetHash: 'a'.repeat(64), backend: 'cpu', path: 'fast', saveModel: false,
+      };
+      await queue.add('train', { ...base, runId: 'run0version', version: '9.9.9' }, { jobId: 'run-run0version' });
+      await queue.add('train', { ...base, runId: 'run00hash0' }, { jobId: 'run-run00hash0' });
+      await queue.add('train', { ...base, runId: 'run00shell', spec: 'rm -rf /' }, { jobId: 'run-run00shell' });
+      const reports: { runId: string; message: { type: string; error?: { message: string } } }[] = [];
+      let last = '0';
+      for (let i = 0; i < 60 && reports.length < 3; i++) {
+        const got = await conn.xread('BLOCK', 1000, 'STREAMS', `layerlab:results:${owner}`, last) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of got ?? []) for (const [id, f] of entries) { last = id; reports.push(JSON.parse(f[1]) as typeof reports[number]); }
+      }
+      const why = (id: string) => reports.find((r) => r.runId === id)?.message;
+      expect(why('run0version')).toMatchObject({ type: 'error' });
+      expect(why('run0version')!.error!.message).toBe('worker w3 refused run run0version: it runs Layerlab 0.1.0, the run was queued by Layerlab 9.9.9; install the same version on every machine');
+      expect(why('run00hash0')!.error!.message).toMatch(/^worker w3 refused run run00hash0: its fashion-mnist is not the one this worker's Layerlab knows \(content hash aaaaaaaaaaaa…/);
+      expect(why('run00shell')!.error!.message).toMatch(/^worker w3 refused run run00shell: its model is not valid here/);
+      // Nothing was trained for them, and the queue failed each job with the same reason.
+      expect(worker.log()).not.toMatch(/training on/);
+      expect((await queue.getJob('run-run0version'))!.failedReason).toMatch(/Layerlab 9\.9\.9/);
+    } finally {
+      await queue.close();
+      conn.disconnect();
+      await stopWorker(worker);
+      await redis.cleanup();
+      home.cleanup();
+    }
   });
 });
