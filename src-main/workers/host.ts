@@ -60,3 +60,41 @@ export function stopGracefully(w: Pick<WorkerHandle, 'send' | 'kill' | 'onExit'>
     w.send({ type: 'stop' });
   });
 }
+
+/** A handle whose process is chosen later; listeners given before are passed on. */
+export abstract class DeferredHandle implements WorkerHandle {
+  protected inner: WorkerHandle | null = null;
+  protected readonly messageListeners: ((m: unknown) => void)[] = [];
+  protected readonly exitListeners: ((info: ExitInfo) => void)[] = [];
+  protected ended = false;
+
+  get pid(): number | undefined { return this.inner?.pid; }
+
+  abstract send(message: unknown): void;
+
+  protected attach(inner: WorkerHandle, wrap: (m: unknown) => unknown = (m) => m): void {
+    this.inner = inner;
+    inner.onMessage((m) => { for (const l of this.messageListeners) l(wrap(m)); });
+    inner.onExit((info) => this.end(info));
+  }
+
+  protected end(info: ExitInfo): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const l of this.exitListeners) l(info);
+  }
+
+  onMessage(listener: (message: unknown) => void): void { this.messageListeners.push(listener); }
+  onExit(listener: (info: ExitInfo) => void): void { this.exitListeners.push(listener); }
+
+  stop(graceMs?: number): Promise<void> {
+    if (this.inner) return this.inner.stop(graceMs);
+    this.end({ code: 0, signal: null, stderrTail: '' });
+    return Promise.resolve();
+  }
+
+  kill(): void {
+    if (this.inner) this.inner.kill();
+    else this.end({ code: null, signal: 'SIGKILL', stderrTail: '' });
+  }
+}

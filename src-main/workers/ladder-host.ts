@@ -8,7 +8,7 @@
  * model on the Node ladder's rung (native or wasm) and on each GPU rung the page can start, then
  * trains on the fastest. The figures and the reason go with the run's start message.
  */
-import type { ExitInfo, WorkerHandle, WorkerHost, WorkerKind } from './host.js';
+import { DeferredHandle, type WorkerHandle, type WorkerHost, type WorkerKind } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { isSoftwareDevice, PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
 import type { ProbeFigure } from '../shared/runs.js';
@@ -46,44 +46,6 @@ export const PROBE_STEPS = 8;
 const isPageBackend = (b: string): b is PageBackend => (PAGE_BACKENDS as readonly string[]).includes(b);
 
 type TrainRequest = Extract<TrainerRequest, { type: 'train' }>;
-
-/** A handle whose process is chosen later; listeners given before are passed on. */
-abstract class DeferredHandle implements WorkerHandle {
-  protected inner: WorkerHandle | null = null;
-  protected readonly messageListeners: ((m: unknown) => void)[] = [];
-  protected readonly exitListeners: ((info: ExitInfo) => void)[] = [];
-  protected ended = false;
-
-  get pid(): number | undefined { return this.inner?.pid; }
-
-  abstract send(message: unknown): void;
-
-  protected attach(inner: WorkerHandle, wrap: (m: unknown) => unknown = (m) => m): void {
-    this.inner = inner;
-    inner.onMessage((m) => { for (const l of this.messageListeners) l(wrap(m)); });
-    inner.onExit((info) => this.end(info));
-  }
-
-  protected end(info: ExitInfo): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const l of this.exitListeners) l(info);
-  }
-
-  onMessage(listener: (message: unknown) => void): void { this.messageListeners.push(listener); }
-  onExit(listener: (info: ExitInfo) => void): void { this.exitListeners.push(listener); }
-
-  stop(graceMs?: number): Promise<void> {
-    if (this.inner) return this.inner.stop(graceMs);
-    this.end({ code: 0, signal: null, stderrTail: '' });
-    return Promise.resolve();
-  }
-
-  kill(): void {
-    if (this.inner) this.inner.kill();
-    else this.end({ code: null, signal: 'SIGKILL', stderrTail: '' });
-  }
-}
 
 /** A handle that becomes a Node trainer or a GPU page trainer at its first message. */
 class RoutedTrainer extends DeferredHandle {

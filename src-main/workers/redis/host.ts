@@ -15,7 +15,7 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from '../host.js';
+import { DeferredHandle, stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from '../host.js';
 import type { TrainerMessage, TrainerRequest } from '../protocol.js';
 import { datasetKey } from '../../shared/dataset-ref.js';
 import { UserError } from '../../shared/errors.js';
@@ -182,38 +182,15 @@ class RemoteRun implements WorkerHandle {
 }
 
 /** A trainer handle that goes to the queue for a 'train' request and to the local host for anything else. */
-class Routed implements WorkerHandle {
-  private inner: WorkerHandle | null = null;
-  private readonly messageListeners: ((m: unknown) => void)[] = [];
-  private readonly exitListeners: ((info: ExitInfo) => void)[] = [];
-  private ended = false;
-  constructor(private readonly remote: () => WorkerHandle, private readonly local: () => WorkerHandle) {}
-  get pid(): number | undefined { return this.inner?.pid; }
+class Routed extends DeferredHandle {
+  constructor(private readonly remote: () => WorkerHandle, private readonly local: () => WorkerHandle) { super(); }
   send(message: unknown): void {
     if (!this.inner) {
       const m = message as TrainerRequest;
-      if (m?.type === 'stop') { this.finish({ code: 0, signal: null, stderrTail: '' }); return; }
-      this.inner = m?.type === 'train' ? this.remote() : this.local();
-      this.inner.onMessage((x) => { for (const l of this.messageListeners) l(x); });
-      this.inner.onExit((info) => this.finish(info));
+      if (m?.type === 'stop') { this.end({ code: 0, signal: null, stderrTail: '' }); return; }
+      this.attach(m?.type === 'train' ? this.remote() : this.local());
     }
-    this.inner.send(message);
-  }
-  private finish(info: ExitInfo): void {
-    if (this.ended) return;
-    this.ended = true;
-    for (const l of this.exitListeners) l(info);
-  }
-  onMessage(listener: (m: unknown) => void): void { this.messageListeners.push(listener); }
-  onExit(listener: (info: ExitInfo) => void): void { this.exitListeners.push(listener); }
-  stop(graceMs?: number): Promise<void> {
-    if (this.inner) return this.inner.stop(graceMs);
-    this.finish({ code: 0, signal: null, stderrTail: '' });
-    return Promise.resolve();
-  }
-  kill(): void {
-    if (this.inner) this.inner.kill();
-    else this.finish({ code: null, signal: 'SIGKILL', stderrTail: '' });
+    this.inner!.send(message);
   }
 }
 
