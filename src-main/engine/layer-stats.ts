@@ -58,10 +58,16 @@ interface ProbeTensors {
   weights: tf.Tensor[][];
 }
 
-/** A Dense stack (flatten, dense, dropout) ending in softmax: its Dense layers' activations, else null. */
+/** A Dense stack (flatten, dense, dropout) on rows, ending in softmax: its Dense layers' activations, else null. */
 function denseStack(model: tf.LayersModel, spec: ModelSpec): (FastActivation | null)[] | null {
   const acts = spec.layers.map((l, i) => (l.type === 'dense' ? activationOf(model.layers[i]) : null));
-  const ok = spec.layers.every((l, i) => (l.type === 'dense' ? acts[i] !== null : l.type === 'flatten' || l.type === 'dropout'));
+  // Each Dense must see rows (a flat input, or one after Flatten): on an image's rows Keras'
+  // Dense works on the last axis, which these formulas do not.
+  let flat = spec.inputShape.length === 1;
+  const ok = spec.layers.every((l, i) => {
+    if (l.type === 'flatten') return (flat = true);
+    return l.type === 'dense' ? flat && acts[i] !== null : l.type === 'dropout';
+  });
   const last = spec.layers.length - 1;
   return ok && spec.layers[last].type === 'dense' && acts[last]?.name === 'softmax' ? acts : null;
 }
