@@ -22,6 +22,9 @@ import { predictCommand } from './predict.js';
 import { localWorkersOption, redisOption, stallSeconds, workerCommand, WORKER_OPTIONS } from './worker.js';
 import { LAYERLAB_VERSION } from '../shared/version.js';
 import { reportFailure } from './failure.js';
+import { trace } from '../workers/trace.js';
+
+trace('cli: modules imported');
 
 const HELP = `layerlab — build, train and compare Keras-style networks without code
 
@@ -60,6 +63,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
 async function withService<T>(home: string | undefined, fn: (api: Api, service: Service) => Promise<T>, options: Omit<ServiceOptions, 'home'> = {}): Promise<T> {
   const service = new Service({ home: resolveHome(home), ...options });
   await service.start();
+  trace('cli: service started (data folder, store)');
   try {
     return await fn(directApi(service, { face: 'cli' }), service);
   } finally {

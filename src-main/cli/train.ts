@@ -10,6 +10,7 @@ import type { Api } from '../shared/contract.js';
 import { intOption, numberOption, stringOption, type Options } from './args.js';
 import { strings } from './flags.js';
 import { bar, duration, fixed, StatusLine, table } from './format.js';
+import { trace } from '../workers/trace.js';
 
 export const TRAIN_OPTIONS: Options = {
   preset: { type: 'string' }, model: { type: 'string' }, dataset: { type: 'string' },
@@ -134,6 +135,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   const limit = intOption(v, 'limit', 1);
   // A continued run trains on its source's dataset unless told otherwise.
   const datasetId = source && !stringOption(v, 'dataset') ? source.datasetId : await datasetFromOption(api, stringOption(v, 'dataset'), json);
+  trace('cli: dataset resolved');
   if (chosen.fromPreset) {
     // A preset is the book's layer stack; on another dataset its input and output take that
     // dataset's shape and classes (a model file is taken as written).
@@ -146,6 +148,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
       spec = fitted;
     }
   }
+  trace('cli: dataset shown (preset fitted)');
   const status = new StatusLine();
   const started = new Map<string, number>();
   const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -165,6 +168,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
       const cached = e.cached && e.measuredAt ? ` [figures from the probe cache, measured ${e.measuredAt.slice(0, 16).replace('T', ' ')} UTC; --reprobe measures again]` : '';
       const line = `backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}${cached}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
       if (line !== lastStartLine) status.done(line);
+      trace('cli: first line printed');
       lastStartLine = line;
     }
   });
@@ -210,6 +214,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
     continueFrom,
   });
   runIds = r.runIds;
+  trace('cli: runs:start answered');
   checkFinished();
   await finished;
   return report(api, runIds.map((id) => runs.get(id)!), json, r.group, errorNames);

@@ -13,6 +13,7 @@ import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { isSoftwareDevice, PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
 import type { ProbeFigure } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
+import { trace } from './trace.js';
 import { dropProbeCache, machineIdentity, probeKey, readProbeCache, writeProbeCache } from './probe-cache.js';
 
 export interface GpuStartOptions {
@@ -113,6 +114,7 @@ class ProbingTrainer extends DeferredHandle {
     const figures: ProbeFigure[] = [];
     const probeRequest = { type: 'probe' as const, runId: req.runId, spec: req.spec, dataset: req.dataset, home: req.home, limit: req.limit, backend: 'auto' as const, path: req.path, steps: PROBE_STEPS };
     const cpu = await this.collect(this.node(), probeRequest);
+    trace('ladder: CPU rung probed');
     if (this.stopped) return figures;
     figures.push(...(cpu.figures.length ? cpu.figures : [{ backend: 'cpu', samplesPerSecond: null, reason: cpu.error ?? 'the probe ended without a figure' }]));
     const gpu = await this.collect(this.gpu.start('webgpu', { probe: { steps: PROBE_STEPS, backends: [...PAGE_BACKENDS] } }), { ...req, modelDir: undefined });
@@ -125,6 +127,7 @@ class ProbingTrainer extends DeferredHandle {
 
   private async choose(req: TrainRequest): Promise<void> {
     const noGpu = this.gpu.unavailableReason();
+    trace(`ladder: GPU page ${noGpu ? 'unavailable' : 'available'}`);
     if (noGpu) {
       // One candidate (the Node ladder): nothing to measure; the GPU rungs say why they sat out.
       const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: noGpu }));
@@ -143,10 +146,12 @@ class ProbingTrainer extends DeferredHandle {
     try {
       if (this.stopped) return;
       const hit = req.reprobe ? null : readProbeCache(req.home, key);
+      trace(`ladder: probe cache ${hit ? 'hit' : 'miss'}`);
       if (hit) measured = { figures: hit.figures, measuredAt: hit.measuredAt, cached: true };
       else {
         const measuredAt = new Date().toISOString();
         const figures = await this.measure(req);
+        trace('ladder: probe measured');
         if (this.stopped) return;
         measured = { figures, measuredAt, cached: false };
         if (pickFastest(figures)) writeProbeCache(req.home, { key, measuredAt, figures, machine });

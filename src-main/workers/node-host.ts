@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trace } from './trace.js';
 import { stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from './host.js';
 
 /**
@@ -51,6 +52,7 @@ export class NodeWorkerHost implements WorkerHost {
     const entry = workerEntry(kind, this.dir);
     const execArgv = [...entry.execArgv];
     if (options.maxOldSpaceMB) execArgv.push(`--max-old-space-size=${options.maxOldSpaceMB}`);
+    trace(`node host: fork ${kind}`);
     const child = fork(entry.file, [], {
       execArgv,
       serialization: 'advanced',
