@@ -161,7 +161,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   api.on('runs:started', (e) => {
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
-    const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+    const skipped = skippedText(e.skipped);
     if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, ...(e.probe ? { probe: e.probe, why: e.why, measuredAt: e.measuredAt, cached: e.cached ?? false } : {}), trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
     else {
       // Once per repeat, not once per seed: the seeds of a group start alike; a run that differs says so.
@@ -263,6 +263,13 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
     if (group) process.stdout.write(`group: ${group}  (compare with: layerlab compare ${group} …)\n`);
   }
   return code;
+}
+
+/** "webgpu, webgl: no GPU device (…); tensorflow: not installed": rungs skipped for one reason share it. */
+export function skippedText(skipped: { name: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.name]);
+  return [...byReason].map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ');
 }
 
 /** What the callbacks did, in one line: "early stopping ended the run after epoch 17; best epoch 15; kept epoch 15's weights". */

@@ -34,6 +34,11 @@ export interface GpuHost {
   /** Why no GPU page can start here (no browser found), or null. */
   unavailableReason(): string | null;
   /**
+   * Why `auto` should pass the GPU rungs over without starting the page to time them (no GPU
+   * device: only a software adapter would answer), or null. A forced GPU rung still starts.
+   */
+  autoSkipReason?(): string | null;
+  /**
    * What the GPU rungs' speed depends on besides the model, for the probe cache's key: the page's
    * build, the browser (its executable's size and time, or Electron's version), the adapter asked
    * for, the GPUs the OS lists.
@@ -126,7 +131,7 @@ class ProbingTrainer extends DeferredHandle {
   }
 
   private async choose(req: TrainRequest): Promise<void> {
-    const noGpu = this.gpu.unavailableReason();
+    const noGpu = this.gpu.unavailableReason() ?? this.gpu.autoSkipReason?.() ?? null;
     trace(`ladder: GPU page ${noGpu ? 'unavailable' : 'available'}`);
     if (noGpu) {
       // One candidate (the Node ladder): nothing to measure; the GPU rungs say why they sat out.
