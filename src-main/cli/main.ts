@@ -17,8 +17,6 @@ import { choice } from './flags.js';
 import { TRAIN_OPTIONS, trainCommand, specFromOptions } from './train.js';
 import { datasetsCommand, mirrorOption } from './datasets.js';
 import { runsCommand, compareCommand, COMPARE_FORMATS, COMPARE_METRICS } from './runs.js';
-import { serveCommand, SERVE_OPTIONS } from './serve.js';
-import { predictCommand } from './predict.js';
 import { localWorkersOption, redisOption, stallSeconds, workerCommand, WORKER_OPTIONS } from './worker.js';
 import { LAYERLAB_VERSION } from '../shared/version.js';
 import { reportFailure } from './failure.js';
@@ -94,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'predict': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, maps: { type: 'string' }, ...COMMON }, 'predict');
+      const { predictCommand } = await import('./predict.js');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {
@@ -118,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
       return withService(stringOption(values, 'home'), (api) => compareCommand(api, positionals, values));
     }
     case 'serve': {
+      // Loaded by the commands that need them: ws and the server are no part of a train's start.
+      const { serveCommand, SERVE_OPTIONS } = await import('./serve.js');
       const { values } = parse(rest, SERVE_OPTIONS, 'serve');
       return serveCommand(values, join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
     }

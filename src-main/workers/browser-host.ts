@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { WebSocket, RawData } from 'ws';
 import { stopGracefully, type ExitInfo, type WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
@@ -175,6 +175,8 @@ export class BrowserTrainer implements WorkerHandle {
     const token = randomBytes(18).toString('base64url');
     const { server, port } = await this.listen(pageDir, token);
     this.server = server;
+    // Loaded only for a GPU run: every other start is spared it.
+    const { WebSocketServer } = await import('ws');
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_MESSAGE_BYTES });
     server.on('upgrade', (request: IncomingMessage, socket, head) => {
       // Only the page we served: its exact address as Host and Origin, the token in the path, once.

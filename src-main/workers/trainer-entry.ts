@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend } from '../engine/backend.js';
+import { selectBackend, warmBackend } from '../engine/backend.js';
 import { train } from '../engine/train.js';
 import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
@@ -127,6 +127,9 @@ async function predictModel(req: Extract<TrainerRequest, { type: 'predict' }>): 
 }
 
 exitWithParent();
+// The backend loads while the service is still getting the run ready (or, for a trainer the CLI
+// started ahead, still loading itself): every request waits for it.
+const warm = warmBackend().then(() => trace('trainer: backend warmed'));
 onParentMessage((raw) => {
   const msg = raw as TrainerRequest;
   if (msg?.type === 'stop') {
@@ -135,7 +138,7 @@ onParentMessage((raw) => {
     if (!busy) process.exit(0);
   } else if ((msg?.type === 'train' || msg?.type === 'evaluate' || msg?.type === 'probe' || msg?.type === 'predict') && !busy) {
     busy = true;
-    void (msg.type === 'train' ? run(msg) : msg.type === 'probe' ? probe(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
+    void warm.then(() => msg.type === 'train' ? run(msg) : msg.type === 'probe' ? probe(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
       busy = false;
       // One run per process: memory is returned to the system and the next run starts clean.
       setTimeout(() => process.exit(0), 50);
