@@ -23,7 +23,8 @@ import { nativeUnsupportedReason } from './native/config.js';
 import { nativeUnavailableReason } from './native/loader.js';
 import type { NativeStepOptions } from './native/step.js';
 import { computeLayerStats, computeLayerStatsAsync, makeProbe, probeRows, type Probe } from './layer-stats.js';
-import { DEFAULT_PROBE_SIZE, type LayerStat } from '../shared/layer-stats.js';
+import { DEFAULT_PROBE_SIZE } from '../shared/layer-stats.js';
+import type { EpochRecord } from '../shared/runs.js';
 
 /**
  * Progress within an epoch. Stock path: every batch, that batch's loss and accuracy. Fast path:
@@ -31,19 +32,8 @@ import { DEFAULT_PROBE_SIZE, type LayerStat } from '../shared/layer-stats.js';
  */
 export interface BatchProgress { epoch: number; batch: number; batches: number; loss: number; accuracy: number }
 
-export interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number;
-  valAccuracy: number;
-  /** Wall time of the epoch, validation included. */
-  seconds: number;
-  /** Training samples per second (validation excluded). */
-  samplesPerSecond: number;
-  /** Layer statistics on the probe batch (spec.training.probeSize, 0: none). */
-  layers?: LayerStat[];
-}
+/** One completed epoch, as the store keeps it. */
+export type EpochMetrics = EpochRecord;
 
 export interface TrainHooks {
   onStart?(info: { trainCount: number; valCount: number; batches: number }): void;

@@ -233,6 +233,7 @@ export class RunQueue {
             runId, backend: m.backend, device: m.device, skipped: m.skipped, trainCount: m.trainCount, valCount: m.valCount, batches: m.batches, epochs: a.job.spec.training.epochs,
             ...(m.probe ? { probe: m.probe } : {}), ...(m.why ? { why: m.why } : {}),
             ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}), ...(m.cached ? { cached: m.cached } : {}),
+            ...(m.worker ? { worker: m.worker } : {}), ...(m.attempt !== undefined ? { attempt: m.attempt } : {}),
           });
           break;
         case 'batch':

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { cpus, hostname } from 'node:os';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
+import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, QueueStatus, Responses, SystemInfo } from '../shared/contract.js';
 import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
 import { describeFsCode } from '../shared/fs-errors.js';
@@ -74,6 +74,8 @@ export class Service {
   private readonly settings: SystemInfo['settings'];
   private localWorker: RunningWorker | undefined;
   private lastBackend: SystemInfo['backend'] = null;
+  /** The Redis queue's state, as last reported (null: runs train here). */
+  private queueStatus: QueueStatus | null = null;
   /** Handles for files the faces obtained safely (uploads, dialogs): see file-refs.ts. */
   readonly files = new FileRefs();
 
@@ -105,7 +107,10 @@ export class Service {
     let host: WorkerHost = local;
     if (this.options.redis) {
       const { url, stallSeconds, onStatus, localWorkers } = this.options.redis;
-      const remote = new RedisHost({ url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}) });
+      const remote = new RedisHost({
+        url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
+        localWorkers: localWorkers ?? 0, onQueue: (status) => { this.queueStatus = status; this.emit('system:queue', { status }); },
+      });
       try {
         await remote.connect();
       } catch (err) {
@@ -383,6 +388,7 @@ export class Service {
       versions: v.versions,
       cores: cpus().length,
       settings: { ...this.settings },
+      queue: this.queueStatus,
     };
   }
 }
