@@ -18,8 +18,7 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
-import { RedisHost } from '../workers/redis/host.js';
-import { startWorker, type RunningWorker } from '../workers/redis/worker.js';
+import type { RunningWorker } from '../workers/redis/worker.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -107,6 +106,8 @@ export class Service {
     let host: WorkerHost = local;
     if (this.options.redis) {
       const { url, stallSeconds, onStatus, localWorkers } = this.options.redis;
+      // Loaded only here: bullmq and ioredis cost every other start ~0.4 s.
+      const [{ RedisHost }, { startWorker }] = await Promise.all([import('../workers/redis/host.js'), import('../workers/redis/worker.js')]);
       const remote = new RedisHost({
         url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
         localWorkers: localWorkers ?? 0, onQueue: (status) => { this.queueStatus = status; this.emit('system:queue', { status }); },
