@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { cpus, hostname } from 'node:os';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, Responses, SystemInfo } from '../shared/contract.js';
+import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, QueueStatus, Responses, SystemInfo } from '../shared/contract.js';
 import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
 import { describeFsCode } from '../shared/fs-errors.js';
@@ -18,8 +18,7 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
-import { RedisHost } from '../workers/redis/host.js';
-import { startWorker, type RunningWorker } from '../workers/redis/worker.js';
+import type { RunningWorker } from '../workers/redis/worker.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -74,6 +73,8 @@ export class Service {
   private readonly settings: SystemInfo['settings'];
   private localWorker: RunningWorker | undefined;
   private lastBackend: SystemInfo['backend'] = null;
+  /** The Redis queue's state, as last reported (null: runs train here). */
+  private queueStatus: QueueStatus | null = null;
   /** Handles for files the faces obtained safely (uploads, dialogs): see file-refs.ts. */
   readonly files = new FileRefs();
 
@@ -105,7 +106,12 @@ export class Service {
     let host: WorkerHost = local;
     if (this.options.redis) {
       const { url, stallSeconds, onStatus, localWorkers } = this.options.redis;
-      const remote = new RedisHost({ url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}) });
+      // Loaded only here: bullmq and ioredis cost every other start ~0.4 s.
+      const [{ RedisHost }, { startWorker }] = await Promise.all([import('../workers/redis/host.js'), import('../workers/redis/worker.js')]);
+      const remote = new RedisHost({
+        url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
+        localWorkers: localWorkers ?? 0, onQueue: (status) => { this.queueStatus = status; this.emit('system:queue', { status }); },
+      });
       try {
         await remote.connect();
       } catch (err) {
@@ -383,6 +389,7 @@ export class Service {
       versions: v.versions,
       cores: cpus().length,
       settings: { ...this.settings },
+      queue: this.queueStatus,
     };
   }
 }

@@ -15,7 +15,7 @@ export const CHANNELS = [
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [
-  'runs:queued', 'runs:started', 'runs:batch', 'runs:epoch', 'runs:finished', 'datasets:progress', 'datasets:changed',
+  'runs:queued', 'runs:started', 'runs:batch', 'runs:epoch', 'runs:finished', 'datasets:progress', 'datasets:changed', 'system:queue',
 ] as const satisfies readonly EventName[];
 
 // A channel or event added to the contract but not here fails the typecheck.

@@ -10,7 +10,7 @@ import { BACKEND_CHOICES } from './backends.js';
 import type { ModelSummary } from './summary.js';
 import type { FieldError } from './spec.js';
 import type { Preset } from './presets.js';
-import type { RunSummary, RunDetail, RunStatus, EpochRecord, ProbeFigure } from './runs.js';
+import type { RunSummary, RunDetail, RunStatus, EpochRecord, ProbeFigure, RunWorker } from './runs.js';
 import type { ErrorInfo } from './errors.js';
 import type { DatasetInfo, DatasetPreview, ImportOptions } from './datasets.js';
 import type { Comparison } from './compare.js';
@@ -100,6 +100,31 @@ export const SettingsSchema = z.object({
    */
   reprobe: z.boolean().optional(),
 }).strict();
+
+/**
+ * The Redis queue's state as its owner sees it (`serve --redis`, `train --redis`, or the desktop
+ * app's setting): sent as the 'system:queue' event on every change and in system:info. Faces
+ * parse it with this schema before they show it.
+ */
+export const QueueStatusSchema = z.object({
+  /** The address with its password as ***. */
+  url: z.string().max(2100),
+  /** connecting: not reached yet; connected; paused: Redis cannot be reached, runs wait here; resumed: back after a pause. */
+  state: z.enum(['connecting', 'connected', 'paused', 'resumed']),
+  /** Why it is paused (null otherwise): the password was refused, the server cannot be reached, or the connection was lost; detail: the error's code or words. */
+  reason: z.object({ code: z.enum(['unreachable', 'password', 'lost']), detail: z.string().max(300) }).strict().nullable(),
+  /** Runs waiting in this owner for Redis (not yet on the queue). */
+  waiting: z.number().int().min(0),
+  /** Queue workers that reported a run of this owner lately (within the stall time or a minute). */
+  workers: z.array(z.object({ name: z.string().max(300), host: z.string().max(300) }).strict()).max(200),
+  /** This process's own trainers that take runs from the queue (0: none). */
+  localWorkers: z.number().int().min(0).max(64),
+  /** When the state last changed (ISO time). */
+  since: z.string().max(40),
+}).strict();
+export type QueueStatus = z.infer<typeof QueueStatusSchema>;
+/** The 'system:queue' event: the queue's status, or null when runs train on this machine only. */
+export const QueueEventSchema = z.object({ status: QueueStatusSchema.nullable() }).strict();
 
 /** Request schemas, by channel. */
 export const requests = {
@@ -196,6 +221,8 @@ export interface SystemInfo {
   versions: Record<string, string>;
   cores: number;
   settings: Required<z.infer<typeof SettingsSchema>>;
+  /** The Redis queue runs go to; null: runs train on this machine. */
+  queue: QueueStatus | null;
 }
 
 export interface ValidateResult { ok: boolean; errors: FieldError[]; spec: ModelSpec | null; summary: ModelSummary | null }
@@ -250,7 +277,7 @@ export interface Responses {
 /** Events the service sends to every face. */
 export interface Events {
   'runs:queued': { run: RunSummary };
-  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string; measuredAt?: string; cached?: true };
+  'runs:started': { runId: string; backend: string; device: string; skipped: { name: string; reason: string; coded?: Message }[]; trainCount: number; valCount: number; batches: number; epochs: number; probe?: ProbeFigure[]; why?: string; measuredAt?: string; cached?: true; /** The queue worker training it (a Redis queue); absent: a local trainer. */ worker?: RunWorker; /** Above 1: earlier attempts were lost (their workers died). */ attempt?: number };
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;
@@ -258,9 +285,11 @@ export interface Events {
   /** An import's or a download's progress (a download counts bytes); `importId` names either. */
   'datasets:progress': { importId: string; phase: 'reading' | 'parsing' | 'writing' | 'downloading' | 'verifying' | 'done'; done: number; total: number };
   'datasets:changed': { ids: string[] };
+  /** The Redis queue's state changed (connected, paused with why, resumed, workers seen), or the queue was turned off (null). */
+  'system:queue': z.infer<typeof QueueEventSchema>;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['runs:queued', 'runs:started', 'runs:batch', 'runs:epoch', 'runs:finished', 'datasets:progress', 'datasets:changed'];
+export const EVENT_NAMES: EventName[] = ['runs:queued', 'runs:started', 'runs:batch', 'runs:epoch', 'runs:finished', 'datasets:progress', 'datasets:changed', 'system:queue'];
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 

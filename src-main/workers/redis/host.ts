@@ -21,6 +21,7 @@ import { datasetKey } from '../../shared/dataset-ref.js';
 import { UserError } from '../../shared/errors.js';
 import { LAYERLAB_VERSION } from '../../shared/version.js';
 import type { RunWorker } from '../../shared/runs.js';
+import type { QueueStatus } from '../../shared/contract.js';
 import { JOB_FORMAT, QUEUE_NAME, keys, parseReport, redactUrl, type RemoteJob, type Report } from './protocol.js';
 import { bundleDataset, datasetHash, MAX_BUNDLE_BYTES } from './datasets.js';
 
@@ -34,6 +35,10 @@ export interface RedisHostOptions {
   stallMs?: number;
   /** Status lines for the user: dispatch paused, resumed, a run retried. */
   onStatus?: (line: string) => void;
+  /** The queue's state for the faces (the 'system:queue' event), on every change. */
+  onQueue?: (status: QueueStatus) => void;
+  /** This process's own queue workers, for the status (0: none). */
+  localWorkers?: number;
 }
 
 export type QueueState = 'connecting' | 'ready' | 'down';
@@ -49,6 +54,14 @@ export function describeRedisError(url: string, err: Error): string {
   if (/WRONGPASS|NOAUTH|invalid password|AUTH/i.test(m)) return `Redis at ${redactUrl(url)} refused the password (${m.split('\n')[0].slice(0, 120)}): check user and password in the address`;
   const code = (err as NodeJS.ErrnoException).code;
   return `Redis at ${redactUrl(url)} cannot be reached (${code ?? m.slice(0, 160)})`;
+}
+
+/** Why Redis cannot be used, as the queue's status says it (the faces translate the code). */
+export function queueReason(err: Error | undefined): NonNullable<QueueStatus['reason']> {
+  if (!err) return { code: 'lost', detail: '' };
+  const m = err.message;
+  if (/WRONGPASS|NOAUTH|invalid password|AUTH/i.test(m)) return { code: 'password', detail: m.split('\n')[0].slice(0, 120) };
+  return { code: 'unreachable', detail: ((err as NodeJS.ErrnoException).code ?? m).slice(0, 160) };
 }
 
 /** Connects, or throws a one-line UserError after `timeoutMs` (a wrong address must not hang a command). */
@@ -145,6 +158,7 @@ class RemoteRun implements WorkerHandle {
     if (r.seq <= seq) return;
     this.lastSeq.set(r.key, r.seq);
     this.lastHeard = Date.now();
+    this.host.heard(r.worker);
     switch (m.type) {
       case 'started': {
         const worker: RunWorker = { ...r.worker, backend: m.backend, device: m.device };
@@ -210,6 +224,12 @@ export class RedisHost implements WorkerHost {
   private timers: NodeJS.Timeout[] = [];
   private readonly stallMs: number;
   private polling = false;
+  /** What the faces are shown: the state, why it is paused, since when. */
+  private view: QueueStatus['state'] = 'connecting';
+  private reason: QueueStatus['reason'] = null;
+  private since = new Date().toISOString();
+  /** Workers heard from lately, by name. */
+  private readonly seen = new Map<string, { host: string; at: number }>();
 
   constructor(private readonly o: RedisHostOptions) {
     this.stallMs = o.stallMs ?? 30_000;
@@ -232,6 +252,7 @@ export class RedisHost implements WorkerHost {
     this.redisRunId = await this.serverRunId();
     await this.beat();
     this.state = 'ready';
+    this.show('connected', null);
     void this.readLoop();
     const every = Math.min(2000, Math.max(250, Math.round(this.stallMs / 3)));
     this.timers.push(setInterval(() => void this.poll(), every));
@@ -248,13 +269,46 @@ export class RedisHost implements WorkerHost {
 
   status(line: string): void { this.o.onStatus?.(line); }
 
+  /** The queue's state as the faces show it. */
+  queueStatus(): QueueStatus {
+    const recent = Date.now() - Math.max(60_000, this.stallMs);
+    return {
+      url: redactUrl(this.o.url), state: this.view, reason: this.reason,
+      waiting: [...this.runs.values()].filter((r) => !r.submitted && !r.ended).length,
+      workers: [...this.seen].filter(([, w]) => w.at >= recent).map(([name, w]) => ({ name, host: w.host })).sort((a, b) => a.name.localeCompare(b.name)),
+      localWorkers: this.o.localWorkers ?? 0, since: this.since,
+    };
+  }
+
+  private show(view: QueueStatus['state'], reason: QueueStatus['reason']): void {
+    if (view !== this.view) this.since = new Date().toISOString();
+    this.view = view;
+    this.reason = reason;
+    this.o.onQueue?.(this.queueStatus());
+  }
+
+  /** A report came from this worker: a worker new to the status is shown. */
+  heard(w: { name: string; host: string }): void {
+    const known = this.seen.get(w.name);
+    this.seen.set(w.name, { host: w.host, at: Date.now() });
+    if (!known || known.at < Date.now() - Math.max(60_000, this.stallMs)) this.o.onQueue?.(this.queueStatus());
+  }
+
   private setState(state: QueueState, err?: Error): void {
-    if (this.closed || state === this.state) return;
+    if (this.closed) return;
+    if (state === this.state) {
+      // Still down, and now it says why (the connection was lost, then refused): the status says so too.
+      const r = state === 'down' && err ? queueReason(err) : null;
+      if (r && (r.code !== this.reason?.code || r.detail !== this.reason.detail)) this.show('paused', r);
+      return;
+    }
     this.state = state;
     const waiting = [...this.runs.values()].filter((r) => !r.submitted).length;
     if (state === 'down') {
+      this.show('paused', queueReason(err));
       this.status(`${err ? describeRedisError(this.o.url, err) : `Redis at ${redactUrl(this.o.url)} cannot be reached (the connection was lost)`}: dispatch paused${waiting ? `, ${waiting} run(s) waiting` : ''}; retrying; runs already on workers go on`);
     } else if (state === 'ready') {
+      this.show('resumed', null);
       this.status(`Redis at ${redactUrl(this.o.url)} is back: dispatch resumed`);
       void this.afterReconnect();
     }
@@ -271,7 +325,9 @@ export class RedisHost implements WorkerHost {
       await this.beat();
       // Silence while Redis was away is not a worker's: the stall clock starts again now.
       for (const r of this.runs.values()) r.lastHeard = Date.now();
-      for (const r of this.runs.values()) if (!r.submitted) await this.dispatch(r);
+      const waiting = [...this.runs.values()].filter((r) => !r.submitted);
+      for (const r of waiting) await this.dispatch(r);
+      if (waiting.length) this.o.onQueue?.(this.queueStatus());
     } catch {
       // Down again: the next 'ready' tries again.
     }
@@ -302,6 +358,7 @@ export class RedisHost implements WorkerHost {
       saveModel: req.modelDir !== undefined, ...(initModel ? { initModel } : {}),
     };
     if (this.state === 'ready') void this.dispatch(run);
+    else this.o.onQueue?.(this.queueStatus());
   }
 
   /** Puts the dataset (once per Redis) and the job on the queue; on failure the run waits for Redis. */
@@ -386,6 +443,11 @@ export class RedisHost implements WorkerHost {
     this.polling = true;
     try {
       await this.beat();
+      // A worker not heard from for a while leaves the status.
+      const recent = Date.now() - Math.max(60_000, this.stallMs);
+      let gone = false;
+      for (const [name, w] of this.seen) if (w.at < recent) { this.seen.delete(name); gone = true; }
+      if (gone) this.o.onQueue?.(this.queueStatus());
       for (const run of [...this.runs.values()]) {
         if (!run.submitted || run.ended || !run.job) continue;
         const id = `run-${run.job.runId}`;

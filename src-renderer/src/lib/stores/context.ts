@@ -6,6 +6,7 @@ import { DatasetsStore } from './datasets.svelte.js';
 import { ModelStore } from './model.svelte.js';
 import { TrainingStore } from './training.svelte.js';
 import { RunsStore } from './runs.svelte.js';
+import { QueueStore } from './queue.svelte.js';
 
 export interface Stores {
   api: Api;
@@ -16,6 +17,7 @@ export interface Stores {
   model: ModelStore;
   training: TrainingStore;
   runs: RunsStore;
+  queue: QueueStore;
 }
 
 const KEY = Symbol('layerlab.stores');
@@ -27,6 +29,7 @@ export function createStores(api: Api, files: Pick<Connection, 'pickFile' | 'pic
     model: new ModelStore(),
     training: new TrainingStore(api),
     runs: new RunsStore(api),
+    queue: new QueueStore(api),
   };
 }
 

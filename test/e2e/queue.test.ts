@@ -1,0 +1,86 @@
+/**
+ * Issue 17 in the browser: `layerlab serve --redis` on a real redis-server, one `layerlab worker`
+ * with its own data folder. A tiny run started from the Train page goes through the queue,
+ * completes, and its page names the worker; Redis killed for a moment shows the paused banner,
+ * then the resumed note, in English and Korean. Screenshots go to test/e2e/screenshots/.
+ */
+/// <reference lib="dom" />
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { openApp, screenshot, startServer, type Served } from './helpers/app.js';
+import { Shell } from './pages/shell.js';
+import { ModelPage } from './pages/model.js';
+import { TrainPage } from './pages/train.js';
+import { tempHome } from '../helpers/home.js';
+import { startRedis, startWorker, stopWorker, type TestRedis } from '../helpers/redis.js';
+
+describe('serve --redis in the browser', () => {
+  let redis: TestRedis;
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let worker: { child: ChildProcess; log: () => string };
+  const workerHome = tempHome('layerlab-e2e-worker-');
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [served, worker] = await Promise.all([startServer({ LAYERLAB_REDIS: redis.url }), startWorker(redis.url, workerHome.home, 'e2e-worker')]);
+    ({ browser, page, errors } = await openApp(served.url));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (worker) await stopWorker(worker);
+    await redis?.cleanup();
+    workerHome.cleanup();
+  });
+
+  it('says the queue is connected, trains a run on the worker, and names the worker on the run page', async () => {
+    const state = page.getByTestId('queue-state');
+    await expect(state.textContent()).resolves.toMatch(/^Queue: connected/);
+    expect(await state.getAttribute('title')).toBe(`Runs go to the Redis queue at ${redis.url}`);
+
+    const shell = new Shell(page);
+    await shell.go('Model');
+    await new ModelPage(page).setTraining('Epochs', 2);
+    await shell.go('Train');
+    const train = new TrainPage(page);
+    await train.start('Fashion-MNIST', 'queued run', 300);
+    expect(await train.waitForEnd()).toBe('completed');
+    expect((await train.epochRows()).map((r) => r[0])).toEqual([1, 2]);
+    await expect(page.getByTestId('run-worker').textContent()).resolves.toMatch(/^Worker: e2e-worker on \S+$/);
+    // The worker took it (its own log says so), and the header counts the worker it heard from.
+    expect(worker.log()).toContain(`run ${await train.runId()}: taken`);
+    await expect(state.textContent()).resolves.toMatch(/^Queue: connected · 1 worker\(s\) seen$/);
+    await screenshot(page, 'queue-run-en');
+  });
+
+  it('shows dispatch paused while Redis is away and resumed when it is back, in English and Korean', async () => {
+    await redis.stop();
+    const banner = page.getByTestId('queue-banner');
+    await page.locator('[data-testid="queue-banner"][data-state="paused"]').waitFor({ timeout: 30_000 });
+    // First the connection is lost; the next try is refused, and the banner says so.
+    await banner.filter({ hasText: 'ECONNREFUSED' }).waitFor({ timeout: 30_000 });
+    await expect(banner.textContent()).resolves.toContain(`Training queue paused: Redis at ${redis.url} cannot be reached (ECONNREFUSED).`);
+    await expect(page.getByTestId('queue-state').textContent()).resolves.toMatch(/^Queue: paused/);
+    await screenshot(page, 'queue-paused-en');
+    const shell = new Shell(page);
+    await shell.setLanguage('ko');
+    await expect(banner.textContent()).resolves.toContain('훈련 대기열 일시 중지');
+    await screenshot(page, 'queue-paused-ko');
+
+    await redis.restart();
+    await page.locator('[data-testid="queue-banner"][data-state="resumed"]').waitFor({ timeout: 30_000 });
+    await expect(banner.textContent()).resolves.toContain('훈련 대기열 재개');
+    await screenshot(page, 'queue-resumed-ko');
+    await shell.setLanguage('en');
+    await expect(banner.textContent()).resolves.toContain(`Training queue resumed: Redis at ${redis.url} is back, and runs go out again.`);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(banner.count()).resolves.toBe(0);
+    await expect(page.getByTestId('queue-state').textContent()).resolves.toMatch(/^Queue: resumed/);
+    expect(errors).toEqual([]);
+  });
+});
