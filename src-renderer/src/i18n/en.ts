@@ -421,6 +421,7 @@ export const en = {
   'runs.compare': 'Compare selected ({n})',
   'runs.clearSelection': 'Clear selection',
   'runs.open': 'Open {name} on the Train page',
+  'runs.seedName': '{name} (seed {seed})',
 
   'compare.title': 'Comparison',
   'compare.loss': 'Loss (solid: validation, dashed: train)',

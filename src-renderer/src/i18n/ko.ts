@@ -423,6 +423,7 @@ export const ko: Record<MessageKey, string> = {
   'runs.compare': '선택 항목 비교 ({n})',
   'runs.clearSelection': '선택 해제',
   'runs.open': '{name}을(를) 훈련 화면에서 열기',
+  'runs.seedName': '{name} (시드 {seed})',
 
   'compare.title': '비교',
   'compare.loss': '손실 (실선: 검증 세트, 점선: 훈련 세트)',

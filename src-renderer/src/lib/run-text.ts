@@ -1,5 +1,8 @@
 /**
- * A run's device line in the chosen language. The trainer writes it in English from a few fixed
+ * What the service wrote about a run in English (its device line, a repeat's name suffix), said in
+ * the chosen language at display time.
+ *
+ * A run's device line: the trainer writes it in English The trainer writes it in English from a few fixed
  * shapes (engine/backend.ts, shared/gpu-page.ts's describeAdapter) and runs keep it as written, so
  * a page words those shapes again; a line of any other shape (an older run's) is shown as stored.
  */
@@ -18,4 +21,13 @@ export function deviceText(device: string | null | undefined, t: Translate): str
   m = /^(WebGPU|WebGL) · (.+) \(software\)$/.exec(device);
   if (m) return t('device.gpuSoftware', { api: m[1], name: m[2] });
   return device;
+}
+
+/**
+ * A run's name as shown: the service names each run of a repeat `<name> (seed <n>)` (the suffix
+ * stats/index.ts also reads); a page says that suffix in the chosen language. Names are kept as stored.
+ */
+export function runNameText(name: string, t: Translate): string {
+  const m = /^(.*) \(seed (\d+)\)$/.exec(name);
+  return m ? t('runs.seedName', { name: m[1], seed: m[2] }) : name;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceText } from '../../../src-renderer/src/lib/device-text.js';
+import { deviceText, runNameText } from '../../../src-renderer/src/lib/run-text.js';
 import { translate } from '../../../src-renderer/src/i18n/translate.js';
 import { describeAdapter } from '../../../src-main/shared/gpu-page.js';
 
@@ -29,5 +29,11 @@ describe('a run’s device line in the chosen language', () => {
   it('shows a line of any other shape as stored, and nothing for none', () => {
     expect(deviceText('WebGPU · NVIDIA GeForce RTX 4090', tKo)).toBe('WebGPU · NVIDIA GeForce RTX 4090');
     expect(deviceText(null, tKo)).toBe('');
+  });
+
+  it('says a repeat’s “(seed n)” in the chosen language; other names stay as they are', () => {
+    expect(runNameText('렐루 (seed 2)', tKo)).toBe('렐루 (시드 2)');
+    expect(runNameText('book-relu (seed 12)', tEn)).toBe('book-relu (seed 12)');
+    expect(runNameText('my (seed) run', tKo)).toBe('my (seed) run');
   });
 });
