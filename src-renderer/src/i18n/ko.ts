@@ -177,7 +177,7 @@ export const ko: Record<MessageKey, string> = {
   'preset.book-adagrad': 'book-relu에 Adagrad 옵티마이저',
   'preset.book-rmsprop': 'book-relu에 RMSprop 옵티마이저',
   'preset.book-adam': 'book-relu에 Adam 옵티마이저 (학습률 0.001)',
-  'preset.book-dropout': 'Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax), Adam, 최대 20 에포크, 조기 종료 (patience 2, 최상의 가중치로 복원)',
+  'preset.book-dropout': 'Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax), Adam, 최대 20 에포크, 조기 종료 (2 에포크 기다림, 최상의 가중치로 복원)',
   'preset.book-cnn': 'Conv2D(32, 3, relu, same) → MaxPooling2D(2) → Conv2D(64, 3, relu, same) → MaxPooling2D(2) → Flatten → Dense(100, relu) → Dropout(0.4) → Dense(10, softmax), Adam, 최대 20 에포크, 조기 종료',
   'model.inputShape': '입력 모양',
   'model.inputShapeHint': '샘플 하나의 모양, 예: 이미지는 28, 28, 행은 784',
