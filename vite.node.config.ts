@@ -1,6 +1,9 @@
 /**
  * The Node build: the CLI (which also serves browser mode) and the worker entries, bundled into
  * out/node/ so workers sit beside the CLI. npm packages stay external (native addons, wasm files).
+ * Shared chunks sit in out/node/ too, not a subfolder: code that finds its neighbours from its own
+ * module's place (the workers' entries, the renderer) runs from chunks since the CLI's entry
+ * loads the rest of the CLI lazily (src-main/cli/entry.ts).
  */
 import { defineConfig } from 'vite';
 import { builtinModules } from 'node:module';
@@ -15,12 +18,12 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: {
       input: {
-        cli: 'src-main/cli/main.ts',
+        cli: 'src-main/cli/entry.ts',
         trainer: 'src-main/workers/trainer-entry.ts',
         importer: 'src-main/workers/importer-entry.ts',
       },
       external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), /^@tensorflow\//, 'better-sqlite3', 'sharp', 'ws', 'zod', 'bullmq', 'ioredis'],
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },
   ssr: { target: 'node' },

@@ -17,11 +17,12 @@ import { choice } from './flags.js';
 import { TRAIN_OPTIONS, trainCommand, specFromOptions } from './train.js';
 import { datasetsCommand, mirrorOption } from './datasets.js';
 import { runsCommand, compareCommand, COMPARE_FORMATS, COMPARE_METRICS } from './runs.js';
-import { serveCommand, SERVE_OPTIONS } from './serve.js';
-import { predictCommand } from './predict.js';
 import { localWorkersOption, redisOption, stallSeconds, workerCommand, WORKER_OPTIONS } from './worker.js';
 import { LAYERLAB_VERSION } from '../shared/version.js';
 import { reportFailure } from './failure.js';
+import { trace } from '../workers/trace.js';
+
+trace('cli: modules imported');
 
 const HELP = `layerlab — build, train and compare Keras-style networks without code
 
@@ -60,6 +61,7 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
 async function withService<T>(home: string | undefined, fn: (api: Api, service: Service) => Promise<T>, options: Omit<ServiceOptions, 'home'> = {}): Promise<T> {
   const service = new Service({ home: resolveHome(home), ...options });
   await service.start();
+  trace('cli: service started (data folder, store)');
   try {
     return await fn(directApi(service, { face: 'cli' }), service);
   } finally {
@@ -90,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'predict': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, sample: { type: 'string', multiple: true }, maps: { type: 'string' }, ...COMMON }, 'predict');
+      const { predictCommand } = await import('./predict.js');
       return withService(stringOption(values, 'home'), (api) => predictCommand(api, positionals, values));
     }
     case 'summary': {
@@ -114,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
       return withService(stringOption(values, 'home'), (api) => compareCommand(api, positionals, values));
     }
     case 'serve': {
+      // Loaded by the commands that need them: ws and the server are no part of a train's start.
+      const { serveCommand, SERVE_OPTIONS } = await import('./serve.js');
       const { values } = parse(rest, SERVE_OPTIONS, 'serve');
       return serveCommand(values, join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer'));
     }

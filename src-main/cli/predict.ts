@@ -1,7 +1,6 @@
 /** `layerlab predict RUN_ID IMAGE…`: a run's saved model on the user's own pictures, one line each. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { UserError } from '../shared/errors.js';
 import type { Api } from '../shared/contract.js';
 import type { PredictResult } from '../shared/predict.js';
@@ -9,6 +8,7 @@ import { filterPlane, largest, mapPlane, planeRgba, silentMaps, tileGrid } from 
 
 /** One PNG from RGBA bytes. */
 async function writePng(path: string, img: { width: number; height: number; rgba: Uint8ClampedArray }): Promise<void> {
+  const { default: sharp } = await import('sharp');
   await sharp(Buffer.from(img.rgba.buffer, img.rgba.byteOffset, img.rgba.byteLength), { raw: { width: img.width, height: img.height, channels: 4 } }).png().toFile(path);
 }
 

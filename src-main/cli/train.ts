@@ -10,6 +10,7 @@ import type { Api } from '../shared/contract.js';
 import { intOption, numberOption, stringOption, type Options } from './args.js';
 import { strings } from './flags.js';
 import { bar, duration, fixed, StatusLine, table } from './format.js';
+import { trace } from '../workers/trace.js';
 
 export const TRAIN_OPTIONS: Options = {
   preset: { type: 'string' }, model: { type: 'string' }, dataset: { type: 'string' },
@@ -134,6 +135,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   const limit = intOption(v, 'limit', 1);
   // A continued run trains on its source's dataset unless told otherwise.
   const datasetId = source && !stringOption(v, 'dataset') ? source.datasetId : await datasetFromOption(api, stringOption(v, 'dataset'), json);
+  trace('cli: dataset resolved');
   if (chosen.fromPreset) {
     // A preset is the book's layer stack; on another dataset its input and output take that
     // dataset's shape and classes (a model file is taken as written).
@@ -146,6 +148,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
       spec = fitted;
     }
   }
+  trace('cli: dataset shown (preset fitted)');
   const status = new StatusLine();
   const started = new Map<string, number>();
   const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -158,13 +161,14 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
   api.on('runs:started', (e) => {
     if (!runIds.includes(e.runId)) return;
     started.set(e.runId, performance.now());
-    const skipped = e.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+    const skipped = skippedText(e.skipped);
     if (json) out({ type: 'start', ...(multi ? { runId: e.runId } : {}), backend: e.backend, device: e.device, skipped: e.skipped, ...(e.probe ? { probe: e.probe, why: e.why, measuredAt: e.measuredAt, cached: e.cached ?? false } : {}), trainCount: e.trainCount, valCount: e.valCount, batches: e.batches, epochs: e.epochs });
     else {
       // Once per repeat, not once per seed: the seeds of a group start alike; a run that differs says so.
       const cached = e.cached && e.measuredAt ? ` [figures from the probe cache, measured ${e.measuredAt.slice(0, 16).replace('T', ' ')} UTC; --reprobe measures again]` : '';
       const line = `backend ${e.backend} (${e.device})${e.why ? ` — auto chose it: ${e.why}${cached}` : ''}${skipped ? ` — skipped ${skipped}` : ''}; ${e.trainCount.toLocaleString('en-US')} training / ${e.valCount.toLocaleString('en-US')} validation samples`;
       if (line !== lastStartLine) status.done(line);
+      trace('cli: first line printed');
       lastStartLine = line;
     }
   });
@@ -210,6 +214,7 @@ export async function trainCommand(api: Api, v: Record<string, unknown>): Promis
     continueFrom,
   });
   runIds = r.runIds;
+  trace('cli: runs:start answered');
   checkFinished();
   await finished;
   return report(api, runIds.map((id) => runs.get(id)!), json, r.group, errorNames);
@@ -258,6 +263,13 @@ async function report(api: Api, runs: RunSummary[], json: boolean, group: string
     if (group) process.stdout.write(`group: ${group}  (compare with: layerlab compare ${group} …)\n`);
   }
   return code;
+}
+
+/** "webgpu, webgl: no GPU device (…); tensorflow: not installed": rungs skipped for one reason share it. */
+export function skippedText(skipped: { name: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.name]);
+  return [...byReason].map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ');
 }
 
 /** What the callbacks did, in one line: "early stopping ended the run after epoch 17; best epoch 15; kept epoch 15's weights". */

@@ -9,7 +9,6 @@ import { resolveHome } from '../data/home.js';
 import { LadderHost } from '../workers/ladder-host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
-import { startWorker } from '../workers/redis/worker.js';
 import { checkRedisUrl } from '../workers/redis/protocol.js';
 import { HOME_OPTION, intOption, stringOption, type Options } from './args.js';
 
@@ -44,6 +43,8 @@ export async function workerCommand(values: Record<string, unknown>): Promise<nu
   const concurrency = intOption(values, 'concurrency', 1) ?? 1;
   const stall = stallSeconds(values);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  // Loaded only here: bullmq and ioredis cost every other command's start ~0.4 s.
+  const { startWorker } = await import('../workers/redis/worker.js');
   const worker = await startWorker({
     url, home: resolveHome(stringOption(values, 'home')), concurrency,
     host: new LadderHost(new NodeWorkerHost(), new BrowserGpuHost()),

@@ -104,6 +104,26 @@ async function tryNative(needs: BackendNeeds): Promise<{ reason: Reason } | { de
 const KERNEL_NAMES: Record<string, string> = { avx512: 'AVX-512', avx2: 'AVX2 + FMA', sse2: 'SSE2', scalar: 'portable C' };
 
 /**
+ * What selectBackend would do first for the usual rungs (native, wasm), done ahead while the
+ * trainer waits for its run: load the addon, load and compile the wasm backend. It chooses
+ * nothing and sets nothing that selectBackend does not set again; a failure here is left for
+ * selectBackend to report. Call selectBackend only after it has settled.
+ */
+export async function warmBackend(): Promise<void> {
+  try {
+    loadNative();
+  } catch {
+    // selectBackend says why.
+  }
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (await tf.setBackend('wasm')) await tf.ready();
+  } catch {
+    // selectBackend says why.
+  }
+}
+
+/**
  * Picks the backend for this process. `auto` takes the first rung that works for the run; a
  * forced rung that cannot load is an error naming the reason, except that a forced native rung
  * whose step cannot train the model goes on down the ladder (wasm, cpu), saying why in `skipped`.

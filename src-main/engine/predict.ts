@@ -5,7 +5,7 @@
  * take images, is that file's one-line error; the other files still get their answer.
  */
 import { statSync } from 'node:fs';
-import sharp from 'sharp';
+import type * as Sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../shared/spec.js';
 import type { Dataset } from '../shared/dataset.js';
@@ -40,7 +40,9 @@ export function imageInput(spec: ModelSpec, featureShape: readonly number[], fil
 /** Decodes, converts and scales one image. @throws PredictError with a one-line message naming `file`. */
 export async function preprocessImage(path: string, size: [number, number, number], scale: number, file: string = path): Promise<Preprocessing> {
   const [h, w, c] = size;
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  // Loaded at the first picture: sharp costs every trainer's start ~0.2 s, and most never predict.
+  const { default: sharp } = await import('sharp');
+  let meta: Sharp.Metadata;
   try {
     statSync(path);
   } catch (err) {

@@ -8,6 +8,7 @@ import { freemem } from 'node:os';
 import type { BackendChoice } from '../shared/backends.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { trace } from '../workers/trace.js';
 import type { WorkerHandle, WorkerHost } from '../workers/host.js';
 import { describeExit, type ExitInfo } from '../workers/host.js';
 import { databasePath } from '../store/db.js';
@@ -136,6 +137,7 @@ export class RunQueue {
   }
 
   private launch(job: QueuedRun): void {
+    trace('service: launching a trainer');
     const worker = this.o.host.start('trainer');
     const a: Active = { job, worker, stopping: 'no', finished: false, backlog: [], attempts: 0 };
     this.active.set(job.runId, a);
@@ -227,6 +229,7 @@ export class RunQueue {
     {
       switch (m.type) {
         case 'started':
+          trace('service: trainer started the run');
           if (!store.markRunning(runId, {
             backend: m.backend, trainCount: m.trainCount, valCount: m.valCount, device: m.device,
             notes: {

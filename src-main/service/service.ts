@@ -18,11 +18,12 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
-import { connectOrExplain, RedisHost } from '../workers/redis/host.js';
+// bullmq and ioredis load only when a queue is used (they cost every other start ~0.4 s): types here, code by import().
+import type { RedisHost } from '../workers/redis/host.js';
+import type { RunningWorker } from '../workers/redis/worker.js';
 import { QueueSwitch } from '../workers/redis/switch.js';
 import { checkRedisUrl, redactUrl } from '../workers/redis/protocol.js';
 import { readQueueSetting, writeQueueSetting } from './queue-setting.js';
-import { startWorker, type RunningWorker } from '../workers/redis/worker.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -128,7 +129,7 @@ export class Service {
     try {
       if (this.options.redis) {
         const { url, localWorkers } = this.options.redis;
-        const remote = this.openQueue(url, localWorkers ?? 0);
+        const remote = await this.openQueue(url, localWorkers ?? 0);
         await remote.connect();
         this.queueSource = 'flag';
         await this.switch.use(remote);
@@ -201,7 +202,8 @@ export class Service {
   private localHost!: WorkerHost;
 
   /** A Redis queue host whose status reaches the faces while it is the one runs go to. */
-  private openQueue(url: string, localWorkers: number): RedisHost {
+  private async openQueue(url: string, localWorkers: number): Promise<RedisHost> {
+    const { RedisHost } = await import('../workers/redis/host.js');
     const { stallSeconds, onStatus } = this.options.redis ?? {};
     const host: RedisHost = new RedisHost({
       url, home: this.home, local: this.localHost, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
@@ -224,6 +226,7 @@ export class Service {
     this.localStarting = true;
     const stallSeconds = this.options.redis?.stallSeconds;
     try {
+      const { startWorker } = await import('../workers/redis/worker.js');
       const w = await startWorker({ url: this.queueUrl, home: this.home, concurrency: this.localWanted, host: this.localHost, name: `${hostname()}:${process.pid}:local`, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), log: () => undefined });
       if (host === this.queueHost) this.localWorker = w;
       else this.retireLocalWorker(w);
@@ -251,7 +254,7 @@ export class Service {
     this.localWorker = undefined;
     let next: RedisHost | null = null;
     if (url) {
-      next = this.openQueue(url, localWorkers);
+      next = await this.openQueue(url, localWorkers);
       await next.connect({ wait: true });
     } else {
       this.queueHost = null;
@@ -281,6 +284,7 @@ export class Service {
       await this.useQueue(null, 0);
     } else {
       const url = checkRedisUrl(r.url.trim(), 'Redis address');
+      const { connectOrExplain } = await import('../workers/redis/host.js');
       const probe = await connectOrExplain(url, 'Redis address');
       probe.disconnect();
       writeQueueSetting(this.home, { url, localWorkers });

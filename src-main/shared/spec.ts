@@ -9,7 +9,8 @@ import { CheckpointSpec, EarlyStoppingSpec } from './callbacks.js';
 
 export { ACTIVATIONS, LayerSpec, LAYERS, LAYER_TYPES, type Activation, type LayerType } from './layers/index.js';
 
-const positiveInt = z.number().int().positive();
+// min(1), not positive(): a whole number is said "at least 1" like every other count (repeats, seeds).
+const positiveInt = z.number().int().min(1);
 const unitRate = z.number().min(0).lt(1);
 const positive = z.number().positive();
 

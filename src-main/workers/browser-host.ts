@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { WebSocket, RawData } from 'ws';
 import { stopGracefully, type ExitInfo, type WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
@@ -175,6 +175,8 @@ export class BrowserTrainer implements WorkerHandle {
     const token = randomBytes(18).toString('base64url');
     const { server, port } = await this.listen(pageDir, token);
     this.server = server;
+    // Loaded only for a GPU run: every other start is spared it.
+    const { WebSocketServer } = await import('ws');
     const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_MESSAGE_BYTES });
     server.on('upgrade', (request: IncomingMessage, socket, head) => {
       // Only the page we served: its exact address as Host and Origin, the token in the path, once.
@@ -314,11 +316,38 @@ export class BrowserTrainer implements WorkerHandle {
 }
 
 /**
+ * Why `auto` should not start a browser to time the GPU rungs, or null: on Linux, no GPU device
+ * node at all (no /dev/dri/renderD*, /dev/nvidia*, or WSL's /dev/dxg), where Chromium could only
+ * offer its software adapter, which has never beaten the CPU rungs and costs the first run ~10 s of
+ * browser start and probing. Asking for that adapter (LAYERLAB_WEBGPU_ADAPTER=swiftshader) probes
+ * anyway; a forced --backend webgpu|webgl trains there regardless. Elsewhere (macOS, Windows) the
+ * devices are not files: probe.
+ */
+export function noGpuDeviceReason(env: NodeJS.ProcessEnv = process.env, devices = '/dev', platform: string = process.platform): string | null {
+  if (platform !== 'linux' || adapterFromEnv(env) === 'swiftshader') return null;
+  if (gpuDeviceNodes(devices).length > 0) return null;
+  return `no GPU device (${join(devices, 'dri', 'renderD*')}, ${join(devices, 'nvidia*')}), not timed; LAYERLAB_WEBGPU_ADAPTER=swiftshader times the software adapter`;
+}
+
+/** The GPU device nodes under `devices` (render nodes, NVIDIA devices, WSL's dxg). */
+export function gpuDeviceNodes(devices = '/dev'): string[] {
+  const list = (dir: string) => { try { return readdirSync(dir); } catch { return []; } };
+  return [
+    ...list(join(devices, 'dri')).filter((n) => /^renderD\d+$/.test(n)).map((n) => join(devices, 'dri', n)),
+    ...list(devices).filter((n) => /^nvidia(\d+|ctl)$/.test(n) || n === 'dxg').map((n) => join(devices, n)),
+  ];
+}
+
+/**
  * GPU runs in a page: by default in a headless browser found on this machine (CLI, browser mode,
  * tests); the desktop app passes its hidden-window launcher and `null` for "no browser needed".
  */
 export class BrowserGpuHost implements GpuHost {
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly launcher?: PageLauncher) {}
+  /** `devices`: where the GPU device nodes are looked for (/dev; tests give a folder of their own). */
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly launcher?: PageLauncher, private readonly devices = '/dev') {}
+  autoSkipReason(): string | null {
+    return noGpuDeviceReason(this.env, this.devices);
+  }
   unavailableReason(): string | null {
     if (!this.launcher) {
       const found = findBrowser(this.env);

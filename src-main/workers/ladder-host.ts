@@ -13,6 +13,7 @@ import type { TrainerMessage, TrainerRequest } from './protocol.js';
 import { isSoftwareDevice, PAGE_BACKENDS, type PageBackend } from '../shared/gpu-page.js';
 import type { ProbeFigure } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
+import { trace } from './trace.js';
 import { dropProbeCache, machineIdentity, probeKey, readProbeCache, writeProbeCache } from './probe-cache.js';
 
 export interface GpuStartOptions {
@@ -32,6 +33,11 @@ export interface GpuHost {
   start(backend: PageBackend, options: GpuStartOptions): WorkerHandle;
   /** Why no GPU page can start here (no browser found), or null. */
   unavailableReason(): string | null;
+  /**
+   * Why `auto` should pass the GPU rungs over without starting the page to time them (no GPU
+   * device: only a software adapter would answer), or null. A forced GPU rung still starts.
+   */
+  autoSkipReason?(): string | null;
   /**
    * What the GPU rungs' speed depends on besides the model, for the probe cache's key: the page's
    * build, the browser (its executable's size and time, or Electron's version), the adapter asked
@@ -113,6 +119,7 @@ class ProbingTrainer extends DeferredHandle {
     const figures: ProbeFigure[] = [];
     const probeRequest = { type: 'probe' as const, runId: req.runId, spec: req.spec, dataset: req.dataset, home: req.home, limit: req.limit, backend: 'auto' as const, path: req.path, steps: PROBE_STEPS };
     const cpu = await this.collect(this.node(), probeRequest);
+    trace('ladder: CPU rung probed');
     if (this.stopped) return figures;
     figures.push(...(cpu.figures.length ? cpu.figures : [{ backend: 'cpu', samplesPerSecond: null, reason: cpu.error ?? 'the probe ended without a figure' }]));
     const gpu = await this.collect(this.gpu.start('webgpu', { probe: { steps: PROBE_STEPS, backends: [...PAGE_BACKENDS] } }), { ...req, modelDir: undefined });
@@ -124,7 +131,8 @@ class ProbingTrainer extends DeferredHandle {
   }
 
   private async choose(req: TrainRequest): Promise<void> {
-    const noGpu = this.gpu.unavailableReason();
+    const noGpu = this.gpu.unavailableReason() ?? this.gpu.autoSkipReason?.() ?? null;
+    trace(`ladder: GPU page ${noGpu ? 'unavailable' : 'available'}`);
     if (noGpu) {
       // One candidate (the Node ladder): nothing to measure; the GPU rungs say why they sat out.
       const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: noGpu }));
@@ -143,10 +151,12 @@ class ProbingTrainer extends DeferredHandle {
     try {
       if (this.stopped) return;
       const hit = req.reprobe ? null : readProbeCache(req.home, key);
+      trace(`ladder: probe cache ${hit ? 'hit' : 'miss'}`);
       if (hit) measured = { figures: hit.figures, measuredAt: hit.measuredAt, cached: true };
       else {
         const measuredAt = new Date().toISOString();
         const figures = await this.measure(req);
+        trace('ladder: probe measured');
         if (this.stopped) return;
         measured = { figures, measuredAt, cached: false };
         if (pickFastest(figures)) writeProbeCache(req.home, { key, measuredAt, figures, machine });

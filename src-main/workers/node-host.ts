@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trace } from './trace.js';
 import { stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from './host.js';
 
 /**
@@ -45,18 +46,59 @@ class ChildWorker implements WorkerHandle {
   stop(graceMs = 3000): Promise<void> { return stopGracefully(this, this.exited, graceMs); }
 }
 
+function forkWorker(file: string, execArgv: string[]): ChildProcess {
+  return fork(file, [], {
+    execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...process.env },
+  });
+}
+
+/** Handles that keep or release the event loop of this process: a child, its channel, its stderr pipe. */
+type Refable = { ref?(): void; unref?(): void } | null | undefined;
+const refs = (child: ChildProcess): Refable[] => [child, child.channel as Refable, child.stderr as Refable];
+
+/**
+ * A trainer forked ahead of need: the CLI's `train` starts one before it loads its own modules, so
+ * the trainer's start (Node, TensorFlow.js, the backend) runs beside the CLI's instead of after
+ * it; the first NodeWorkerHost.start('trainer') with the same entry takes it. Until then it holds
+ * nothing open: a command that never trains exits as before, and the trainer with it (it exits
+ * when its channel closes).
+ */
+let spare: { file: string; child: ChildProcess } | null = null;
+
+export function prestartTrainer(dir?: string): void {
+  if (spare) return;
+  const entry = workerEntry('trainer', dir);
+  trace('node host: prestart trainer');
+  const child = forkWorker(entry.file, entry.execArgv);
+  child.on('error', () => undefined);
+  for (const r of refs(child)) r?.unref?.();
+  spare = { file: entry.file, child };
+}
+
+function takeSpare(file: string): ChildProcess | null {
+  const s = spare;
+  if (!s || s.file !== file) return null;
+  spare = null;
+  if (s.child.exitCode !== null || s.child.signalCode !== null || !s.child.connected) return null;
+  for (const r of refs(s.child)) r?.ref?.();
+  return s.child;
+}
+
 export class NodeWorkerHost implements WorkerHost {
   constructor(private readonly dir?: string) {}
   start(kind: WorkerKind, options: { maxOldSpaceMB?: number } = {}): WorkerHandle {
     const entry = workerEntry(kind, this.dir);
+    const ready = kind === 'trainer' && !options.maxOldSpaceMB ? takeSpare(entry.file) : null;
+    if (ready) {
+      trace('node host: took the prestarted trainer');
+      return new ChildWorker(ready);
+    }
     const execArgv = [...entry.execArgv];
     if (options.maxOldSpaceMB) execArgv.push(`--max-old-space-size=${options.maxOldSpaceMB}`);
-    const child = fork(entry.file, [], {
-      execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env },
-    });
-    return new ChildWorker(child);
+    trace(`node host: fork ${kind}`);
+    return new ChildWorker(forkWorker(entry.file, execArgv));
   }
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectBackend } from '../engine/backend.js';
+import { selectBackend, warmBackend } from '../engine/backend.js';
 import { train } from '../engine/train.js';
 import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
@@ -17,6 +17,9 @@ import { isTwoFeature, type DecisionRegions } from '../shared/regions.js';
 import { toErrorInfo, UserError } from '../shared/errors.js';
 import { exitWithParent, onParentMessage, sendToParent } from './parent-port.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
+import { trace } from './trace.js';
+
+trace('trainer: modules imported');
 
 /** Batch progress is sent at most this often; epochs always. */
 const BATCH_INTERVAL_MS = 100;
@@ -28,8 +31,11 @@ const send = (m: TrainerMessage) => sendToParent(m);
 async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<void> {
   const { runId } = req;
   try {
+    trace('trainer: train request received');
     const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
+    trace(`trainer: backend ${backend.name} selected`);
     const dataset = openDataset(req.home, req.dataset);
+    trace('trainer: dataset opened');
     let lastBatch = 0;
     const outcome = await train(req.spec, dataset, {
       limit: req.limit,
@@ -37,14 +43,14 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
       // The native rung trains with the addon; its ladder check already knows the model fits it.
       path: backend.name === 'native' ? 'native' : req.path,
       hooks: {
-        onStart: (info) => send({ type: 'started', runId, backend: backend.name, device: backend.device, skipped: backend.skipped, ...info }),
+        onStart: (info) => (trace('trainer: training starts'), send({ type: 'started', runId, backend: backend.name, device: backend.device, skipped: backend.skipped, ...info })),
         onBatch: (p) => {
           const now = performance.now();
           if (now - lastBatch < BATCH_INTERVAL_MS && p.batch !== p.batches) return;
           lastBatch = now;
           send({ type: 'batch', runId, ...p });
         },
-        onEpoch: (m) => send({ type: 'epoch', runId, ...m }),
+        onEpoch: (m) => (trace(`trainer: epoch ${m.epoch} done`), send({ type: 'epoch', runId, ...m })),
         shouldStop: () => stopRequested,
       },
     });
@@ -79,7 +85,9 @@ function readSavedModel(dir: string): SavedModelFiles {
 async function probe(req: Extract<TrainerRequest, { type: 'probe' }>): Promise<void> {
   const { runId } = req;
   try {
+    trace('trainer: probe request received');
     const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
+    trace(`trainer: backend ${backend.name} selected`);
     const p = await probeTraining(req.spec, openDataset(req.home, req.dataset), req.steps, backend.name === 'native' ? 'native' : req.path);
     send({ type: 'probe', runId, backend: backend.name, samplesPerSecond: p.samplesPerSecond, steps: p.steps, device: backend.device });
     send({ type: 'done', runId, status: 'completed' });
@@ -119,6 +127,9 @@ async function predictModel(req: Extract<TrainerRequest, { type: 'predict' }>): 
 }
 
 exitWithParent();
+// The backend loads while the service is still getting the run ready (or, for a trainer the CLI
+// started ahead, still loading itself): every request waits for it.
+const warm = warmBackend().then(() => trace('trainer: backend warmed'));
 onParentMessage((raw) => {
   const msg = raw as TrainerRequest;
   if (msg?.type === 'stop') {
@@ -127,7 +138,7 @@ onParentMessage((raw) => {
     if (!busy) process.exit(0);
   } else if ((msg?.type === 'train' || msg?.type === 'evaluate' || msg?.type === 'probe' || msg?.type === 'predict') && !busy) {
     busy = true;
-    void (msg.type === 'train' ? run(msg) : msg.type === 'probe' ? probe(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
+    void warm.then(() => msg.type === 'train' ? run(msg) : msg.type === 'probe' ? probe(msg) : msg.type === 'evaluate' ? evaluateModel(msg) : predictModel(msg)).finally(() => {
       busy = false;
       // One run per process: memory is returned to the system and the next run starts clean.
       setTimeout(() => process.exit(0), 50);

@@ -124,7 +124,7 @@ describe('the first hour, in the browser', () => {
       expect(await start.isDisabled()).toBe(true);
     }
     await page.getByLabel('Epochs', { exact: true }).fill('0');
-    await expect(page.locator('#train-epochs-err').textContent()).resolves.toBe('Must be greater than 0.');
+    await expect(page.locator('#train-epochs-err').textContent()).resolves.toBe('Must be at least 1.');
     await page.getByLabel('Epochs', { exact: true }).fill('4');
     await repeats.fill('2');
     expect(await page.locator('#train-repeats-err').count()).toBe(0);

@@ -77,7 +77,7 @@ describe('Layerlab in the browser', () => {
     await model.setActivation(1, 'relu');
     await model.setUnits(2, 0);
     await expect(model.validity().getAttribute('class')).resolves.toContain('error');
-    await expect(page.locator('#' + (await model.layer(2).getByLabel('Units').getAttribute('aria-describedby'))).textContent()).resolves.toContain('greater than 0');
+    await expect(page.locator('#' + (await model.layer(2).getByLabel('Units').getAttribute('aria-describedby'))).textContent()).resolves.toContain('Must be at least 1.');
     await model.setUnits(2, 2);
     await model.setTraining('Epochs', 2);
     await model.setTraining('Batch size', 16);

@@ -112,6 +112,9 @@ describe('using a saved model in the browser', () => {
     await panel.getByRole('heading', { name: '모델 써 보기' }).waitFor();
     expect(await line.textContent()).toBe('notes.txt: 그림 파일이 아닙니다. PNG 또는 JPEG 파일을 주세요.');
     expect(await panel.getByTestId('preprocessing').textContent()).toBe('84×84 JPEG 그림을 28×28 크기로 바꾸고 흑백으로 만든 뒤, 훈련 때처럼 픽셀 값에 1/255을 곱했습니다.');
+    // The classes as the book names them, in the service's order (the stored names stay English).
+    const bars = await panel.getByTestId('prediction').locator('tr[data-class] th').allTextContents();
+    expect(bars).toEqual(['티셔츠', '바지', '스웨터', '드레스', '코트', '샌달', '셔츠', '스니커즈', '가방', '앵클 부츠']);
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'predict-file-ko');
     await shell.setLanguage('en');

@@ -11,7 +11,8 @@ export const ACTIVATIONS = [
 ] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-export const positiveInt = z.number().int().positive();
+// min(1), not positive(): a whole number is said "at least 1" like every other count (repeats, seeds).
+export const positiveInt = z.number().int().min(1);
 export const unitRate = z.number().min(0).lt(1);
 export const activation = z.enum(ACTIVATIONS).default('linear');
 export const PADDINGS = ['valid', 'same'] as const;

@@ -2,6 +2,7 @@
  * The chosen language as reactive state: templates that call `t()` re-render when it changes.
  */
 import { initialLocale, translate, type Locale, type MessageKey, type Params } from './translate.js';
+import { localClassNames } from './class-names.js';
 
 const STORAGE_KEY = 'layerlab.locale';
 
@@ -29,4 +30,9 @@ export function t(key: MessageKey, params?: Params): string {
 export function num(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   return value.toLocaleString(i18n.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A dataset's class names in the chosen language (built-in datasets only; see class-names.ts). */
+export function classNamesOf(datasetId: string | null | undefined, stored: readonly string[]): string[] {
+  return localClassNames(i18n.locale, datasetId, stored);
 }

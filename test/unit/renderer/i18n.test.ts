@@ -3,6 +3,9 @@ import { en } from '../../../src-renderer/src/i18n/en.js';
 import { ko } from '../../../src-renderer/src/i18n/ko.js';
 import { format, initialLocale, translate } from '../../../src-renderer/src/i18n/translate.js';
 import { MESSAGE_TEXT } from '../../../src-main/shared/messages.js';
+import { localClassNames } from '../../../src-renderer/src/i18n/class-names.js';
+import { IDX_CATALOG } from '../../../src-main/data/catalog/idx-datasets.js';
+import { PRESETS } from '../../../src-main/shared/presets.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -34,6 +37,24 @@ describe('i18n', () => {
     expect(ko['model.hidden']).toBe('은닉층');
     expect(ko['model.activation']).toBe('활성화 함수');
     expect(ko['model.optimizer']).toBe('옵티마이저');
+  });
+
+  it('says Fashion-MNIST’s classes as the book does in Korean, by catalog id and index; other datasets keep their names', () => {
+    const stored = IDX_CATALOG.find((e) => e.id === 'fashion-mnist')!.classNames;
+    expect(localClassNames('ko', 'fashion-mnist', stored)).toEqual(['티셔츠', '바지', '스웨터', '드레스', '코트', '샌달', '셔츠', '스니커즈', '가방', '앵클 부츠']);
+    expect(localClassNames('en', 'fashion-mnist', stored)).toEqual(stored);
+    // An imported set named like it, or one whose classes do not match, keeps its own names.
+    expect(localClassNames('ko', 'fashion-mnist-3fa2c1', stored)).toEqual(stored);
+    expect(localClassNames('ko', 'fashion-mnist', ['0', '1'])).toEqual(['0', '1']);
+    expect(localClassNames('ko', 'iris-1a2b3c', ['setosa', 'versicolor', 'virginica'])).toEqual(['setosa', 'versicolor', 'virginica']);
+  });
+
+  it('describes every preset in both languages, the English as the preset itself says it', () => {
+    for (const p of PRESETS) {
+      const key = `preset.${p.name}` as keyof typeof en;
+      expect(en[key], key).toBe(p.description);
+      expect(ko[key], key).not.toMatch(/\b(with|four|hidden|layers|learning|rate|up to|epochs|early|stopping|best|weights)\b/);
+    }
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -53,6 +53,20 @@ describe('the model draft', () => {
     expect(validateRepeats(101).map((i) => issueText(i, (k, p) => translate('ko', k, p)))).toEqual(['100 이하여야 합니다.']);
   });
 
+  it('words every count field (epochs, batch size, units, repeats) alike: “at least 1” in both languages', () => {
+    const d = defaultDraft();
+    d.training.epochs = 0;
+    d.training.batchSize = 0;
+    d.layers[1].values.units = 0;
+    const r = validateDraft(d);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const tKo = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('ko', k, p);
+    const said = (t: typeof tEn) => Object.fromEntries([...r.issues, ...validateRepeats(0)].map((i) => [i.path, issueText(i, t)]));
+    expect(said(tEn)).toEqual({ 'training.epochs': 'Must be at least 1.', 'training.batchSize': 'Must be at least 1.', 'layers.1.units': 'Must be at least 1.', repeat: 'Must be at least 1.' });
+    expect(new Set(Object.values(said(tKo)))).toEqual(new Set(['1 이상이어야 합니다.']));
+  });
+
   it('sends only the fields of each layer’s current type', () => {
     const d = defaultDraft();
     d.layers[1].type = 'dropout';
