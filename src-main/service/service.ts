@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, QueueSettingInfo, QueueStatus, Responses, SystemInfo } from '../shared/contract.js';
 import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
+import { message, messageText, type Message } from '../shared/messages.js';
 import { describeFsCode } from '../shared/fs-errors.js';
 import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
@@ -490,16 +491,17 @@ export class Service {
       backend: this.lastBackend,
       backendsAvailable: v.backends,
       backendLadder: BACKEND_NAMES.map((name) => {
-        const no = (reason: string) => ({ name, available: false, reason });
+        const said = (available: boolean | null, coded: Message) => ({ name, available, reason: messageText(coded), coded });
         switch (name) {
-          case 'tensorflow': return v.backends.includes('tensorflow') ? { name, available: true, reason: null } : no('@tensorflow/tfjs-node-gpu is not installed (its install needs to download libtensorflow)');
+          case 'tensorflow': return v.backends.includes('tensorflow') ? { name, available: true, reason: null } : said(false, message('backend.notInstalled', { package: '@tensorflow/tfjs-node-gpu' }));
           case 'webgpu':
           case 'webgl': {
-            const why = this.gpu ? this.gpu.unavailableReason() : 'this face has no GPU page';
-            return why ? no(why) : { name, available: null, reason: 'a browser was found; its adapter is known at the run' };
+            if (!this.gpu) return said(false, message('backend.noGpuPage'));
+            const why = this.gpu.unavailableReason();
+            return why ? { name, available: false, reason: why } : said(null, message('backend.browserAtRun'));
           }
-          case 'native': return { name, available: null, reason: 'the addon loads in the trainer process' };
-          case 'wasm': return v.backends.includes('wasm') ? { name, available: true, reason: null } : no('@tensorflow/tfjs-backend-wasm is not installed');
+          case 'native': return said(null, message('backend.nativeAtRun'));
+          case 'wasm': return v.backends.includes('wasm') ? { name, available: true, reason: null } : said(false, message('backend.packageMissing', { package: '@tensorflow/tfjs-backend-wasm' }));
           default: return { name, available: true, reason: null };
         }
       }),

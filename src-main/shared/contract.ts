@@ -221,9 +221,10 @@ export interface SystemInfo {
   backendsAvailable: string[];
   /**
    * Each rung of the ladder, best first: whether it can run here (null: known only when a run
-   * starts, as the native addon and a browser's adapter) and why not.
+   * starts, as the native addon and a browser's adapter) and why not; `coded`: the reason as a
+   * coded message, for a page to say in the user's language.
    */
-  backendLadder: { name: string; available: boolean | null; reason: string | null }[];
+  backendLadder: { name: string; available: boolean | null; reason: string | null; coded?: Message }[];
   versions: Record<string, string>;
   cores: number;
   settings: Required<z.infer<typeof SettingsSchema>>;

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { get as httpGet } from 'node:http';
 import { Service } from '../../../src-main/service/service.js';
+import { messageText } from '../../../src-main/shared/messages.js';
 import { localApi } from '../../../src-main/service/local-api.js';
 import { serve, type RunningServer } from '../../../src-main/server/server.js';
 import { NodeWorkerHost } from '../../../src-main/workers/node-host.js';
@@ -69,6 +70,10 @@ describe('service over WebSocket and in memory', () => {
       const info = await api.invoke('system:info', {});
       expect(info.home).toBe(home);
       expect(info.settings.concurrency).toBe(2);
+      // The ladder's reasons come coded, so a page says them in its language; the English text is the same message.
+      const native = info.backendLadder.find((b) => b.name === 'native')!;
+      expect(native.coded?.code).toBe('backend.nativeAtRun');
+      expect(native.reason).toBe(messageText(native.coded!));
       const presets = await api.invoke('models:presets', {});
       expect(presets.map((p) => p.name)).toContain('book-relu');
       const v = await api.invoke('models:validate', { spec: findPreset('book-relu')!.spec });

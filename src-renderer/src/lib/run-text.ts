@@ -1,0 +1,33 @@
+/**
+ * What the service wrote about a run in English (its device line, a repeat's name suffix), said in
+ * the chosen language at display time.
+ *
+ * A run's device line: the trainer writes it in English The trainer writes it in English from a few fixed
+ * shapes (engine/backend.ts, shared/gpu-page.ts's describeAdapter) and runs keep it as written, so
+ * a page words those shapes again; a line of any other shape (an older run's) is shown as stored.
+ */
+import type { Translate } from '../i18n/translate.js';
+
+const KERNELS_PORTABLE = 'portable C';
+
+export function deviceText(device: string | null | undefined, t: Translate): string {
+  if (!device) return '';
+  let m = /^CPU, native code \((.+)\), 1 thread; tfjs (\w+) for the rest$/.exec(device);
+  if (m) return t('device.native', { kernels: m[1] === KERNELS_PORTABLE ? t('device.portableC') : m[1], under: m[2] });
+  m = /^CPU, WebAssembly( with SIMD)?, 1 thread$/.exec(device);
+  if (m) return t(m[1] ? 'device.wasmSimd' : 'device.wasm');
+  if (device === 'CPU, plain JavaScript') return t('device.cpu');
+  if (device === 'TensorFlow C library (CUDA GPU when present, else CPU)') return t('device.tensorflow');
+  m = /^(WebGPU|WebGL) · (.+) \(software\)$/.exec(device);
+  if (m) return t('device.gpuSoftware', { api: m[1], name: m[2] });
+  return device;
+}
+
+/**
+ * A run's name as shown: the service names each run of a repeat `<name> (seed <n>)` (the suffix
+ * stats/index.ts also reads); a page says that suffix in the chosen language. Names are kept as stored.
+ */
+export function runNameText(name: string, t: Translate): string {
+  const m = /^(.*) \(seed (\d+)\)$/.exec(name);
+  return m ? t('runs.seedName', { name: m[1], seed: m[2] }) : name;
+}
