@@ -15,6 +15,7 @@ export const MESSAGE_TEXT = {
   'backend.nativeAtRun': 'the addon loads in the trainer process',
   'backend.browserAtRun': 'a browser was found; its adapter is known at the run',
   'backend.noGpuPage': 'this face has no GPU page',
+  'backend.noGpuDevice': 'no GPU device ({devices}), not timed; LAYERLAB_WEBGPU_ADAPTER=swiftshader times the software adapter',
   'predict.notImage': '{file}: not an image: give a PNG or JPEG file',
   'predict.format': '{file}: a {format} image: give a PNG or JPEG file',
   'predict.unreadable': '{file}: cannot read it ({reason})',
