@@ -45,7 +45,7 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
   const stall = stallSeconds(values);
   const localWorkers = localWorkersOption(values);
   const service = new Service({
-    home: resolveHome(stringOption(values, 'home')),
+    home: resolveHome(stringOption(values, 'home')), savedQueue: true,
     ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), ...localWorkers, onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
   });
   await service.start();

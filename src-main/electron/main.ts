@@ -44,7 +44,8 @@ function main(): void {
   const home = resolveHome();
   // GPU rungs in hidden windows (gpu-window.ts), the rest in utility processes.
   const gpu = new BrowserGpuHost(process.env, windowLauncher());
-  const service = new Service({ home, host: new LadderHost(new UtilityWorkerHost(here), gpu), gpu });
+  // The queue saved in Settings (queue.json in the data folder), if any: runs go there.
+  const service = new Service({ home, host: new LadderHost(new UtilityWorkerHost(here), gpu), gpu, savedQueue: true });
   const shutdown = createShutdown({ close: (reason) => service.close(reason), quit: () => app.quit() });
   const actions = createActions({ service, window: () => win, selectedRun: () => selectedRun });
   // The page gets a handle for what the user chose in a native dialog, never the path itself.

@@ -162,6 +162,12 @@ export class RunQueue {
   private exited(a: Active, info: ExitInfo): void {
     const runId = a.job.runId;
     this.active.delete(runId);
+    // Handed back before it started (its queue was replaced): first in line again, still queued.
+    if (info.requeue && !a.finished && a.stopping === 'no') {
+      this.pending.unshift(a.job);
+      this.pump();
+      return;
+    }
     if (!a.finished) {
       if (a.stopping === 'stop') this.finish(runId, 'stopped', null);
       else if (a.stopping === 'interrupt') this.finish(runId, 'interrupted', 'Layerlab was shut down during this run; completed epochs are kept');

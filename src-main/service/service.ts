@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { cpus, hostname } from 'node:os';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, QueueStatus, Responses, SystemInfo } from '../shared/contract.js';
+import type { AnyParsed, Caller, Channel, Events, EventName, Parsed, ParsedRequests, QueueSettingInfo, QueueStatus, Responses, SystemInfo } from '../shared/contract.js';
 import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
 import { message, messageText, type Message } from '../shared/messages.js';
@@ -19,7 +19,12 @@ import { kerasCode } from '../shared/keras.js';
 import type { WorkerHost } from '../workers/host.js';
 import { NodeWorkerHost } from '../workers/node-host.js';
 import { LadderHost, type GpuHost } from '../workers/ladder-host.js';
+// bullmq and ioredis load only when a queue is used (they cost every other start ~0.4 s): types here, code by import().
+import type { RedisHost } from '../workers/redis/host.js';
 import type { RunningWorker } from '../workers/redis/worker.js';
+import { QueueSwitch } from '../workers/redis/switch.js';
+import { checkRedisUrl, redactUrl } from '../workers/redis/protocol.js';
+import { readQueueSetting, writeQueueSetting } from './queue-setting.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -54,6 +59,12 @@ export interface ServiceOptions {
    * trainers: the address, the workers' stall time, and where status lines go (dispatch paused…).
    */
   redis?: { url: string; stallSeconds?: number; onStatus?: (line: string) => void; /** Queue workers in this process too (this machine's trainers take runs from the queue). */ localWorkers?: number };
+  /**
+   * Use the queue saved in the data folder (<home>/queue.json) when `redis` is not given, and let
+   * the faces change it (queue:set): the desktop app and `layerlab serve`. A saved queue that
+   * cannot be reached does not stop the start: dispatch waits, paused, with why.
+   */
+  savedQueue?: boolean;
 }
 
 /** A channel's handler, typed from the contract: the parsed request in, the response out. */
@@ -73,6 +84,16 @@ export class Service {
   private experiments!: ExperimentService;
   private readonly settings: SystemInfo['settings'];
   private localWorker: RunningWorker | undefined;
+  /** Where runs go: this machine's trainers or a Redis queue (switch.queue), changeable (queue:set). */
+  private switch!: QueueSwitch;
+  /** The queue whose status the faces see, its address, this machine's trainers on it, and whence it came. */
+  private queueHost: RedisHost | null = null;
+  private queueUrl: string | null = null;
+  private localWanted = 0;
+  private localStarting = false;
+  private queueSource: QueueSettingInfo['source'] = null;
+  /** Local queue workers of replaced queues, finishing their runs. */
+  private readonly closing = new Set<Promise<void>>();
   private lastBackend: SystemInfo['backend'] = null;
   /** The Redis queue's state, as last reported (null: runs train here). */
   private queueStatus: QueueStatus | null = null;
@@ -104,26 +125,26 @@ export class Service {
     this.store.recoverInterrupted();
     cleanStaleTemps(this.home);
     const local = this.options.host ?? new LadderHost(new NodeWorkerHost(), this.gpu ?? new BrowserGpuHost());
-    let host: WorkerHost = local;
-    if (this.options.redis) {
-      const { url, stallSeconds, onStatus, localWorkers } = this.options.redis;
-      // Loaded only here: bullmq and ioredis cost every other start ~0.4 s.
-      const [{ RedisHost }, { startWorker }] = await Promise.all([import('../workers/redis/host.js'), import('../workers/redis/worker.js')]);
-      const remote = new RedisHost({
-        url, home: this.home, local, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
-        localWorkers: localWorkers ?? 0, onQueue: (status) => { this.queueStatus = status; this.emit('system:queue', { status }); },
-      });
-      try {
+    this.localHost = local;
+    this.switch = new QueueSwitch(local);
+    try {
+      if (this.options.redis) {
+        const { url, localWorkers } = this.options.redis;
+        const remote = await this.openQueue(url, localWorkers ?? 0);
         await remote.connect();
-      } catch (err) {
-        this.store.close();
-        throw err;
+        this.queueSource = 'flag';
+        await this.switch.use(remote);
+        if (localWorkers) await this.startLocalWorkers(remote, true);
+      } else if (this.options.savedQueue) {
+        const saved = readQueueSetting(this.home);
+        if (saved) await this.useQueue(saved.url, saved.localWorkers);
       }
-      host = remote;
-      if (localWorkers) {
-        this.localWorker = await startWorker({ url, home: this.home, concurrency: localWorkers, host: local, name: `${hostname()}:${process.pid}:local`, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), log: () => undefined });
-      }
+    } catch (err) {
+      await this.switch.close();
+      this.store.close();
+      throw err;
     }
+    const host: WorkerHost = this.switch;
     this.host = host;
     const emit = this.emit.bind(this);
     this.queue = new RunQueue({ home: this.home, store: this.store, host, emit, ...this.settings });
@@ -153,6 +174,7 @@ export class Service {
     await this.queue.stopAll(reason === 'quit' ? 'stop' : 'interrupt');
     await this.datasets.close();
     await this.localWorker?.close();
+    await Promise.all(this.closing);
     await this.host.close?.();
     this.queue.recordPending();
     this.files.releaseAll();
@@ -176,6 +198,100 @@ export class Service {
   /** invoke for a transport holding some channel's request: the response is the channel's. */
   dispatch(parsed: AnyParsed, caller: Caller = PAGE): Promise<Responses[Channel]> {
     return this.invoke<Channel>(parsed, caller);
+  }
+
+  private localHost!: WorkerHost;
+
+  /** A Redis queue host whose status reaches the faces while it is the one runs go to. */
+  private async openQueue(url: string, localWorkers: number): Promise<RedisHost> {
+    const { RedisHost } = await import('../workers/redis/host.js');
+    const { stallSeconds, onStatus } = this.options.redis ?? {};
+    const host: RedisHost = new RedisHost({
+      url, home: this.home, local: this.localHost, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
+      localWorkers, onQueue: (status) => {
+        if (host !== this.queueHost) return;
+        this.queueStatus = status;
+        this.emit('system:queue', { status });
+        if (status.state === 'connected' || status.state === 'resumed') void this.startLocalWorkers(host, false);
+      },
+    });
+    this.queueHost = host;
+    this.queueUrl = url;
+    this.localWanted = localWorkers;
+    return host;
+  }
+
+  /** This machine's trainers take runs from the queue too, once it is reached. */
+  private async startLocalWorkers(host: RedisHost, strict: boolean): Promise<void> {
+    if (host !== this.queueHost || !this.localWanted || this.localWorker || this.localStarting || !this.queueUrl) return;
+    this.localStarting = true;
+    const stallSeconds = this.options.redis?.stallSeconds;
+    try {
+      const { startWorker } = await import('../workers/redis/worker.js');
+      const w = await startWorker({ url: this.queueUrl, home: this.home, concurrency: this.localWanted, host: this.localHost, name: `${hostname()}:${process.pid}:local`, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), log: () => undefined });
+      if (host === this.queueHost) this.localWorker = w;
+      else this.retireLocalWorker(w);
+    } catch (err) {
+      // A saved queue's trainers start at the next connection; a flag's failure is the command's.
+      if (strict) throw err;
+    } finally {
+      this.localStarting = false;
+    }
+  }
+
+  /** A replaced queue's local worker takes no more runs and finishes those it has. */
+  private retireLocalWorker(w: RunningWorker | undefined): void {
+    if (!w) return;
+    const p = w.close().catch(() => undefined).finally(() => this.closing.delete(p));
+    this.closing.add(p);
+  }
+
+  /**
+   * Runs go to this queue from now on (null: this machine). Runs no worker of the old queue has
+   * taken come back and go first to the new place; runs on its workers finish there.
+   */
+  private async useQueue(url: string | null, localWorkers: number): Promise<void> {
+    this.retireLocalWorker(this.localWorker);
+    this.localWorker = undefined;
+    let next: RedisHost | null = null;
+    if (url) {
+      next = await this.openQueue(url, localWorkers);
+      await next.connect({ wait: true });
+    } else {
+      this.queueHost = null;
+      this.queueUrl = null;
+      this.localWanted = 0;
+    }
+    this.queueSource = url ? 'setting' : null;
+    this.queueStatus = next ? next.queueStatus() : null;
+    this.emit('system:queue', { status: this.queueStatus });
+    await this.switch.use(next);
+  }
+
+  private queueSettingInfo(): QueueSettingInfo {
+    return {
+      source: this.queueSource, url: this.queueUrl ? redactUrl(this.queueUrl) : null, localWorkers: this.localWanted,
+      editable: this.options.savedQueue === true && this.queueSource !== 'flag',
+    };
+  }
+
+  /** queue:set: checks the address and reaches it before saving; then runs go there. */
+  private async setQueue(r: ParsedRequests['queue:set']): Promise<Responses['queue:set']> {
+    if (this.queueSource === 'flag') throw new UserError('this Layerlab was started with --redis (or LAYERLAB_REDIS): its queue is set there; start it without that to use the saved setting');
+    if (!this.options.savedQueue) throw new UserError('this face has no queue setting: give --redis to train or serve instead');
+    const localWorkers = r.localWorkers ?? 0;
+    if (r.url === null || r.url.trim() === '') {
+      writeQueueSetting(this.home, null);
+      await this.useQueue(null, 0);
+    } else {
+      const url = checkRedisUrl(r.url.trim(), 'Redis address');
+      const { connectOrExplain } = await import('../workers/redis/host.js');
+      const probe = await connectOrExplain(url, 'Redis address');
+      probe.disconnect();
+      writeQueueSetting(this.home, { url, localWorkers });
+      await this.useQueue(url, localWorkers);
+    }
+    return { ...this.queueSettingInfo(), status: this.queueStatus };
   }
 
   private parseSpec(input: unknown): ModelSpec {
@@ -318,6 +434,7 @@ export class Service {
     },
     'experiments:status': (r) => this.experiments.status(r.id),
     'experiments:list': (r) => this.experiments.list(r.limit),
+    'queue:set': (r) => this.setQueue(r),
     'compare:runs': (r) => compareRuns(this.store, r, (id) => {
       const d = this.datasets.list().find((x) => x.id === id);
       return d ? { name: d.name, trainCount: d.trainCount } : null;
@@ -392,6 +509,7 @@ export class Service {
       cores: cpus().length,
       settings: { ...this.settings },
       queue: this.queueStatus,
+      queueSetting: this.queueSettingInfo(),
     };
   }
 }

@@ -11,7 +11,7 @@ export const CHANNELS = [
   'models:validate', 'models:presets', 'models:keras',
   'runs:start', 'runs:stop', 'runs:list', 'runs:show', 'runs:update', 'runs:delete', 'runs:export', 'runs:import', 'runs:evaluate', 'runs:regions', 'runs:predict',
   'experiments:start', 'experiments:status', 'experiments:list',
-  'compare:runs',
+  'compare:runs', 'queue:set',
 ] as const satisfies readonly Channel[];
 
 export const EVENT_NAMES = [

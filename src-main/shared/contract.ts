@@ -180,6 +180,12 @@ export const requests = {
   'experiments:start': StartExperimentSchema,
   'experiments:status': z.object({ id }).strict(),
   'experiments:list': z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
+  /**
+   * Where runs go (the desktop app's and `serve`'s queue setting, saved in the data folder): a
+   * Redis address (redis:// or rediss://, a password allowed) and how many of this machine's
+   * trainers take runs from it, or null: this machine. The address is checked and reached first.
+   */
+  'queue:set': z.object({ url: z.string().max(2000).nullable(), localWorkers: z.number().int().min(0).max(64).optional() }).strict(),
   'compare:runs': z.object({ ids: z.array(id).max(200).optional(), groups: z.array(id).max(20).optional(), metric: z.enum(['valAccuracy', 'trainAccuracy', 'valLoss']).optional() }).strict(),
 } as const;
 
@@ -224,7 +230,15 @@ export interface SystemInfo {
   settings: Required<z.infer<typeof SettingsSchema>>;
   /** The Redis queue runs go to; null: runs train on this machine. */
   queue: QueueStatus | null;
+  queueSetting: QueueSettingInfo;
 }
+
+/**
+ * Where the queue came from: `flag` (--redis or LAYERLAB_REDIS when this Layerlab started: fixed
+ * for this process), `setting` (saved in the data folder), null (none: runs train here).
+ * `editable`: this face may change it (queue:set).
+ */
+export interface QueueSettingInfo { source: 'flag' | 'setting' | null; url: string | null; localWorkers: number; editable: boolean }
 
 export interface ValidateResult { ok: boolean; errors: FieldError[]; spec: ModelSpec | null; summary: ModelSummary | null }
 
@@ -273,6 +287,7 @@ export interface Responses {
   'experiments:status': ExperimentStatus;
   'experiments:list': ExperimentStatus[];
   'compare:runs': Comparison;
+  'queue:set': QueueSettingInfo & { status: QueueStatus | null };
 }
 
 /** Events the service sends to every face. */

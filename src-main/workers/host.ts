@@ -15,6 +15,11 @@ export interface ExitInfo {
    * trained in was closed or crashed): why, for the run's record.
    */
   interrupted?: string;
+  /**
+   * The run never started there and goes back to the run queue, to start again where runs go now
+   * (a Redis queue the user replaced took it back before any worker took it).
+   */
+  requeue?: true;
 }
 
 export interface WorkerHandle {

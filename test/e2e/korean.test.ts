@@ -26,6 +26,8 @@ const KEPT = new Set([
   'same', 'valid', 'adam', 'adamax', 'adagrad', 'adadelta', 'rmsprop', 'nesterov', 'centered',
   'auto', 'native', 'wasm', 'webgpu', 'webgl', 'tensorflow', 'tfjs', 'webassembly', 'simd',
   'json', 'jpeg', 'images', 'libtensorflow',
+  // The queue server's name (Settings › 훈련 대기열(Redis)).
+  'redis',
 ]);
 /**
  * Known English still reaching the page, owned elsewhere: the GPU rungs' reason when no browser

@@ -81,6 +81,62 @@ describe('serve --redis in the browser', () => {
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await expect(banner.count()).resolves.toBe(0);
     await expect(page.getByTestId('queue-state').textContent()).resolves.toMatch(/^Queue: resumed/);
+    // Settings says the queue is the command line's, and offers no form to change it.
+    await page.getByRole('button', { name: /Settings/ }).click();
+    await expect(page.getByTestId('queue-setting').textContent()).resolves.toContain(`Set by --redis when Layerlab started (${redis.url})`);
+    await expect(page.getByLabel('Redis address').count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the queue setting in the browser (serve without --redis)', () => {
+  let redis: TestRedis;
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    [redis, served] = await Promise.all([startRedis(['--requirepass', 'pa55word']), startServer()]);
+    ({ browser, page, errors } = await openApp(served.url));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    await redis?.cleanup();
+  });
+
+  it('refuses a wrong address in one line, saves a right one with its password hidden, and the header shows the queue', async () => {
+    await page.getByRole('button', { name: /Settings/ }).click();
+    await expect(page.getByTestId('queue-current').textContent()).resolves.toBe('Runs train on this machine.');
+    await expect(page.getByTestId('queue-state').count()).resolves.toBe(0);
+    const address = page.getByLabel('Redis address');
+    await address.fill(`http://127.0.0.1:${redis.port}`);
+    await page.getByRole('button', { name: 'Save and use' }).click();
+    await expect(page.getByTestId('queue-error').textContent()).resolves.toMatch(/^Redis address: 'http:\/\/127\.0\.0\.1:\d+' is not a Redis address/);
+
+    await address.fill(`redis://:pa55word@127.0.0.1:${redis.port}`);
+    await page.getByLabel('Trainers here that also take runs from the queue').fill('1');
+    await page.getByRole('button', { name: 'Save and use' }).click();
+    const hidden = `redis://:***@127.0.0.1:${redis.port}`;
+    await expect(page.getByTestId('queue-saved').textContent()).resolves.toBe(`Saved: runs go to the queue at ${hidden}.`);
+    await expect(page.getByTestId('queue-current').textContent()).resolves.toBe(`Runs go to the queue at ${hidden}.`);
+    await expect(address.inputValue()).resolves.toBe('');
+    await page.getByTestId('queue-state').filter({ hasText: /^Queue: connected · 1 trainer\(s\) here$/ }).waitFor();
+    await screenshot(page, 'queue-setting-en');
+    const shell = new Shell(page);
+    await page.getByRole('button', { name: 'Close settings' }).click();
+    await shell.setLanguage('ko');
+    await page.getByRole('button', { name: /설정/ }).click();
+    await expect(page.getByTestId('queue-current').textContent()).resolves.toBe(`실행은 ${hidden}의 대기열로 갑니다.`);
+    await screenshot(page, 'queue-setting-ko');
+    expect(await page.content()).not.toContain('pa55word');
+
+    await page.getByRole('button', { name: '이 컴퓨터에서만 훈련' }).click();
+    await expect(page.getByTestId('queue-current').textContent()).resolves.toBe('실행은 이 컴퓨터에서 훈련됩니다.');
+    await expect(page.getByTestId('queue-state').count()).resolves.toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -101,6 +101,8 @@ class RemoteRun implements WorkerHandle {
   request: TrainRequest | null = null;
   /** Queued on Redis (or waiting for it). */
   submitted = false;
+  /** A worker started it (its first attempt's 'started' came). */
+  get taken(): boolean { return this.attempts.length > 0; }
 
   constructor(private readonly host: RedisHost) {}
 
@@ -224,6 +226,10 @@ export class RedisHost implements WorkerHost {
   private timers: NodeJS.Timeout[] = [];
   private readonly stallMs: number;
   private polling = false;
+  /** Connected at least once (a first 'ready' says connected, later ones resumed). */
+  private everReady = false;
+  /** Set when retired: called once no run is left here. */
+  private retired: (() => void) | null = null;
   /** What the faces are shown: the state, why it is paused, since when. */
   private view: QueueStatus['state'] = 'connecting';
   private reason: QueueStatus['reason'] = null;
@@ -235,8 +241,28 @@ export class RedisHost implements WorkerHost {
     this.stallMs = o.stallMs ?? 30_000;
   }
 
-  /** Connects (one line when Redis cannot be reached at start), then reads reports until closed. */
-  async connect(): Promise<void> {
+  /**
+   * Connects (one line when Redis cannot be reached at start), then reads reports until closed.
+   * `wait`: never fails for an unreachable Redis: dispatch starts paused, with why, and runs wait
+   * here until it can be reached (the desktop app's saved queue, which must not stop the app).
+   */
+  async connect(o: { wait?: boolean } = {}): Promise<void> {
+    if (o.wait) {
+      this.state = 'down';
+      this.cmd = new Redis(this.o.url, { ...redisOptions(), lazyConnect: false });
+      this.cmd.on('error', (err: Error) => this.setState('down', err));
+      this.cmd.on('close', () => this.setState('down'));
+      this.cmd.on('ready', () => this.setState('ready'));
+      this.reader = new Redis(this.o.url, { ...redisOptions(), lazyConnect: false });
+      this.reader.on('error', () => undefined);
+      this.queueConnection = new Redis(this.o.url, { ...redisOptions(), lazyConnect: false });
+      this.queueConnection.on('error', () => undefined);
+      this.queue = new Queue(QUEUE_NAME, { connection: this.queueConnection });
+      this.queue.on('error', () => undefined);
+      this.show('connecting', null);
+      this.loop();
+      return;
+    }
     this.cmd = await connectOrExplain(this.o.url, '--redis');
     this.cmd.removeAllListeners('error');
     this.cmd.on('error', (err: Error) => this.setState('down', err));
@@ -252,11 +278,52 @@ export class RedisHost implements WorkerHost {
     this.redisRunId = await this.serverRunId();
     await this.beat();
     this.state = 'ready';
+    this.everReady = true;
     this.show('connected', null);
+    this.loop();
+  }
+
+  /** Reads the stream and polls the runs until closed. */
+  private loop(): void {
     void this.readLoop();
     const every = Math.min(2000, Math.max(250, Math.round(this.stallMs / 3)));
     this.timers.push(setInterval(() => void this.poll(), every));
     for (const t of this.timers) t.unref();
+  }
+
+  /**
+   * This queue is no longer where runs go (the user changed the setting): each run no worker has
+   * taken yet (waiting here for Redis, or waiting on the queue) is taken off it and handed back to
+   * the run queue, which starts it where runs go now; runs a worker trains go on and report here.
+   * `onIdle` runs once no run is left here (then close this host).
+   */
+  async retire(onIdle: () => void): Promise<void> {
+    this.retired = onIdle;
+    for (const run of [...this.runs.values()]) {
+      if (run.ended || run.taken) continue;
+      if (run.submitted) {
+        // Redis is away: whether a worker has it cannot be known; it stays here and ends as it would have.
+        if (this.state !== 'ready') continue;
+        try {
+          const job = await this.queue.getJob(`run-${run.job!.runId}`);
+          const state = job ? await job.getState() : 'unknown';
+          if (!job || !['waiting', 'delayed', 'prioritized', 'paused'].includes(state)) continue;
+          // Refused (it throws) when a worker locked it meanwhile: then that worker trains it.
+          await job.remove();
+        } catch {
+          // Redis is away or a worker has it: the run stays here and ends as it would have.
+          continue;
+        }
+      }
+      run.end({ code: null, signal: null, stderrTail: '', requeue: true });
+    }
+    if (this.runs.size === 0) this.idleNow();
+  }
+
+  private idleNow(): void {
+    const f = this.retired;
+    this.retired = null;
+    f?.();
   }
 
   start(kind: WorkerKind, options: { maxOldSpaceMB?: number } = {}): WorkerHandle {
@@ -308,8 +375,9 @@ export class RedisHost implements WorkerHost {
       this.show('paused', queueReason(err));
       this.status(`${err ? describeRedisError(this.o.url, err) : `Redis at ${redactUrl(this.o.url)} cannot be reached (the connection was lost)`}: dispatch paused${waiting ? `, ${waiting} run(s) waiting` : ''}; retrying; runs already on workers go on`);
     } else if (state === 'ready') {
-      this.show('resumed', null);
-      this.status(`Redis at ${redactUrl(this.o.url)} is back: dispatch resumed`);
+      this.show(this.everReady ? 'resumed' : 'connected', null);
+      this.status(this.everReady ? `Redis at ${redactUrl(this.o.url)} is back: dispatch resumed` : `Redis at ${redactUrl(this.o.url)} is reached: dispatch started`);
+      this.everReady = true;
       void this.afterReconnect();
     }
   }
@@ -406,6 +474,7 @@ export class RedisHost implements WorkerHost {
     const id = run.request?.runId;
     if (id && this.runs.get(id) === run) this.runs.delete(id);
     if (id && this.queue && !this.closed) void this.queue.remove(`run-${id}`).catch(() => undefined);
+    if (this.retired && this.runs.size === 0) this.idleNow();
   }
 
   /** Reads this owner's stream: each report to its run, in order; read reports are deleted. */

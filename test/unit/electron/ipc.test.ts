@@ -92,6 +92,18 @@ describe('the guarded contract handler', () => {
     expect(invoke).toHaveBeenCalledWith('runs:list', {}, { face: 'page' });
   });
 
+  it('carries the queue setting (queue:set) parsed to the service, and refuses a malformed one before it', async () => {
+    const { service, invoke } = fakeService(() => ({ source: 'setting' }));
+    const h = contractHandler(service);
+    expect(await h(event(), 'queue:set', { url: 'redis://:pw@10.0.0.5:6379', localWorkers: 2 })).toEqual({ ok: true, value: { source: 'setting' } });
+    expect(invoke).toHaveBeenCalledWith('queue:set', { url: 'redis://:pw@10.0.0.5:6379', localWorkers: 2 }, { face: 'page' });
+    invoke.mockClear();
+    expect(await h(event(), 'queue:set', { url: 42 })).toMatchObject({ ok: false, error: { name: 'ContractError', message: expect.stringContaining('queue:set: url') } });
+    expect(await h(event(), 'queue:set', { url: null, localWorkers: 65 })).toMatchObject({ ok: false, error: { name: 'ContractError', message: expect.stringContaining('localWorkers') } });
+    expect(await h(event(), 'queue:set', { url: null, command: 'rm -rf /' })).toMatchObject({ ok: false, error: { name: 'ContractError' } });
+    expect(invoke).not.toHaveBeenCalled();
+  });
+
   it('gives the window a page\'s rights: paths are the service\'s to refuse, handles pass', async () => {
     const { service, invoke } = fakeService(() => 'ok');
     await contractHandler(service)(event(), 'datasets:import', { source: { handle: 'h'.repeat(24) } });
@@ -166,9 +178,11 @@ describe('forwardEvents', () => {
     expect([...listeners.keys()].sort()).toEqual([...EVENT_NAMES].sort());
     emit('runs:epoch', { runId: 'r1', epoch: 1, loss: 0.5 });
     expect(send).toHaveBeenCalledWith(IPC.event, 'runs:epoch', { runId: 'r1', epoch: 1, loss: 0.5 });
+    emit('system:queue', { status: null });
+    expect(send).toHaveBeenCalledWith(IPC.event, 'system:queue', { status: null });
     destroyed = true;
     emit('runs:batch', { runId: 'r1' });
-    expect(send).toHaveBeenCalledTimes(1);
+    expect(send).toHaveBeenCalledTimes(2);
     off();
     expect([...listeners.values()].every((s) => s.size === 0)).toBe(true);
   });
