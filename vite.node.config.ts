@@ -19,7 +19,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         cli: 'src-main/cli/entry.ts',
-        trainer: 'src-main/workers/trainer-entry.ts',
+        // The trainer with the full @tensorflow/tfjs package (for tfjs-node-gpu); out/node/trainer.js is vite.trainer.config.ts's.
+        'trainer-full': 'src-main/workers/trainer-entry.ts',
         importer: 'src-main/workers/importer-entry.ts',
       },
       external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), /^@tensorflow\//, 'better-sqlite3', 'sharp', 'ws', 'zod', 'bullmq', 'ioredis'],

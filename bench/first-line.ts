@@ -10,7 +10,9 @@
  * Prints one JSON object: {fresh: {firstLineMs, epochLineMs, exitMs, marks}, cached: {...},
  * pytorch: {epochLineMs}, node: {exitMs}, ratios: {cachedFirstLineVsPytorchEpoch, ...}}.
  *
- *   npx tsx bench/first-line.ts [--rounds N] [--backend auto|native|...]
+ *   npx tsx bench/first-line.ts [--rounds N] [--backend auto|native|...] [--root DIR]
+ *
+ * --root: the checkout whose bin/layerlab.js runs (default this one): another build, for a before/after.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,7 +25,8 @@ const opt = (name: string, fallback: string) => { const i = argv.indexOf(`--${na
 const ROUNDS = Number(opt('rounds', '3'));
 const BACKEND = opt('backend', 'auto');
 const FASHION = '/usr/share/datasets/fashion-mnist';
-const CLI = join(ROOT, 'bin', 'layerlab.js');
+const CLI_ROOT = opt('root', ROOT);
+const CLI = join(CLI_ROOT, 'bin', 'layerlab.js');
 
 interface Timing { firstLineMs: number | null; epochLineMs: number | null; exitMs: number; code: number | null; marks?: Record<string, number> }
 
@@ -92,7 +95,7 @@ print(f"epoch 1/1 loss {loss.item():.4f}", flush=True)
 const min = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null); return v.length ? Math.round(Math.min(...v)) : null; };
 
 async function main(): Promise<void> {
-  if (!existsSync(CLI) || !existsSync(join(ROOT, 'out', 'node', 'cli.js'))) throw new Error('run npm run build first (out/node/cli.js is missing)');
+  if (!existsSync(CLI) || !existsSync(join(CLI_ROOT, 'out', 'node', 'cli.js'))) throw new Error('run npm run build first (out/node/cli.js is missing)');
   if (!existsSync(FASHION)) throw new Error(`${FASHION} is missing (apt-get install -y dataset-fashion-mnist)`);
   const torch = existsSync(PYTHON) && pythonHas('torch');
   const loadBefore = loadavg();
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
   const nodeExit = min(rounds.map((r) => r.node.exitMs));
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && a > 0 ? Math.round((b / a) * 100) / 100 : null);
   process.stdout.write(`${JSON.stringify({
+    root: CLI_ROOT,
     command: `layerlab train --preset book-relu --limit 500 --epochs 1 --backend ${BACKEND}`,
     rounds: ROUNDS, target: 'cached firstLineMs < 1500',
     fresh, cached,

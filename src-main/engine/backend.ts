@@ -5,9 +5,7 @@
  * for building, saving and anything the addon does not do.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { tensorflowBindingPresent } from './tensorflow-binding.js';
 import { installWasmKernels } from './wasm-install.js';
 import { loadNative } from './native/loader.js';
 import { nativeUnsupportedReason } from './native/config.js';
@@ -69,19 +67,6 @@ async function tryTf(name: Exclude<BackendName, 'native'>): Promise<Reason | nul
         : `${name} backend package is not installed`;
     }
     return (e.message || String(err)).split('\n')[0];
-  }
-}
-
-/** Whether tfjs-node-gpu is installed with its native binding (its install script downloads it). */
-function tensorflowBindingPresent(): boolean {
-  try {
-    const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu/package.json');
-    // Inside a packaged app's asar the import is the test (its files may be unpacked elsewhere).
-    if (pkg.includes('.asar')) return true;
-    const lib = join(dirname(pkg), 'lib');
-    return existsSync(lib) && readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
-  } catch {
-    return false;
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { specFitError, type ModelSpec } from '../shared/spec.js';
-import type { Dataset } from '../shared/dataset.js';
+import type { Dataset, RowsOfRun } from '../shared/dataset.js';
 import { mulberry32, permutation, deriveSeed } from '../shared/random.js';
 import { splitIndices } from '../shared/split.js';
 import { NonFiniteLossError, UserError } from '../shared/errors.js';
@@ -99,6 +99,30 @@ function choosePath(wanted: TrainPath, spec: ModelSpec, model: tf.LayersModel): 
   return { path: 'stock', fallbackReason: nativeReason ? `${nativeReason}; ${fastReason}` : fastReason };
 }
 
+/** How many of the first test rows a run scores. */
+function scoredTestRows(testCount: number, limit: number | undefined): number {
+  return limit ? Math.min(testCount, Math.max(limit, 1000)) : testCount;
+}
+
+/**
+ * The rows `train` reads for a run of `spec` on `limit` samples: its training and validation rows
+ * and the test rows it scores, the same split train() makes. A dataset loaded with only these
+ * (openDataset's `rows`) trains bit for bit as the whole one.
+ */
+export function rowsOfRun(spec: ModelSpec, limit: number): RowsOfRun {
+  const { validationSplit, splitSeed } = spec.training;
+  return {
+    train: (count) => {
+      const { train, val } = splitIndices(count, validationSplit, splitSeed, limit);
+      const all = new Int32Array(train.length + val.length);
+      all.set(train);
+      all.set(val, train.length);
+      return all;
+    },
+    test: (count) => scoredTestRows(count, limit),
+  };
+}
+
 export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOptions = {}): Promise<TrainOutcome> {
   checkCompatible(spec, dataset);
   const hooks = options.hooks ?? {};
@@ -161,7 +185,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
     let evaluation: Evaluation | undefined;
     if (options.evaluate !== false && status === 'completed') {
       evaluation = dataset.test
-        ? await evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(options.limit ? Math.min(dataset.test.count, Math.max(options.limit, 1000)) : dataset.test.count), dataset.classNames, 'test')
+        ? await evaluate(kept, dataset.test.x, dataset.test.y, rangeIndices(scoredTestRows(dataset.test.count, options.limit)), dataset.classNames, 'test')
         : await evaluate(kept, x, y, valIdx, dataset.classNames, 'validation');
     }
     return { status, model, epochs: history, trainCount: trainIdx.length, valCount: valIdx.length, evaluation, path, fallbackReason, marks, layerSeconds };

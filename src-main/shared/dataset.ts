@@ -26,6 +26,20 @@ export interface Dataset {
   train: LabeledSplit;
   /** Held-out test split, when the dataset has one; evaluation uses it. */
   test?: LabeledSplit;
+  /**
+   * Only the rows one run uses were read (RowsOfRun); every other row's features are zeros.
+   * Labels and counts are whole. Given to that run's trainer only, never shown or saved.
+   */
+  partial?: true;
+}
+
+/**
+ * The rows a run reads, given each split's count: its training and validation rows (indices into
+ * the training split), and how many of the first test rows it scores (engine/train.ts rowsOfRun).
+ */
+export interface RowsOfRun {
+  train: (count: number) => ArrayLike<number>;
+  test: (count: number) => number;
 }
 
 export function featureSize(shape: readonly number[]): number {

@@ -15,6 +15,7 @@ export const MESSAGE_TEXT = {
   'backend.nativeAtRun': 'the addon loads in the trainer process',
   'backend.browserAtRun': 'a browser was found; its adapter is known at the run',
   'backend.noGpuPage': 'this face has no GPU page',
+  'backend.noGpuDevice': 'no GPU device ({devices}), not timed; LAYERLAB_WEBGPU_ADAPTER=swiftshader times the software adapter',
   'import.notFound': '{file}: does not exist; check the path',
   'import.denied': '{file}: cannot be read: permission denied; check its permissions',
   'import.isFolder': '{file}: is a folder; give a file inside it',

@@ -18,6 +18,7 @@ import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
 import { adapterText, describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
+import { message, type Message } from '../shared/messages.js';
 import type { Dataset } from '../shared/dataset.js';
 import type { GpuHost, GpuStartOptions } from './ladder-host.js';
 import { osGpuIdentity } from './probe-cache.js';
@@ -323,10 +324,10 @@ export class BrowserTrainer implements WorkerHandle {
  * anyway; a forced --backend webgpu|webgl trains there regardless. Elsewhere (macOS, Windows) the
  * devices are not files: probe.
  */
-export function noGpuDeviceReason(env: NodeJS.ProcessEnv = process.env, devices = '/dev', platform: string = process.platform): string | null {
+export function noGpuDeviceReason(env: NodeJS.ProcessEnv = process.env, devices = '/dev', platform: string = process.platform): Message | null {
   if (platform !== 'linux' || adapterFromEnv(env) === 'swiftshader') return null;
   if (gpuDeviceNodes(devices).length > 0) return null;
-  return `no GPU device (${join(devices, 'dri', 'renderD*')}, ${join(devices, 'nvidia*')}), not timed; LAYERLAB_WEBGPU_ADAPTER=swiftshader times the software adapter`;
+  return message('backend.noGpuDevice', { devices: `${join(devices, 'dri', 'renderD*')}, ${join(devices, 'nvidia*')}` });
 }
 
 /** The GPU device nodes under `devices` (render nodes, NVIDIA devices, WSL's dxg). */
@@ -345,7 +346,7 @@ export function gpuDeviceNodes(devices = '/dev'): string[] {
 export class BrowserGpuHost implements GpuHost {
   /** `devices`: where the GPU device nodes are looked for (/dev; tests give a folder of their own). */
   constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly launcher?: PageLauncher, private readonly devices = '/dev') {}
-  autoSkipReason(): string | null {
+  autoSkipReason(): Message | null {
     return noGpuDeviceReason(this.env, this.devices);
   }
   unavailableReason(): string | null {

@@ -14,6 +14,7 @@ import { isSoftwareDevice, PAGE_BACKENDS, type PageBackend } from '../shared/gpu
 import type { ProbeFigure } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { trace } from './trace.js';
+import { messageText, type Message } from '../shared/messages.js';
 import { dropProbeCache, machineIdentity, probeKey, readProbeCache, writeProbeCache } from './probe-cache.js';
 
 export interface GpuStartOptions {
@@ -37,7 +38,7 @@ export interface GpuHost {
    * Why `auto` should pass the GPU rungs over without starting the page to time them (no GPU
    * device: only a software adapter would answer), or null. A forced GPU rung still starts.
    */
-  autoSkipReason?(): string | null;
+  autoSkipReason?(): Message | null;
   /**
    * What the GPU rungs' speed depends on besides the model, for the probe cache's key: the page's
    * build, the browser (its executable's size and time, or Electron's version), the adapter asked
@@ -131,11 +132,13 @@ class ProbingTrainer extends DeferredHandle {
   }
 
   private async choose(req: TrainRequest): Promise<void> {
-    const noGpu = this.gpu.unavailableReason() ?? this.gpu.autoSkipReason?.() ?? null;
+    const unavailable = this.gpu.unavailableReason();
+    const passOver = unavailable ? null : this.gpu.autoSkipReason?.() ?? null;
+    const noGpu = unavailable ?? (passOver ? messageText(passOver) : null);
     trace(`ladder: GPU page ${noGpu ? 'unavailable' : 'available'}`);
     if (noGpu) {
       // One candidate (the Node ladder): nothing to measure; the GPU rungs say why they sat out.
-      const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: noGpu }));
+      const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: noGpu, ...(passOver ? { coded: passOver } : {}) }));
       this.attach(this.node(), (raw) => {
         const m = raw as TrainerMessage;
         return m.type === 'started' ? { ...m, skipped: [...skipped, ...m.skipped] } : m;

@@ -4,13 +4,18 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trace } from './trace.js';
+import { tensorflowBindingPresent } from '../engine/tensorflow-binding.js';
 import { stopGracefully, type ExitInfo, type WorkerHandle, type WorkerHost, type WorkerKind } from './host.js';
 
 /**
- * The entry of a worker: `<kind>.js` beside the running bundle (out/node/), or, when running from
- * source under vitest/tsx, the TypeScript entry run through tsx.
+ * The entry of a worker: `<kind>.js` beside the running bundle (out/node/) (for a trainer where
+ * @tensorflow/tfjs-node-gpu is installed, trainer-full.js), or, when running from source under
+ * vitest/tsx, the TypeScript entry run through tsx.
  */
 export function workerEntry(kind: WorkerKind, dir = dirname(fileURLToPath(import.meta.url))): { file: string; execArgv: string[] } {
+  // The trainer bundles a lean TensorFlow.js (vite.trainer.config.ts); tfjs-node-gpu needs the full package beside it.
+  const full = join(dir, 'trainer-full.js');
+  if (kind === 'trainer' && existsSync(full) && tensorflowBindingPresent()) return { file: full, execArgv: [] };
   const built = join(dir, `${kind}.js`);
   if (existsSync(built)) return { file: built, execArgv: [] };
   const source = join(dir, `${kind}-entry.ts`);

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, warmBackend } from '../engine/backend.js';
-import { train } from '../engine/train.js';
+import { rowsOfRun, train } from '../engine/train.js';
 import { serializeModel, type SavedModelFiles } from '../engine/save.js';
 import { evaluateSaved } from '../engine/evaluate-saved.js';
 import { predictImages } from '../engine/predict.js';
@@ -34,8 +34,9 @@ async function run(req: Extract<TrainerRequest, { type: 'train' }>): Promise<voi
     trace('trainer: train request received');
     const backend = await selectBackend(req.backend, { spec: req.spec, path: req.path });
     trace(`trainer: backend ${backend.name} selected`);
-    const dataset = openDataset(req.home, req.dataset);
-    trace('trainer: dataset opened');
+    // A --limit run reads only its own rows of a catalog dataset (most of Fashion-MNIST stays on disk).
+    const dataset = openDataset(req.home, req.dataset, req.limit !== undefined ? rowsOfRun(req.spec, req.limit) : undefined);
+    trace(`trainer: dataset opened${dataset.partial ? ' (the run\'s rows only)' : ''}`);
     let lastBatch = 0;
     const outcome = await train(req.spec, dataset, {
       limit: req.limit,

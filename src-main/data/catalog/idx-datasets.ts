@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Dataset } from '../../shared/dataset.js';
+import type { Dataset, RowsOfRun } from '../../shared/dataset.js';
 import { DatasetError } from '../errors.js';
-import { readIdxPair, type ReadBytes } from '../formats/idx.js';
-import { unpackedReader } from './unpacked.js';
+import { readIdxPair, readIdxPairRows, type ReadBytes } from '../formats/idx.js';
+import { plainCopy, unpackedReader } from './unpacked.js';
 import { message, messageText, type Message } from '../../shared/messages.js';
 
 /** One of the four files as published; `sha256` and `bytes` are of the decompressed IDX data. */
@@ -138,12 +138,23 @@ export function missingMessage(entry: IdxCatalogEntry, home: string): string {
   return messageText(missingCoded(entry, home));
 }
 
-/** Loads an IDX dataset from a folder holding the four standard files. */
-export function loadIdxFolder(dir: string, meta: { id: string; name: string; classNames?: string[] }, read?: ReadBytes): Dataset {
+/**
+ * Loads an IDX dataset from a folder holding the four standard files. With `rows` (and `plain`,
+ * where each file's uncompressed bytes lie, when they do) only the images a run uses are read
+ * (the dataset is then `partial`); otherwise, or where a file is only compressed, all of them.
+ */
+export function loadIdxFolder(dir: string, meta: { id: string; name: string; classNames?: string[] }, read?: ReadBytes, rows?: RowsOfRun, plain?: (file: string) => string | null): Dataset {
   const files = findIdxFiles(dir);
   if (!files) throw new DatasetError(`${dir}: no ${Object.values(FILES).join(' / ')} files (plain or .gz) found there`);
-  const train = readIdxPair(files.trainImages, files.trainLabels, read);
-  const test = readIdxPair(files.testImages, files.testLabels, read);
+  const some = (images: string, labels: string, pick: (count: number) => ArrayLike<number>) => {
+    const at = rows && plain ? plain(images) : null;
+    return at ? readIdxPairRows(images, labels, at, pick, read) : null;
+  };
+  const trainPart = rows ? some(files.trainImages, files.trainLabels, rows.train) : null;
+  const testPart = rows && trainPart ? some(files.testImages, files.testLabels, (n) => Int32Array.from({ length: rows.test(n) }, (_, i) => i)) : null;
+  const partial = trainPart !== null && testPart !== null;
+  const train = partial ? trainPart : readIdxPair(files.trainImages, files.trainLabels, read);
+  const test = partial ? testPart : readIdxPair(files.testImages, files.testLabels, read);
   if (train.featureShape.join('x') !== test.featureShape.join('x')) {
     throw new DatasetError(`${files.testImages}: images are ${test.featureShape.join('×')} but the training images are ${train.featureShape.join('×')}`);
   }
@@ -161,12 +172,14 @@ export function loadIdxFolder(dir: string, meta: { id: string; name: string; cla
     scale: isBytes ? 1 / 255 : 1,
     train: { x: train.x, y: train.y, count: train.count },
     test: { x: test.x, y: test.y, count: test.count },
+    ...(partial ? { partial: true as const } : {}),
   };
 }
 
-export function loadCatalogIdx(id: IdxCatalogEntry['id'], home: string): Dataset {
+export function loadCatalogIdx(id: IdxCatalogEntry['id'], home: string, rows?: RowsOfRun): Dataset {
   const entry = IDX_CATALOG.find((e) => e.id === id)!;
   const found = locateIdxDataset(entry, home);
   if (!found) throw new DatasetError(missingCoded(entry, home));
-  return loadIdxFolder(found.dir, entry, unpackedReader(join(home, 'datasets', '.unpacked', entry.folder)));
+  const unpacked = join(home, 'datasets', '.unpacked', entry.folder);
+  return loadIdxFolder(found.dir, entry, unpackedReader(unpacked), rows, (file) => plainCopy(unpacked, file));
 }

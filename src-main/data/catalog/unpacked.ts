@@ -11,12 +11,28 @@ import { basename, join } from 'node:path';
 import { gunzipBounded, isGzip } from '../gzip.js';
 import type { ReadBytes } from '../formats/idx.js';
 
+/** Where the unpacked copy of a catalog .gz is kept in `dir` (it may not be there yet). */
+function keptPath(dir: string, file: string): string {
+  const st = statSync(file);
+  return join(dir, `${basename(file, '.gz')}.${st.size}-${Math.floor(st.mtimeMs)}`);
+}
+
+/** The file's bytes as they are on disk uncompressed: the file itself, or its unpacked copy once made; else null. */
+export function plainCopy(dir: string, file: string): string | null {
+  if (!file.endsWith('.gz')) return file;
+  try {
+    const kept = keptPath(dir, file);
+    return existsSync(kept) ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
 export function unpackedReader(dir: string): ReadBytes {
   return (file: string) => {
     if (!file.endsWith('.gz')) return readFileSync(file);
-    const st = statSync(file);
     const name = basename(file, '.gz');
-    const kept = join(dir, `${name}.${st.size}-${Math.floor(st.mtimeMs)}`);
+    const kept = keptPath(dir, file);
     if (existsSync(kept)) return readFileSync(kept);
     const raw = readFileSync(file);
     const bytes = isGzip(raw) ? gunzipBounded(file, raw) : raw;

@@ -588,6 +588,7 @@ export const en = {
   'msg.backend.nativeAtRun': 'the addon loads in the trainer process',
   'msg.backend.browserAtRun': 'a browser was found; its adapter is known at the run',
   'msg.backend.noGpuPage': 'this face has no GPU page',
+  'msg.backend.noGpuDevice': 'no GPU device ({devices}), so it was not timed; choose it to train on the software adapter',
   'plain.tooFew': '{b} vs {a}: one run cannot tell them apart; repeat each 3 or more times.',
   'plain.noData': '{b} vs {a}: nothing to compare yet ({empty} has no finished runs).',
   'plain.same': '{b} vs {a}: the same result in every run.',

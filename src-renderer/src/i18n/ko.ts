@@ -590,6 +590,7 @@ export const ko: Record<MessageKey, string> = {
   'msg.backend.nativeAtRun': '애드온은 훈련 프로세스에서 불러옵니다',
   'msg.backend.browserAtRun': '브라우저를 찾았습니다. 어댑터는 실행할 때 알 수 있습니다',
   'msg.backend.noGpuPage': '이 화면에는 GPU 페이지가 없습니다',
+  'msg.backend.noGpuDevice': 'GPU 장치가 없어({devices}) 속도를 재지 않았습니다. 소프트웨어 어댑터로 훈련하려면 이 백엔드를 고르세요',
   'plain.tooFew': '{b} 대 {a}: 실행 하나로는 둘을 구별할 수 없습니다. 각각 3번 이상 반복하세요.',
   'plain.noData': '{b} 대 {a}: 아직 비교할 것이 없습니다({empty}에 끝난 실행이 없음).',
   'plain.same': '{b} 대 {a}: 모든 실행의 결과가 같습니다.',

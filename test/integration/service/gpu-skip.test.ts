@@ -73,7 +73,11 @@ describe('auto and the GPU rungs on a machine without a GPU device', () => {
     expect(r.started.probe).toBeUndefined();
     const gpuSkips = r.started.skipped.filter((s) => s.name === 'webgpu' || s.name === 'webgl');
     expect(gpuSkips.map((s) => s.name)).toEqual(['webgpu', 'webgl']);
-    for (const s of gpuSkips) expect(s.reason).toBe(`no GPU device (${devices}/dri/renderD*, ${devices}/nvidia*), not timed; LAYERLAB_WEBGPU_ADAPTER=swiftshader times the software adapter`);
+    for (const s of gpuSkips) {
+      expect(s.reason).toBe(`no GPU device (${devices}/dri/renderD*, ${devices}/nvidia*), not timed; LAYERLAB_WEBGPU_ADAPTER=swiftshader times the software adapter`);
+      // Coded, so a page says it in its language (and as a note, not a warning).
+      expect(s.coded).toEqual({ code: 'backend.noGpuDevice', params: { devices: `${devices}/dri/renderD*, ${devices}/nvidia*` } });
+    }
   });
 
   it('still starts the browser to time them with a render node, or when the software adapter is asked for', async () => {
