@@ -1,12 +1,25 @@
 import { UserError } from '../shared/errors.js';
 import { describeFsCode } from '../shared/fs-errors.js';
+import { messageText, type Message, type MessageCode, type MessageParams } from '../shared/messages.js';
 
-/** A file that cannot be imported: the message names the file and what is wrong with it. */
+/**
+ * A file that cannot be imported: the message names the file and what is wrong with it. The
+ * problem is English text, or a coded message (`import.*`, whose text starts with `{file}: `) that a
+ * page says in the user's language; `problem` is its English text without the file either way.
+ */
 export class ImportError extends UserError {
   override name = 'ImportError';
-  constructor(readonly file: string, readonly problem: string) {
-    super(`${file}: ${problem}`);
+  readonly problem: string;
+  constructor(readonly file: string, problem: string | Message) {
+    const coded = typeof problem === 'string' ? null : { code: problem.code, params: { ...problem.params, file } };
+    super(coded ?? `${file}: ${problem as string}`);
+    this.problem = coded ? messageText(coded).slice(file.length + 2) : problem as string;
   }
+}
+
+/** A coded import problem (`import.*` in shared/messages.ts); the file is filled in by ImportError. */
+export function importProblem(code: MessageCode & `import.${string}`, params: MessageParams = {}): Message {
+  return { code, params };
 }
 
 /** A dataset that cannot be found or opened. */
@@ -17,10 +30,10 @@ export class DatasetError extends UserError {
 /** Why a file could not be opened or read, in words a user can act on. */
 export function unreadable(file: string, err: unknown): ImportError {
   const code = (err as NodeJS.ErrnoException).code;
-  const problem = code === 'ENOENT' ? 'does not exist; check the path'
-    : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied; check its permissions'
-    : code === 'EISDIR' ? 'is a folder; give a file inside it'
-    : code === 'ENOTDIR' ? 'is not a folder; give the folder that holds it'
+  const problem = code === 'ENOENT' ? importProblem('import.notFound')
+    : code === 'EACCES' || code === 'EPERM' ? importProblem('import.denied')
+    : code === 'EISDIR' ? importProblem('import.isFolder')
+    : code === 'ENOTDIR' ? importProblem('import.notFolder')
     : `cannot be read: ${describeFsCode(code) ?? (code ?? (err as Error).message)}`;
   return new ImportError(file, problem);
 }

@@ -8,7 +8,7 @@ import type { DatasetInfo, ImportOptions } from '../shared/datasets.js';
 
 /** The contract's options plus the labels file (a path the service resolved from the request). */
 export type ImporterOptions = ImportOptions & { labelsPath?: string };
-import { ImportError, unreadable } from './errors.js';
+import { ImportError, importProblem, unreadable } from './errors.js';
 import type { ParsedDataset, SourceFormat } from './formats/types.js';
 import { parseCsvFile } from './formats/csv.js';
 import { readImageFolder } from './formats/images.js';
@@ -41,7 +41,7 @@ export function detectFormat(path: string): Format {
   if (/idx\d-ubyte/.test(name)) {
     throw new ImportError(path, 'is one IDX file; import the folder that holds the images and labels files (train-images-idx3-ubyte, train-labels-idx1-ubyte, …)');
   }
-  throw new ImportError(path, `has an unknown format ('${ext || name}'); give --format idx, csv, images, npy or npz`);
+  throw new ImportError(path, importProblem('import.unknownFormat', { ext: ext || name }));
 }
 
 async function parseIdxFolder(dir: string): Promise<ParsedDataset> {

@@ -9,6 +9,7 @@ import type { DatasetInfo, DatasetPreview } from '../shared/datasets.js';
 import type { DatasetSamples, Events } from '../shared/contract.js';
 import type { CatalogId, DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
+import { isMessageCode } from '../shared/messages.js';
 import { messageText } from '../shared/messages.js';
 import { IDX_CATALOG, locateIdxDataset, missingCoded } from '../data/catalog/idx-datasets.js';
 import { downloadIdxDataset } from '../data/catalog/download.js';
@@ -127,7 +128,8 @@ export class DatasetService {
           resolve(m.dataset);
         } else if (m.type === 'error') {
           settled = true;
-          const err = new UserError(m.error.message);
+          // A coded error (import.*) stays coded, so the page says it in the user's language.
+          const err = new UserError(m.error.coded && isMessageCode(m.error.coded.code) ? m.error.coded : m.error.message);
           err.name = m.error.name;
           reject(err);
         }

@@ -1,6 +1,6 @@
 /**
  * Issue 12, "Korean all the way": a tour of every page of the browser mode in Korean at 1280 and
- * 1024 px (Data with an image set and a 2D set, Model, Train, Runs, a run with its evaluation,
+ * 1024 px (Data with an image set, a 2D set and an import the importer refuses, Model, Train, Runs, a run with its evaluation,
  * layers and predictions, a 2D run's decision regions, a comparison, Settings), on tiny real runs.
  * On each, the visible text and the tooltips, labels and chart legends hold no English word
  * outside a short list of names that stay as they are (Keras layers, activations and optimizers,
@@ -11,6 +11,8 @@
 /// <reference lib="dom.iterable" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/build.js';
 import { WsClient } from '../helpers/ws-client.js';
 import { openApp, screenshot, startServer, type Served } from './helpers/app.js';
 import { Shell } from './pages/shell.js';
@@ -113,6 +115,13 @@ describe('Korean all the way, in the browser', () => {
       await datasets.getByRole('button', { name: '엑스오어 보기' }).click();
       await preview.getByTestId('sample-table').waitFor();
       await look(`data-2d-${width}`);
+      // A file the importer refuses: its one line in Korean, naming the file and the line.
+      const ragged = join(ROOT, 'test', 'fixtures', 'csv', 'error-ragged.csv');
+      await page.locator('#imp-path').fill(ragged);
+      await page.getByRole('button', { name: '가져오기', exact: true }).click();
+      await expect(page.getByTestId('import-error').textContent()).resolves.toBe(`${ragged}: 17번째 줄: 필드가 4개인데, 첫 줄처럼 5개여야 합니다. 그 줄을 고치거나 지우세요.`);
+      await page.getByTestId('import-error').scrollIntoViewIfNeeded();
+      await look(`data-import-error-${width}`);
 
       await shell.go('Model');
       await page.locator('[data-layer="1"]').getByLabel('뉴런 수').fill('0');

@@ -3,7 +3,7 @@
  * text labels and errors. `parse` consumes whole rows and returns where an unfinished row starts,
  * so the caller can carry it into the next chunk; a row is written only when it completes.
  */
-import { ImportError } from '../errors.js';
+import { ImportError, importProblem } from '../errors.js';
 import { LabelCollector } from './csv-labels.js';
 import { sampleShape } from './csv-sniff.js';
 import { FeatureStore, POW10, parseNumberBytes } from './csv-store.js';
@@ -200,7 +200,7 @@ export class CsvRows {
       }
       break;
     }
-    if (col !== columns) throw new ImportError(this.file, `line ${this.line}: ${col} field${col === 1 ? '' : 's'}, expected ${columns} as on the first line; fix or remove that line`);
+    if (col !== columns) throw new ImportError(this.file, col === 1 ? importProblem('import.raggedOne', { line: this.line, expected: columns }) : importProblem('import.ragged', { line: this.line, count: col, expected: columns }));
     store.endRow();
     this.labels.push(labelId);
     this.count++;
@@ -217,7 +217,7 @@ export class CsvRows {
       while (q < end && buf[q] !== QUOTE) { if (buf[q] === LF) lines++; q++; }
       if (q >= end) {
         if (!atEof) return -1;
-        throw new ImportError(this.file, `line ${this.line + linesBefore}: a quoted field is not closed (a missing '"')`);
+        throw new ImportError(this.file, importProblem('import.unclosedQuote', { line: this.line + linesBefore }));
       }
       if (q + 1 < end && buf[q + 1] === QUOTE) { escapes = true; q += 2; continue; }
       if (q + 1 >= end && !atEof) return -1;
@@ -231,7 +231,7 @@ export class CsvRows {
     while (q < end && (buf[q] === SPACE || (buf[q] === TAB && this.d !== TAB))) q++;
     if (q === end && !atEof) return -1;
     if (q < end && buf[q] !== this.d && buf[q] !== LF && buf[q] !== CR) {
-      throw new ImportError(this.file, `line ${this.line + linesBefore + lines}: text after a closing quote; a quote inside a quoted field is written as ""`);
+      throw new ImportError(this.file, importProblem('import.afterQuote', { line: this.line + linesBefore + lines }));
     }
     return q;
   }
@@ -250,7 +250,7 @@ export class CsvRows {
       } else if (b === LF) lines++;
     }
     if (!atEof) return -1;
-    if (quoted) throw new ImportError(this.file, `line ${this.line}: a quoted field is not closed (a missing '"')`);
+    if (quoted) throw new ImportError(this.file, importProblem('import.unclosedQuote', { line: this.line }));
     this.line += 1 + lines;
     return p;
   }
@@ -273,7 +273,7 @@ export class CsvRows {
   }
 
   private labelOfText(text: string, lines: number): number {
-    if (text.trim() === '') throw new ImportError(this.file, `line ${this.line + lines}: the label (column ${this.columnName(this.layout.label)}) is empty`);
+    if (text.trim() === '') throw new ImportError(this.file, importProblem('import.labelEmpty', { line: this.line + lines, column: this.columnName(this.layout.label) }));
     return this.labels.idOfText(text);
   }
 
@@ -282,18 +282,18 @@ export class CsvRows {
   }
 
   private notNumber(col: number, v: number, text: string, lines: number): ImportError {
-    const where = `line ${this.line + lines}, column ${this.columnName(col)}`;
-    if (text.trim() === '') return new ImportError(this.file, `${where} is empty; missing values are not supported (fill or drop them first)`);
-    if (Number.isFinite(v)) return new ImportError(this.file, `${where}: ${text.trim()} is too large for float32`);
+    const where = { line: this.line + lines, column: this.columnName(col) };
+    if (text.trim() === '') return new ImportError(this.file, importProblem('import.missingValue', where));
+    if (Number.isFinite(v)) return new ImportError(this.file, `line ${where.line}, column ${where.column}: ${text.trim()} is too large for float32`);
     const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-    return new ImportError(this.file, `${where}: '${shown}' is not a number; features must be numeric (if this column holds the classes, choose it as the label column)`);
+    return new ImportError(this.file, importProblem('import.notNumber', { ...where, value: shown }));
   }
 
   /** The dataset, once every row is parsed. */
   finish(): Omit<ParsedDataset, 'format'> {
-    if (this.count === 0) throw new ImportError(this.file, this.layout.header ? 'has a header but no data rows' : 'has no data rows');
+    if (this.count === 0) throw new ImportError(this.file, importProblem(this.layout.header ? 'import.headerOnly' : 'import.noRows'));
     const { classNames, y } = this.labels.finish();
-    if (classNames.length < 2) throw new ImportError(this.file, `has only one class ('${classNames[0]}'); a classifier needs at least 2 (is the label column '${this.layout.names?.[this.layout.label] ?? this.layout.label + 1}' right?)`);
+    if (classNames.length < 2) throw new ImportError(this.file, importProblem('import.oneClass', { name: classNames[0], column: this.layout.names?.[this.layout.label] ?? this.layout.label + 1 }));
     const x = this.store.finish(this.count);
     const width = this.store.width;
     const notes = [`${this.count} rows, ${width} features, ${classNames.length} classes`, x instanceof Uint8Array ? 'features are integers 0..255: stored as uint8' : 'features stored as float32'];

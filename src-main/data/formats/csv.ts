@@ -5,7 +5,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { ImportError } from '../errors.js';
+import { ImportError, importProblem } from '../errors.js';
 import { openRegular } from '../source.js';
 import { detectDelimiter, detectHeader, planColumns, sklearnClassNames, tokenizeSample } from './csv-sniff.js';
 import { CsvRows, type RowLayout } from './csv-rows.js';
@@ -134,7 +134,7 @@ function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): {
     }
     const atEof = got >= size || got < want;
     if (got >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
-      throw new ImportError(file, 'is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)');
+      throw new ImportError(file, importProblem('import.utf16'));
     }
     const bom = got >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     const text = Buffer.from(head.buffer, bom, got - bom).toString('utf8');
@@ -143,8 +143,8 @@ function sniff(file: string, size: number, read: ReadAt, options: CsvOptions): {
     const { rows } = tokenizeSample(text, delimiter, 50, atEof);
     if (rows.length < 2 && !atEof && want < MAX_SAMPLE) continue;
     if (rows.length === 0) {
-      if (text.trim() === '') throw new ImportError(file, 'is empty');
-      throw new ImportError(file, atEof ? 'line 1: a quoted field is not closed (a missing \'"\')' : `has no complete row in its first ${MAX_SAMPLE >> 20} MiB`);
+      if (text.trim() === '') throw new ImportError(file, importProblem('import.empty'));
+      throw new ImportError(file, atEof ? importProblem('import.unclosedQuote', { line: 1 }) : `has no complete row in its first ${MAX_SAMPLE >> 20} MiB`);
     }
     const nul = rows[0].findIndex((c) => c.includes('\0'));
     if (nul >= 0) throw new ImportError(file, `line 1, column ${nul + 1}: holds a NUL byte (\\0), which CSV text never has; is this a binary file? Save the data as CSV text`);

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsvBytes, parseCsvFile } from '../../../src-main/data/formats/csv.js';
 import { ImportError } from '../../../src-main/data/errors.js';
+import { messageText } from '../../../src-main/shared/messages.js';
 import { detectDelimiter, detectHeader, isNumeric } from '../../../src-main/data/formats/csv-sniff.js';
 import { parseNumberBytes } from '../../../src-main/data/formats/csv-store.js';
 
@@ -47,6 +48,11 @@ describe('CSV fixtures written by pandas', () => {
       expect(err).toBeInstanceOf(ImportError);
       expect(err.message.startsWith(`${join(DIR, name)}: `)).toBe(true);
       expect(err.message).toContain(message);
+      // Coded, so a page says it in the user's language: the same English from the code and its parameters.
+      const coded = (err as ImportError).coded;
+      expect(coded?.code, name).toMatch(/^import\./);
+      expect(messageText(coded!)).toBe(err.message);
+      expect(coded!.params.file).toBe(join(DIR, name));
     });
   }
 
