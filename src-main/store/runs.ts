@@ -314,6 +314,11 @@ export class RunStore {
       this.setTags(id, r.tags);
       const epoch = this.db.prepare(INSERT_EPOCH);
       for (const e of f.epochs) epoch.run(...epochValues(id, e));
+      const lost = this.db.prepare('INSERT INTO lost_attempts (run_id, attempt, worker, backend, device, started_at, ended_at, why, epochs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const a of f.lostAttempts) {
+        const epochs = a.epochs.map((e) => ({ ...e, loss: real(e.loss), accuracy: real(e.accuracy), valLoss: real(e.valLoss), valAccuracy: real(e.valAccuracy), samplesPerSecond: real(e.samplesPerSecond) }));
+        lost.run(id, a.attempt, a.worker ? JSON.stringify(a.worker) : null, a.backend, a.device, a.startedAt, a.endedAt, a.why, JSON.stringify(epochs));
+      }
       if (f.evaluation) this.insertEvaluation(id, f.evaluation);
       for (const p of placed) this.insertArtifacts(id, p.rows);
     }, () => rmSync(runFolder(this.home, id), { recursive: true, force: true }));

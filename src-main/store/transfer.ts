@@ -15,9 +15,11 @@ import { sha256 } from './files.js';
 export const RUN_FILE_FORMAT = 'layerlab-run';
 /**
  * 2 added what the callbacks did and the continued-from run; 3 the layer statistics of each
- * epoch (optional). Files of versions 1 and 2 still read.
+ * epoch (optional); 4 the attempts a queue run lost (`lostAttempts`). Files of versions 1 to 3
+ * still read, and a run that lost no attempt is still written as version 3, which older
+ * Layerlabs read.
  */
-export const RUN_FILE_VERSION = 3;
+export const RUN_FILE_VERSION = 4;
 /** Node cannot hold a longer string; no real run comes near it. */
 const MAX_FILE_BYTES = 500 * 1024 * 1024;
 
@@ -54,6 +56,29 @@ const ArtifactSchema = z.object({
   data: z.base64(),
 }).strict();
 
+/** Epochs numbered 1, 2, … in order. */
+const epochList = z.array(EpochSchema).superRefine((epochs, ctx) => {
+  epochs.forEach((e, i) => {
+    if (e.epoch !== i + 1) ctx.addIssue({ code: 'custom', path: [i, 'epoch'], message: `expected epoch ${i + 1}` });
+  });
+});
+
+const WorkerSchema = z.object({
+  host: z.string().max(255), pid: z.number().int().min(0), name: z.string().max(255), backend: z.string().max(100), device: z.string().max(1000),
+}).strict();
+
+/** An attempt a queue worker lost before the run's own (issue 17): kept apart, counted nowhere. */
+const LostAttemptSchema = z.object({
+  attempt: z.number().int().min(1),
+  worker: WorkerSchema.nullable(),
+  backend: z.string().max(100).nullable(),
+  device: z.string().max(1000).nullable(),
+  startedAt: iso.nullable(),
+  endedAt: iso,
+  why: z.string().max(2000),
+  epochs: epochList,
+}).strict();
+
 const RunFieldsSchema = z.object({
   id: z.string().min(1).max(200),
   name: z.string().max(200),
@@ -84,24 +109,20 @@ const RunFieldsSchema = z.object({
     cached: z.literal(true).optional(),
     adapter: z.string().max(2000).optional(),
   }).strict().nullable().default(null),
-  // The queue worker that trained it and the attempt its epochs are (the lost attempts stay home).
-  worker: z.object({
-    host: z.string().max(255), pid: z.number().int().min(0), name: z.string().max(255), backend: z.string().max(100), device: z.string().max(1000),
-  }).strict().nullable().default(null),
+  // The queue worker that trained it and the attempt its epochs are (the lost ones: lostAttempts).
+  worker: WorkerSchema.nullable().default(null),
   attempt: z.number().int().min(1).default(1),
 }).strict();
 
 export const RunFileSchema = z.object({
   format: z.literal(RUN_FILE_FORMAT),
-  version: z.union([z.literal(1), z.literal(2), z.literal(RUN_FILE_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(RUN_FILE_VERSION)]),
   exportedAt: iso,
   run: RunFieldsSchema,
   spec: ModelSpec,
-  epochs: z.array(EpochSchema).superRefine((epochs, ctx) => {
-    epochs.forEach((e, i) => {
-      if (e.epoch !== i + 1) ctx.addIssue({ code: 'custom', path: [i, 'epoch'], message: `expected epoch ${i + 1}` });
-    });
-  }),
+  epochs: epochList,
+  /** Oldest first; each before the run's own attempt. */
+  lostAttempts: z.array(LostAttemptSchema).max(100).default([]),
   evaluation: EvaluationSchema.nullable(),
   artifacts: z.array(ArtifactSchema).superRefine((list, ctx) => {
     const seen = new Set<string>();
@@ -116,6 +137,12 @@ export const RunFileSchema = z.object({
     const e = f.run[key];
     if (e !== null && e > f.epochs.length) ctx.addIssue({ code: 'custom', path: ['run', key], message: `epoch ${e} but the file has ${f.epochs.length} epochs` });
   }
+  f.lostAttempts.forEach((a, i) => {
+    const before = i === 0 ? 0 : f.lostAttempts[i - 1].attempt;
+    if (a.attempt <= before || a.attempt >= f.run.attempt) {
+      ctx.addIssue({ code: 'custom', path: ['lostAttempts', i, 'attempt'], message: `attempt ${a.attempt} must come after ${before} and before the run's own attempt ${f.run.attempt}` });
+    }
+  });
 });
 
 export type RunFile = z.infer<typeof RunFileSchema>;
@@ -124,10 +151,10 @@ export type CheckedRunFile = Omit<RunFile, 'artifacts'> & { artifacts: { kind: s
 
 /** The export document for a run whose artifact bytes the caller has read (and checked). */
 export function buildRunFile(run: RunDetail, artifacts: { kind: string; name: string; bytes: Uint8Array }[]): z.input<typeof RunFileSchema> {
-  const { spec, epochs, evaluation, artifacts: _rows, lostAttempts: _lost, epochsDone: _e, trainAccuracy: _t, valAccuracy: _v, valLoss: _l, seconds: _s, testAccuracy: _a, ...fields } = run;
+  const { spec, epochs, evaluation, artifacts: _rows, lostAttempts = [], epochsDone: _e, trainAccuracy: _t, valAccuracy: _v, valLoss: _l, seconds: _s, testAccuracy: _a, ...fields } = run;
   return {
-    format: RUN_FILE_FORMAT, version: RUN_FILE_VERSION, exportedAt: new Date().toISOString(),
-    run: fields, spec, epochs, evaluation,
+    format: RUN_FILE_FORMAT, version: lostAttempts.length ? RUN_FILE_VERSION : 3, exportedAt: new Date().toISOString(),
+    run: fields, spec, epochs, ...(lostAttempts.length ? { lostAttempts } : {}), evaluation,
     artifacts: artifacts.map((a) => ({
       kind: a.kind, name: a.name, bytes: a.bytes.byteLength, sha256: sha256(a.bytes),
       data: Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('base64'),

@@ -94,7 +94,7 @@ describe('exporting and importing a run', () => {
     ['a missing field', (j) => { delete j.run.datasetId; }, /: run\.datasetId: /],
     ['a missing spec', (j) => { delete j.spec; }, /: spec: /],
     ['an invalid spec', (j) => { (j.spec as { layers: unknown[] }).layers = []; }, /: spec\.layers: /],
-    ['a newer version', (j) => { j.version = 4; }, /: version: made by a newer Layerlab \(format 4, this one reads 3\): update Layerlab$/],
+    ['a newer version', (j) => { j.version = 5; }, /: version: made by a newer Layerlab \(format 5, this one reads 4\): update Layerlab$/],
     ['a wrong version', (j) => { j.version = 0; }, /: version: /],
     ['another format', (j) => { j.format = 'something'; }, /: format: expected 'layerlab-run'/],
     ['an extra field', (j) => { j.run.admin = true; }, /: run: /],
@@ -144,5 +144,67 @@ describe('exporting and importing a run', () => {
     other.close();
     expect(target.listRuns()).toEqual([]);
     expect(listFiles(targetHome).filter((f) => f.startsWith('runs/'))).toEqual([]);
+  });
+});
+
+describe('exporting and importing a queue run that lost an attempt', () => {
+  const A = { host: 'lab-1', pid: 11, name: 'lab-1:11', backend: 'native', device: 'CPU' };
+  const B = { host: 'lab-2', pid: 22, name: 'lab-2:22', backend: 'wasm', device: 'CPU, WebAssembly' };
+  let source: RunStore;
+  let target: RunStore;
+  let targetHome: string;
+  let file: string;
+  let id: string;
+
+  beforeEach(() => {
+    source = openStore(tempHome());
+    targetHome = tempHome();
+    target = openStore(targetHome);
+    id = source.createRun({ name: 'retried', spec: SPEC, datasetId: 'fashion-mnist', seed: 1 });
+    source.markRunning(id, { backend: 'native', trainCount: 48, valCount: 12, attempt: 1, worker: A });
+    source.addEpoch(id, epoch(1, { valAccuracy: 0.1 }), 1);
+    source.addEpoch(id, epoch(2, { valLoss: NaN, valAccuracy: NaN }), 1);
+    source.markRunning(id, { backend: 'wasm', trainCount: 48, valCount: 12, attempt: 2, worker: B, lostWhy: 'worker lab-1:11 stalled' });
+    source.addEpoch(id, epoch(1, { valAccuracy: 0.7 }), 2);
+    source.finishRun(id, 'completed');
+    file = source.exportRun(id, join(targetHome, '..', 'retried.json')).path;
+  });
+  afterEach(() => { source.close(); target.close(); });
+
+  it('keeps the lost attempt apart through the round trip (version 4), and importing twice adds nothing', () => {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Json & { lostAttempts: { attempt: number; epochs: unknown[] }[] };
+    expect(json.version).toBe(4);
+    expect(json.lostAttempts.map((a) => [a.attempt, a.epochs.length])).toEqual([[1, 2]]);
+    const imported = target.importRun(file);
+    const before = source.getRun(id)!;
+    const after = target.getRun(imported.id)!;
+    expect(after.lostAttempts).toEqual(before.lostAttempts);
+    expect(after.lostAttempts![0]).toMatchObject({ attempt: 1, worker: A, backend: 'native', why: 'worker lab-1:11 stalled' });
+    expect(Number.isNaN(after.lostAttempts![0].epochs[1].valAccuracy)).toBe(true);
+    // The run's own epochs and scores are attempt 2's alone, as at home.
+    expect(after).toMatchObject({ attempt: 2, worker: B, epochsDone: 1, valAccuracy: 0.7 });
+    expect(after.epochs.map((e) => e.valAccuracy)).toEqual([0.7]);
+    expect(target.importRun(file)).toMatchObject({ id: imported.id, reused: true });
+    expect(target.listRuns()).toHaveLength(1);
+    expect(target.getRun(imported.id)!.lostAttempts).toHaveLength(1);
+  });
+
+  it('refuses a lost attempt numbered at or after the run\'s own, naming the field, and adds nothing', () => {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Json & { lostAttempts: { attempt: number }[] };
+    json.lostAttempts[0].attempt = 2;
+    const bad = join(targetHome, '..', 'bad-attempt.json');
+    writeFileSync(bad, JSON.stringify(json));
+    expect(() => target.importRun(bad)).toThrow(`${bad}: lostAttempts.0.attempt: attempt 2 must come after 0 and before the run's own attempt 2`);
+    expect(target.listRuns()).toEqual([]);
+  });
+
+  it('a run that lost nothing is still written as version 3, without the field', () => {
+    const plain = source.createRun({ name: 'plain', spec: SPEC, datasetId: 'fashion-mnist', seed: 2 });
+    source.markRunning(plain, { backend: 'wasm', trainCount: 48, valCount: 12 });
+    source.addEpoch(plain, epoch(1));
+    source.finishRun(plain, 'completed');
+    const json = JSON.parse(readFileSync(source.exportRun(plain, join(targetHome, '..', 'plain.json')).path, 'utf8')) as Record<string, unknown>;
+    expect(json.version).toBe(3);
+    expect('lostAttempts' in json).toBe(false);
   });
 });
