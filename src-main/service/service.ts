@@ -504,7 +504,7 @@ export class Service {
           case 'webgl': {
             if (!this.gpu) return said(false, message('backend.noGpuPage'));
             const why = this.gpu.unavailableReason();
-            return why ? { name, available: false, reason: why } : said(null, message('backend.browserAtRun'));
+            return said(why ? false : null, why ?? message('backend.browserAtRun'));
           }
           case 'native': return said(null, message('backend.nativeAtRun'));
           case 'wasm': return v.backends.includes('wasm') ? { name, available: true, reason: null } : said(false, message('backend.packageMissing', { package: '@tensorflow/tfjs-backend-wasm' }));

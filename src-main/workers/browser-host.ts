@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { WebSocket, RawData } from 'ws';
 import { stopGracefully, type ExitInfo, type WorkerHandle } from './host.js';
 import type { TrainerMessage, TrainerRequest } from './protocol.js';
-import { adapterFromEnv, findBrowser, launchBrowser } from './browser.js';
+import { adapterFromEnv, findBrowser, findBrowserCoded, launchBrowser } from './browser.js';
 import { openDataset } from '../data/open.js';
 import { adapterText, describeAdapter, PageMessage, type FrameName, type PageBackend, type PageJob } from '../shared/gpu-page.js';
 import { toErrorInfo } from '../shared/errors.js';
@@ -349,12 +349,12 @@ export class BrowserGpuHost implements GpuHost {
   autoSkipReason(): Message | null {
     return noGpuDeviceReason(this.env, this.devices);
   }
-  unavailableReason(): string | null {
+  unavailableReason(): Message | null {
     if (!this.launcher) {
-      const found = findBrowser(this.env);
-      if ('reason' in found) return found.reason;
+      const found = findBrowserCoded(this.env);
+      if ('coded' in found) return found.coded;
     }
-    return gpuPageDir() ? null : 'the GPU trainer page is not built (out/gpu-page): run npm run build';
+    return gpuPageDir() ? null : message('backend.pageNotBuilt');
   }
   identity(): string {
     const dir = gpuPageDir();

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { message, messageText, type Message } from '../shared/messages.js';
 
 /** Where Chromium-family browsers install themselves, per platform, most likely first. */
 const CANDIDATES: Record<string, string[]> = {
@@ -30,14 +31,20 @@ const CANDIDATES: Record<string, string[]> = {
 
 /** The browser to use, or why there is none (one line naming what to do). */
 export function findBrowser(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): { path: string } | { reason: string } {
+  const found = findBrowserCoded(env, platform);
+  return 'path' in found ? found : { reason: messageText(found.coded) };
+}
+
+/** findBrowser's answer with the reason as a coded message (a page says it in the user's language). */
+export function findBrowserCoded(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): { path: string } | { coded: Message } {
   const given = env.LAYERLAB_BROWSER;
   if (given !== undefined && given !== '') {
-    if (given === 'none') return { reason: 'LAYERLAB_BROWSER=none turns the browser rungs off' };
-    if (!isFile(given)) return { reason: `LAYERLAB_BROWSER=${given}: no such file; point it at a Chrome, Chromium or Edge executable` };
+    if (given === 'none') return { coded: message('backend.browserOff') };
+    if (!isFile(given)) return { coded: message('backend.browserNoFile', { path: given }) };
     return { path: given };
   }
   for (const p of CANDIDATES[platform] ?? []) if (isFile(p)) return { path: p };
-  return { reason: 'no Chromium-family browser found (Chrome, Chromium or Edge); install one or set LAYERLAB_BROWSER to its executable' };
+  return { coded: message('backend.noBrowser') };
 }
 
 function isFile(p: string): boolean {

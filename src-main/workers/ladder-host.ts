@@ -32,8 +32,8 @@ export interface Chosen { probe: ProbeFigure[]; why: string; measuredAt: string;
 /** Starts a GPU page trainer for one run. */
 export interface GpuHost {
   start(backend: PageBackend, options: GpuStartOptions): WorkerHandle;
-  /** Why no GPU page can start here (no browser found), or null. */
-  unavailableReason(): string | null;
+  /** Why no GPU page can start here (no browser found), as a coded message, or null. */
+  unavailableReason(): Message | null;
   /**
    * Why `auto` should pass the GPU rungs over without starting the page to time them (no GPU
    * device: only a software adapter would answer), or null. A forced GPU rung still starts.
@@ -134,11 +134,11 @@ class ProbingTrainer extends DeferredHandle {
   private async choose(req: TrainRequest): Promise<void> {
     const unavailable = this.gpu.unavailableReason();
     const passOver = unavailable ? null : this.gpu.autoSkipReason?.() ?? null;
-    const noGpu = unavailable ?? (passOver ? messageText(passOver) : null);
-    trace(`ladder: GPU page ${noGpu ? 'unavailable' : 'available'}`);
-    if (noGpu) {
+    const skip = unavailable ?? passOver;
+    trace(`ladder: GPU page ${skip ? 'unavailable' : 'available'}`);
+    if (skip) {
       // One candidate (the Node ladder): nothing to measure; the GPU rungs say why they sat out.
-      const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: noGpu, ...(passOver ? { coded: passOver } : {}) }));
+      const skipped = PAGE_BACKENDS.map((name) => ({ name, reason: messageText(skip), coded: skip }));
       this.attach(this.node(), (raw) => {
         const m = raw as TrainerMessage;
         return m.type === 'started' ? { ...m, skipped: [...skipped, ...m.skipped] } : m;

@@ -76,8 +76,8 @@ let spare: { file: string; child: ChildProcess } | null = null;
 export function prestartTrainer(dir?: string): void {
   if (spare) return;
   const entry = workerEntry('trainer', dir);
-  trace('node host: prestart trainer');
   const child = forkWorker(entry.file, entry.execArgv);
+  trace(`node host: prestart trainer (pid ${child.pid})`);
   child.on('error', () => undefined);
   for (const r of refs(child)) r?.unref?.();
   spare = { file: entry.file, child };

@@ -29,12 +29,6 @@ const KEPT = new Set([
   // The queue server's name (Settings › 훈련 대기열(Redis)).
   'redis',
 ]);
-/**
- * Known English still reaching the page, owned elsewhere: the GPU rungs' reason when no browser
- * may start (the tests run with LAYERLAB_BROWSER=none; the backend ladder's own text).
- */
-const KNOWN = ['LAYERLAB_BROWSER=none turns the browser rungs off'];
-
 /** Every English word a Korean page still shows: text, tooltips, labels, placeholders, chart legends. */
 async function englishOn(page: Page): Promise<string[]> {
   const texts = await page.evaluate(() => {
@@ -51,11 +45,10 @@ async function englishOn(page: Page): Promise<string[]> {
   });
   const words = new Set<string>();
   for (let text of texts) {
-    for (const k of KNOWN) text = text.split(k).join(' ');
-    // Paths, file names, quoted commands, command-line options and the presets' names are the
+    // Paths, file names, quoted commands, command-line options, environment variables and the presets' names are the
     // machine's words, not the page's; so are ids and names with digits (group-mx6fyonr, Conv2D, AVX-512).
     text = text.replace(/'[^'\n]*'/g, ' ').replace(/\S*[/\\]\S*/g, ' ').replace(/\S+\.(gz|csv|json|png|jpe?g)\b/gi, ' ')
-      .replace(/--[a-z][a-z-]*/g, ' ').replace(/\bbook-[a-z-]+/g, ' ');
+      .replace(/--[a-z][a-z-]*/g, ' ').replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+(=\S*)?/g, ' ').replace(/\bbook-[a-z-]+/g, ' ');
     for (const w of text.match(/[A-Za-z][A-Za-z0-9_]*/g) ?? []) {
       if (/\d/.test(w)) continue;
       if ((w.match(/[A-Za-z]/g) ?? []).length >= 4 && !KEPT.has(w.toLowerCase())) words.add(w);

@@ -7,6 +7,8 @@
  * a page words those shapes again; a line of any other shape (an older run's) is shown as stored.
  */
 import type { Translate } from '../i18n/translate.js';
+import type { ProbeFigure } from '../../../src-main/shared/runs.js';
+import { isSoftwareDevice } from '../../../src-main/shared/gpu-page.js';
 
 const KERNELS_PORTABLE = 'portable C';
 
@@ -30,4 +32,15 @@ export function deviceText(device: string | null | undefined, t: Translate): str
 export function runNameText(name: string, t: Translate): string {
   const m = /^(.*) \(seed (\d+)\)$/.exec(name);
   return m ? t('runs.seedName', { name: m[1], seed: m[2] }) : name;
+}
+
+/**
+ * Why `auto` chose its rung, from the probe's figures (the run's `why` says the same in English):
+ * each rung's samples per second, or why it has none.
+ */
+export function probeText(probe: readonly ProbeFigure[], winner: string, t: Translate): string {
+  const parts = probe.map((f) => f.samplesPerSecond !== null
+    ? `${t('train.probeFigure', { backend: f.backend, n: Math.round(f.samplesPerSecond).toLocaleString() })}${isSoftwareDevice(f.device) ? ` ${t('train.probeSoftware')}` : ''}`
+    : `${f.backend}: ${f.reason ?? t('train.probeNone')}`);
+  return t('train.probeWhy', { winner, figures: parts.join('; ') });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceText, runNameText } from '../../../src-renderer/src/lib/run-text.js';
+import { deviceText, probeText, runNameText } from '../../../src-renderer/src/lib/run-text.js';
 import { translate } from '../../../src-renderer/src/i18n/translate.js';
 import { describeAdapter } from '../../../src-main/shared/gpu-page.js';
 
@@ -35,5 +35,11 @@ describe('a run’s device line in the chosen language', () => {
     expect(runNameText('렐루 (seed 2)', tKo)).toBe('렐루 (시드 2)');
     expect(runNameText('book-relu (seed 12)', tEn)).toBe('book-relu (seed 12)');
     expect(runNameText('my (seed) run', tKo)).toBe('my (seed) run');
+  });
+
+  it('says why auto chose its rung from the probe’s figures, in the chosen language', () => {
+    const probe = [{ backend: 'native', samplesPerSecond: 5400.4 }, { backend: 'webgpu', samplesPerSecond: 210, device: 'WebGPU · SwiftShader (software)' }, { backend: 'webgl', samplesPerSecond: null }];
+    expect(probeText(probe, 'native', tEn)).toBe('fastest for this model in a short probe: native (native 5,400 samples/s; webgpu 210 samples/s (software adapter); webgl: not measured)');
+    expect(probeText(probe, 'native', tKo)).toBe('짧게 재 본 결과 이 모델에 가장 빠른 백엔드: native (native 초당 샘플 5,400개; webgpu 초당 샘플 210개 (소프트웨어 어댑터); webgl: 측정 안 됨)');
   });
 });
