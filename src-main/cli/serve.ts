@@ -45,7 +45,7 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
   const stall = stallSeconds(values);
   const localWorkers = localWorkersOption(values);
   const service = new Service({
-    home: resolveHome(stringOption(values, 'home')), savedQueue: true,
+    home: resolveHome(stringOption(values, 'home')), savedQueue: true, onQueueLine: (line: string) => process.stderr.write(`layerlab: ${line}\n`),
     ...(redis ? { redis: { url: redis, ...(stall ? { stallSeconds: stall } : {}), ...localWorkers, onStatus: (line: string) => process.stderr.write(`layerlab: ${line}\n`) } } : {}),
   });
   await service.start();
@@ -60,7 +60,9 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
     process.stderr.write(`layerlab: warning: listening on ${host}: anyone who can reach this machine and learns the address below can use Layerlab; the connection is not encrypted\n`);
   }
   process.stdout.write(`Layerlab is running at ${server.url}\n(data folder: ${service.home}; press Ctrl+C to stop)\n`);
+  const queue = service.queueSetting();
   if (redis) process.stdout.write(`runs go to the Redis queue at ${redactUrl(redis)}: start 'layerlab worker --redis …' on each machine that should train\n`);
+  else if (queue.url) process.stdout.write(`runs go to the Redis queue saved in Settings (${queue.url}): start 'layerlab worker --redis …' on each machine that should train\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

@@ -65,6 +65,8 @@ export interface ServiceOptions {
    * cannot be reached does not stop the start: dispatch waits, paused, with why.
    */
   savedQueue?: boolean;
+  /** Where the saved queue's status lines go (dispatch paused…), as `redis.onStatus` does for --redis. */
+  onQueueLine?: (line: string) => void;
 }
 
 /** A channel's handler, typed from the contract: the parsed request in, the response out. */
@@ -205,7 +207,8 @@ export class Service {
   /** A Redis queue host whose status reaches the faces while it is the one runs go to. */
   private async openQueue(url: string, localWorkers: number): Promise<RedisHost> {
     const { RedisHost } = await import('../workers/redis/host.js');
-    const { stallSeconds, onStatus } = this.options.redis ?? {};
+    const stallSeconds = this.options.redis?.stallSeconds;
+    const onStatus = this.options.redis?.onStatus ?? this.options.onQueueLine;
     const host: RedisHost = new RedisHost({
       url, home: this.home, local: this.localHost, ...(stallSeconds ? { stallMs: stallSeconds * 1000 } : {}), ...(onStatus ? { onStatus } : {}),
       localWorkers, onQueue: (status) => {
@@ -267,6 +270,9 @@ export class Service {
     this.emit('system:queue', { status: this.queueStatus });
     await this.switch.use(next);
   }
+
+  /** Where runs go now, and whence that came (the address with its password as ***). */
+  queueSetting(): QueueSettingInfo { return this.queueSettingInfo(); }
 
   private queueSettingInfo(): QueueSettingInfo {
     return {

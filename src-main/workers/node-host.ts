@@ -69,18 +69,26 @@ const refs = (child: ChildProcess): Refable[] => [child, child.channel as Refabl
  * the trainer's start (Node, TensorFlow.js, the backend) runs beside the CLI's instead of after
  * it; the first NodeWorkerHost.start('trainer') with the same entry takes it. Until then it holds
  * nothing open: a command that never trains exits as before, and the trainer with it (it exits
- * when its channel closes).
+ * when its channel closes). One not taken within SPARE_TTL_MS (the run went to a Redis queue, or
+ * a long import came first) is ended, so it does not sit in memory for nothing; a later run forks
+ * its own.
  */
 let spare: { file: string; child: ChildProcess } | null = null;
+const SPARE_TTL_MS = 20_000;
 
 export function prestartTrainer(dir?: string): void {
   if (spare) return;
   const entry = workerEntry('trainer', dir);
-  trace('node host: prestart trainer');
   const child = forkWorker(entry.file, entry.execArgv);
+  trace(`node host: prestart trainer (pid ${child.pid})`);
   child.on('error', () => undefined);
   for (const r of refs(child)) r?.unref?.();
   spare = { file: entry.file, child };
+  setTimeout(() => {
+    if (spare?.child !== child) return;
+    spare = null;
+    child.kill();
+  }, SPARE_TTL_MS).unref();
 }
 
 function takeSpare(file: string): ChildProcess | null {

@@ -366,7 +366,11 @@ export class RedisHost implements WorkerHost {
     if (state === this.state) {
       // Still down, and now it says why (the connection was lost, then refused): the status says so too.
       const r = state === 'down' && err ? queueReason(err) : null;
-      if (r && (r.code !== this.reason?.code || r.detail !== this.reason.detail)) this.show('paused', r);
+      if (r && (r.code !== this.reason?.code || r.detail !== this.reason.detail)) {
+        // A saved queue not reached at start: one line, as when a reached one goes away.
+        if (this.view === 'connecting') this.status(`${describeRedisError(this.o.url, err!)}: dispatch paused; retrying`);
+        this.show('paused', r);
+      }
       return;
     }
     this.state = state;
@@ -544,8 +548,10 @@ export class RedisHost implements WorkerHost {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
-    await this.cmd?.del(keys.owner(this.owner)).catch(() => undefined);
-    await this.queue?.close().catch(() => undefined);
+    // A Redis that is away would hold these commands forever (they wait for it): a second at most.
+    const atMost = (p: Promise<unknown> | undefined) => Promise.race([p?.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (this.state === 'ready') await atMost(this.cmd?.del(keys.owner(this.owner)));
+    await atMost(this.queue?.close());
     this.queueConnection?.disconnect();
     this.reader?.disconnect();
     this.cmd?.disconnect();

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { Service } from '../../../src-main/service/service.js';
 import { NodeWorkerHost } from '../../../src-main/workers/node-host.js';
 import { parseTyped, type Events } from '../../../src-main/shared/contract.js';
+import { writeQueueSetting } from '../../../src-main/service/queue-setting.js';
 import { tempHome } from '../../helpers/home.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 
@@ -105,6 +106,21 @@ describe('the queue setting', () => {
     expect((await again.invoke(parseTyped('system:info', {}))).queueSetting).toEqual({ source: 'setting', url: `redis://:***@127.0.0.1:${redis.port}`, localWorkers: 1, editable: true });
     await redis.restart();
     await until(() => (queued.some((e) => e.status?.state === 'connected') ? true : null), 'connected once Redis is back');
+  });
+
+  it('a saved queue nothing answers neither stops the start nor holds up the close', async () => {
+    const other = tempHome('layerlab-queue-nowhere-');
+    try {
+      writeQueueSetting(other.home, { url: 'redis://127.0.0.1:1', localWorkers: 0 });
+      const lines: string[] = [];
+      const service = new Service({ home: other.home, host: new NodeWorkerHost(), savedQueue: true, onQueueLine: (l) => lines.push(l) });
+      await service.start();
+      await until(async () => ((await service.invoke(parseTyped('system:info', {}))).queue?.state === 'paused' ? true : null), 'paused');
+      expect(lines).toEqual(['Redis at redis://127.0.0.1:1 cannot be reached (ECONNREFUSED): dispatch paused; retrying']);
+      await service.close();
+    } finally {
+      other.cleanup();
+    }
   });
 
   it('is fixed by --redis: the faces cannot change it', async () => {
