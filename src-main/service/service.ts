@@ -12,7 +12,7 @@ import { datasetKey, toDatasetRef, type DatasetRef } from '../shared/dataset-ref
 import { UserError } from '../shared/errors.js';
 import { message, messageText, type Message } from '../shared/messages.js';
 import { describeFsCode } from '../shared/fs-errors.js';
-import { parseModelSpec, describeSpecErrors, specFitError, type ModelSpec } from '../shared/spec.js';
+import { parseModelSpec, describeSpecErrors, specFit, type ModelSpec } from '../shared/spec.js';
 import { summarize } from '../shared/summary.js';
 import { PRESETS } from '../shared/presets.js';
 import { kerasCode } from '../shared/keras.js';
@@ -309,7 +309,7 @@ export class Service {
   private startRuns(args: { spec: ModelSpec; dataset: DatasetRef; name?: string; tags?: string[]; notes?: string; limit?: number; repeat?: number; saveModel?: boolean; group?: string | null; experiment?: string | null; continueFrom?: string }): { runIds: string[]; group: string | null } {
     this.datasets.assertTrainable(args.dataset);
     // A model that cannot take the dataset is refused here, before any run is made of it.
-    const problem = specFitError(args.spec, this.datasets.show(args.dataset));
+    const problem = specFit(args.spec, this.datasets.show(args.dataset));
     if (problem) throw new UserError(problem);
     const datasetId = datasetKey(args.dataset);
     let initFrom: string | undefined;

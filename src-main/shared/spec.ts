@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { featureSize } from './dataset.js';
+import { message, messageText, type Message } from './messages.js';
 import { LayerSpec, LAYERS, problemText, traceLayers, type LayerType } from './layers/index.js';
 import { CheckpointSpec, EarlyStoppingSpec } from './callbacks.js';
 
@@ -167,15 +168,21 @@ export function fitToDataset(spec: ModelSpec, featureShape: readonly number[], c
 
 /** Why a model cannot train on a dataset, in words that say how to fix it; null when it can. */
 export function specFitError(spec: Pick<ModelSpec, 'inputShape' | 'layers'>, dataset: { name: string; featureShape: readonly number[]; classNames: readonly string[] }): string | null {
+  const m = specFit(spec, dataset);
+  return m ? messageText(m) : null;
+}
+
+/** specFitError as a coded message (`spec.*`), for a page to say in the user's language. */
+export function specFit(spec: Pick<ModelSpec, 'inputShape' | 'layers'>, dataset: { name: string; featureShape: readonly number[]; classNames: readonly string[] }): Message | null {
   const want = featureSize(spec.inputShape);
   const have = featureSize(dataset.featureShape);
   if (want !== have) {
-    return `the model's input shape [${spec.inputShape.join(', ')}] (${want} values) does not fit ${dataset.name}'s samples [${dataset.featureShape.join(', ')}] (${have} values): set inputShape to [${dataset.featureShape.join(', ')}]`;
+    return message('spec.inputMismatch', { shape: spec.inputShape.join(', '), want, dataset: dataset.name, featureShape: dataset.featureShape.join(', '), have });
   }
   const last = spec.layers[spec.layers.length - 1];
   const k = dataset.classNames.length;
   if (last.type === 'dense' && last.units !== k) {
-    return `the output layer has ${last.units} units but ${dataset.name} has ${k} classes: set the last Dense layer's units to ${k}`;
+    return message('spec.unitsMismatch', { units: last.units, dataset: dataset.name, classes: k });
   }
   return null;
 }

@@ -140,6 +140,15 @@ describe('Korean all the way, in the browser', () => {
       await look(`run-2d-${width}`);
 
       await shell.go('Runs');
+      if (width === 1280) {
+        // An experiment of the 28×28 model on the 2D set: the service's refusal, in Korean.
+        await page.locator('#exp-dataset').selectOption({ label: '엑스오어' });
+        await page.getByRole('button', { name: '실험 시작' }).click();
+        const refused = page.getByRole('region', { name: '실험' }).getByRole('alert');
+        await expect(refused.textContent()).resolves.toBe('오류: 모델의 입력 모양 [28, 28](값 784개)이 엑스오어의 샘플 [2](값 2개)에 맞지 않습니다. 모델 화면에서 입력 모양을 2(으)로 바꾸세요.');
+        await refused.scrollIntoViewIfNeeded();
+        await look('experiment-refused');
+      }
       const clear = page.getByRole('button', { name: '선택 해제' });
       if (await clear.isEnabled()) await clear.click();
       await page.getByRole('checkbox', { name: '그룹 렐루 선택' }).check();

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { syncDir } from '../cache/write.js';
 import { DatasetError } from '../errors.js';
+import { message, type MessageCode } from '../../shared/messages.js';
 import { catalogFiles, type IdxCatalogEntry, type IdxCatalogFile } from './idx-datasets.js';
 
 export interface DownloadProgress {
@@ -106,9 +107,11 @@ export async function downloadIdxDataset(entry: IdxCatalogEntry, home: string, o
       break;
     }
     if (!done) {
-      const kept = partSize(part) > 0 ? `; the ${formatBytes(partSize(part))} that arrived are kept and the next download resumes` : '';
-      const how = entry.debianPackage ? `install it with 'sudo apt-get install ${entry.debianPackage}', or ` : '';
-      throw new DatasetError(`could not download ${entry.name} (${failures.join('; ')})${kept}. Without a network: ${how}copy the four .gz files into ${dir}`);
+      // Coded (dataset.downloadFailed…), so a page says it in the user's language; the failures stay technical.
+      const kept = partSize(part) > 0 ? { size: formatBytes(partSize(part)) } : null;
+      const apt = entry.debianPackage ? { apt: entry.debianPackage } : null;
+      const code: MessageCode = kept ? (apt ? 'dataset.downloadFailedKeptApt' : 'dataset.downloadFailedKept') : (apt ? 'dataset.downloadFailedApt' : 'dataset.downloadFailed');
+      throw new DatasetError(message(code, { name: entry.name, details: failures.join('; '), dir, ...kept, ...apt }));
     }
   }
   try { rmdirSync(partDir); } catch { /* parts of an interrupted download remain */ }

@@ -8,6 +8,9 @@ import type { EpochRecord, RunDetail, RunStatus } from '../../../../src-main/sha
 import type { BatchPoint } from '../charts/series.js';
 import { etaSeconds, runFraction } from '../format.js';
 import { MONITORS, type Monitor } from '../../../../src-main/shared/callbacks.js';
+import { messageIn } from '../verdict-text.js';
+import type { Message } from '../../../../src-main/shared/messages.js';
+import { t } from '../../i18n/i18n.svelte.js';
 
 /** The monitor of a spec's checkpoint, else its early stopping; null without either. */
 function monitorOf(spec: unknown): Monitor | null {
@@ -106,7 +109,8 @@ export class TrainingStore {
       this.current = runIds;
       this.focus = runIds[0] ?? null;
     } catch (err) {
-      this.startError = (err as Error).message;
+      // A coded refusal (a model that does not fit the dataset) in the user's language.
+      this.startError = messageIn((err as { coded?: Message }).coded, (err as Error).message, t);
     }
   }
 
