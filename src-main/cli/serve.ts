@@ -12,6 +12,7 @@ import { serve, isLoopback } from '../server/server.js';
 import { HOME_OPTION, stringOption, type Options } from './args.js';
 import { localWorkersOption, redisOption, stallSeconds } from './worker.js';
 import { redactUrl } from '../workers/redis/protocol.js';
+import { messageText } from '../shared/messages.js';
 
 export const SERVE_OPTIONS: Options = {
   port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'import-root': { type: 'string' },
@@ -62,6 +63,7 @@ export async function serveCommand(values: Record<string, unknown>, staticDir: s
   process.stdout.write(`Layerlab is running at ${server.url}\n(data folder: ${service.home}; press Ctrl+C to stop)\n`);
   const queue = service.queueSetting();
   if (redis) process.stdout.write(`runs go to the Redis queue at ${redactUrl(redis)}: start 'layerlab worker --redis …' on each machine that should train\n`);
+  else if (queue.problem) process.stderr.write(`layerlab: warning: ${messageText(queue.problem)}\n`);
   else if (queue.url) process.stdout.write(`runs go to the Redis queue saved in Settings (${queue.url}): start 'layerlab worker --redis …' on each machine that should train\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());

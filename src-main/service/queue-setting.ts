@@ -9,6 +9,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 
 export const QUEUE_SETTING_FILE = 'queue.json';
 
@@ -20,7 +21,10 @@ export type QueueSetting = z.infer<typeof QueueSettingSchema>;
 
 export function queueSettingPath(home: string): string { return join(home, QUEUE_SETTING_FILE); }
 
-/** The saved setting; null when none. A damaged file is a one-line error naming it and the field. */
+/**
+ * The saved setting; null when none. A damaged or unreadable file is a coded one-line error naming
+ * it (and the field): the service then trains here and says so, it does not refuse to start.
+ */
 export function readQueueSetting(home: string): QueueSetting | null {
   const file = queueSettingPath(home);
   let text: string;
@@ -28,16 +32,16 @@ export function readQueueSetting(home: string): QueueSetting | null {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UserError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); fix its permissions or delete it`);
+    throw new UserError(message('queue.settingUnreadable', { file, reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message }));
   }
   let json: unknown;
   try { json = JSON.parse(text); } catch {
-    throw new UserError(`${file}: not valid JSON; delete it and set the queue again in Settings`);
+    throw new UserError(message('queue.settingDamaged', { file, detail: 'not valid JSON' }));
   }
   const r = QueueSettingSchema.safeParse(json);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new UserError(`${file}: ${first.path.map(String).join('.') || 'setting'}: ${first.message}; delete the file and set the queue again in Settings`);
+    throw new UserError(message('queue.settingDamaged', { file, detail: `${first.path.map(String).join('.') || 'setting'}: ${first.message}` }));
   }
   return r.data;
 }

@@ -24,7 +24,7 @@ import type { RedisHost } from '../workers/redis/host.js';
 import type { RunningWorker } from '../workers/redis/worker.js';
 import { QueueSwitch } from '../workers/redis/switch.js';
 import { checkRedisUrl, redactUrl } from '../workers/redis/protocol.js';
-import { readQueueSetting, writeQueueSetting } from './queue-setting.js';
+import { readQueueSetting, writeQueueSetting, type QueueSetting } from './queue-setting.js';
 import { BACKEND_NAMES } from '../shared/backends.js';
 import { BrowserGpuHost } from '../workers/browser-host.js';
 import { openStore, type RunStore } from '../store/runs.js';
@@ -94,6 +94,8 @@ export class Service {
   private localWanted = 0;
   private localStarting = false;
   private queueSource: QueueSettingInfo['source'] = null;
+  /** Why the saved queue setting was not used (a damaged queue.json), until it is set again. */
+  private queueProblem: Message | null = null;
   /** Local queue workers of replaced queues, finishing their runs. */
   private readonly closing = new Set<Promise<void>>();
   private lastBackend: SystemInfo['backend'] = null;
@@ -138,7 +140,7 @@ export class Service {
         await this.switch.use(remote);
         if (localWorkers) await this.startLocalWorkers(remote, true);
       } else if (this.options.savedQueue) {
-        const saved = readQueueSetting(this.home);
+        const saved = this.readSavedQueue();
         if (saved) await this.useQueue(saved.url, saved.localWorkers);
       }
     } catch (err) {
@@ -271,6 +273,20 @@ export class Service {
     await this.switch.use(next);
   }
 
+  /**
+   * The saved queue setting. A damaged or unreadable queue.json does not stop the app: runs train
+   * here, and Settings (and serve's terminal) say why until the queue is set again.
+   */
+  private readSavedQueue(): QueueSetting | null {
+    try {
+      return readQueueSetting(this.home);
+    } catch (err) {
+      if (!(err instanceof UserError) || !err.coded) throw err;
+      this.queueProblem = err.coded;
+      return null;
+    }
+  }
+
   /** Where runs go now, and whence that came (the address with its password as ***). */
   queueSetting(): QueueSettingInfo { return this.queueSettingInfo(); }
 
@@ -278,6 +294,7 @@ export class Service {
     return {
       source: this.queueSource, url: this.queueUrl ? redactUrl(this.queueUrl) : null, localWorkers: this.localWanted,
       editable: this.options.savedQueue === true && this.queueSource !== 'flag',
+      problem: this.queueProblem,
     };
   }
 
@@ -288,6 +305,7 @@ export class Service {
     const localWorkers = r.localWorkers ?? 0;
     if (r.url === null || r.url.trim() === '') {
       writeQueueSetting(this.home, null);
+      this.queueProblem = null;
       await this.useQueue(null, 0);
     } else {
       const url = checkRedisUrl(r.url.trim(), 'Redis address');
@@ -295,6 +313,7 @@ export class Service {
       const probe = await connectOrExplain(url, 'Redis address');
       probe.disconnect();
       writeQueueSetting(this.home, { url, localWorkers });
+      this.queueProblem = null;
       await this.useQueue(url, localWorkers);
     }
     return { ...this.queueSettingInfo(), status: this.queueStatus };

@@ -238,7 +238,11 @@ export interface SystemInfo {
  * for this process), `setting` (saved in the data folder), null (none: runs train here).
  * `editable`: this face may change it (queue:set).
  */
-export interface QueueSettingInfo { source: 'flag' | 'setting' | null; url: string | null; localWorkers: number; editable: boolean }
+export interface QueueSettingInfo {
+  source: 'flag' | 'setting' | null; url: string | null; localWorkers: number; editable: boolean;
+  /** Why the saved setting is not in use (a damaged or unreadable queue.json): runs train here. */
+  problem: Message | null;
+}
 
 export interface ValidateResult { ok: boolean; errors: FieldError[]; spec: ModelSpec | null; summary: ModelSummary | null }
 

@@ -50,6 +50,8 @@ export const MESSAGE_TEXT = {
   'predict.numbers': '{file}: the model takes {count} numbers per sample, not an image: predict needs a model trained on images (height × width, 1 or 3 channels)',
   'predict.inputShape': '{file}: the model takes input of shape ({shape}), not an image: predict needs a model trained on images (height × width, 1 or 3 channels)',
   'predict.noSample': 'test sample {index}: there is none: the test split has {count} samples (0 to {last})',
+  'queue.settingUnreadable': '{file}: the saved queue setting cannot be read ({reason}); runs train on this machine: fix its permissions, or set the queue again in Settings',
+  'queue.settingDamaged': '{file}: the saved queue setting is damaged ({detail}) and is ignored; runs train on this machine: set the queue again in Settings',
   'queue.notAddress': "{field}: '{url}' is not an address; write redis://[user:password@]host[:port][/db], or rediss://… for TLS",
   'queue.notRedis': "{field}: '{url}' is not a Redis address (it starts with {protocol}); write redis://host:port or rediss://host:port for TLS",
   'queue.noHost': "{field}: '{url}' names no host; write redis://host:port",

@@ -560,6 +560,8 @@ export const en = {
   'msg.predict.numbers': '{file}: the model takes {count} numbers per sample, not an image. Use a model trained on images.',
   'msg.predict.inputShape': '{file}: the model takes input of shape ({shape}), not an image. Use a model trained on images.',
   'msg.predict.noSample': 'Test sample {index}: there is none. The test split has {count} samples (0 to {last}).',
+  'msg.queue.settingUnreadable': '{file}: the saved queue setting cannot be read ({reason}). Runs train on this machine. Fix its permissions, or set the queue again below.',
+  'msg.queue.settingDamaged': '{file}: the saved queue setting is damaged ({detail}) and is ignored. Runs train on this machine. Set the queue again below.',
   'msg.queue.notAddress': "{field}: '{url}' is not an address. Write redis://[user:password@]host[:port][/db], or rediss://… for TLS.",
   'msg.queue.notRedis': "{field}: '{url}' is not a Redis address (it starts with {protocol}). Write redis://host:port, or rediss://host:port for TLS.",
   'msg.queue.noHost': "{field}: '{url}' names no host. Write redis://host:port.",

@@ -562,6 +562,8 @@ export const ko: Record<MessageKey, string> = {
   'msg.predict.numbers': '{file}: 이 모델은 그림이 아니라 샘플마다 숫자 {count}개를 받습니다. 그림으로 훈련한 모델을 쓰세요.',
   'msg.predict.inputShape': '{file}: 이 모델은 그림이 아니라 ({shape}) 모양의 입력을 받습니다. 그림으로 훈련한 모델을 쓰세요.',
   'msg.predict.noSample': '테스트 샘플 {index}: 없는 샘플입니다. 테스트 세트에는 샘플이 {count}개 있습니다(0부터 {last}까지).',
+  'msg.queue.settingUnreadable': '{file}: 저장된 대기열 설정을 읽을 수 없습니다({reason}). 실행은 이 컴퓨터에서 훈련됩니다. 파일 권한을 고치거나 아래에서 대기열을 다시 정하세요.',
+  'msg.queue.settingDamaged': '{file}: 저장된 대기열 설정이 손상되어({detail}) 무시합니다. 실행은 이 컴퓨터에서 훈련됩니다. 아래에서 대기열을 다시 정하세요.',
   'msg.queue.notAddress': "{field}: '{url}'은(는) 주소가 아닙니다. redis://[사용자:비밀번호@]호스트[:포트][/db] 또는 TLS라면 rediss://… 로 쓰세요.",
   'msg.queue.notRedis': "{field}: '{url}'은(는) Redis 주소가 아닙니다({protocol}로 시작합니다). redis://호스트:포트 또는 TLS라면 rediss://호스트:포트로 쓰세요.",
   'msg.queue.noHost': "{field}: '{url}'에 호스트가 없습니다. redis://호스트:포트로 쓰세요.",

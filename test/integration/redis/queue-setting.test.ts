@@ -6,7 +6,7 @@
  * queue that cannot be reached at start does not stop the start: dispatch is paused with why.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Service } from '../../../src-main/service/service.js';
@@ -49,7 +49,7 @@ describe('the queue setting', () => {
     const url = `redis://:pa55word@127.0.0.1:${redis.port}`;
     const service = await open();
     const info = await service.invoke(parseTyped('system:info', {}));
-    expect(info.queueSetting).toEqual({ source: null, url: null, localWorkers: 0, editable: true });
+    expect(info.queueSetting).toEqual({ source: null, url: null, localWorkers: 0, editable: true, problem: null });
     expect(info.queue).toBeNull();
 
     // Refused with one line naming the field, nothing saved.
@@ -75,7 +75,7 @@ describe('the queue setting', () => {
       await until(async () => ((await probe.llen('bull:layerlab-runs:wait')) === 2 ? true : null), 'two jobs waiting on the queue');
       // Turned off: the waiting runs come back and train here; the queue is empty again.
       const off = await service.invoke(parseTyped('queue:set', { url: null }));
-      expect(off).toEqual({ source: null, url: null, localWorkers: 0, editable: true, status: null });
+      expect(off).toEqual({ source: null, url: null, localWorkers: 0, editable: true, problem: null, status: null });
       expect(existsSync(file)).toBe(false);
       await service.idle();
       expect(await probe.llen('bull:layerlab-runs:wait')).toBe(0);
@@ -103,7 +103,7 @@ describe('the queue setting', () => {
       return q?.state === 'paused' ? q : null;
     }, 'paused at start');
     expect(paused.reason).toEqual({ code: 'unreachable', detail: 'ECONNREFUSED' });
-    expect((await again.invoke(parseTyped('system:info', {}))).queueSetting).toEqual({ source: 'setting', url: `redis://:***@127.0.0.1:${redis.port}`, localWorkers: 1, editable: true });
+    expect((await again.invoke(parseTyped('system:info', {}))).queueSetting).toEqual({ source: 'setting', url: `redis://:***@127.0.0.1:${redis.port}`, localWorkers: 1, editable: true, problem: null });
     await redis.restart();
     await until(() => (queued.some((e) => e.status?.state === 'connected') ? true : null), 'connected once Redis is back');
   });
@@ -118,6 +118,34 @@ describe('the queue setting', () => {
       await until(async () => ((await service.invoke(parseTyped('system:info', {}))).queue?.state === 'paused' ? true : null), 'paused');
       expect(lines).toEqual(['Redis at redis://127.0.0.1:1 cannot be reached (ECONNREFUSED): dispatch paused; retrying']);
       await service.close();
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it('a damaged saved setting does not stop the start: runs train here, and it says why until the queue is set again', async () => {
+    const other = tempHome('layerlab-queue-damaged-');
+    try {
+      const file = join(other.home, 'queue.json');
+      writeFileSync(file, '{"url": ');
+      const service = new Service({ home: other.home, host: new NodeWorkerHost(), concurrency: 1, savedQueue: true });
+      services.push(service);
+      await service.start();
+      const info = await service.invoke(parseTyped('system:info', {}));
+      expect(info.queue).toBeNull();
+      expect(info.queueSetting).toEqual({
+        source: null, url: null, localWorkers: 0, editable: true,
+        problem: { code: 'queue.settingDamaged', params: { file, detail: 'not valid JSON' } },
+      });
+      const xor = await service.invoke(parseTyped('datasets:generate', { kind: 'xor', samples: 200, seed: 1 }));
+      const { runIds } = await service.invoke(parseTyped('runs:start', { spec: SMALL, datasetId: xor.id, name: 'here' }));
+      await service.idle();
+      expect((await service.invoke(parseTyped('runs:show', { id: runIds[0] }))).status).toBe('completed');
+      expect(readFileSync(file, 'utf8')).toBe('{"url": ');
+      // Turned off (or set) in Settings: the file is replaced and the note goes.
+      const off = await service.invoke(parseTyped('queue:set', { url: null }));
+      expect(off.problem).toBeNull();
+      expect(existsSync(file)).toBe(false);
     } finally {
       other.cleanup();
     }

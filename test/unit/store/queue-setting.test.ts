@@ -27,11 +27,11 @@ describe('queue setting file', () => {
     const dir = home();
     const file = join(dir, 'queue.json');
     writeFileSync(file, '{"url": "http://x", "localWorkers": 1}');
-    expect(() => readQueueSetting(dir)).toThrow(`${file}: url: not a redis:// or rediss:// address; delete the file and set the queue again in Settings`);
+    expect(() => readQueueSetting(dir)).toThrow(`${file}: the saved queue setting is damaged (url: not a redis:// or rediss:// address) and is ignored; runs train on this machine: set the queue again in Settings`);
     writeFileSync(file, '{"url": "redis://x", "localWorkers": -1}');
-    expect(() => readQueueSetting(dir)).toThrow(new RegExp(`^${file}: localWorkers: `));
+    expect(() => readQueueSetting(dir)).toThrow(new RegExp(`^${file}: the saved queue setting is damaged \\(localWorkers: `));
     writeFileSync(file, '{"url": ');
-    expect(() => readQueueSetting(dir)).toThrow(`${file}: not valid JSON; delete it and set the queue again in Settings`);
+    expect(() => readQueueSetting(dir)).toThrow(`${file}: the saved queue setting is damaged (not valid JSON) and is ignored; runs train on this machine: set the queue again in Settings`);
     expect(readFileSync(file, 'utf8')).toBe('{"url": ');
   });
 });
