@@ -283,8 +283,8 @@ export class Service {
 
   /** queue:set: checks the address and reaches it before saving; then runs go there. */
   private async setQueue(r: ParsedRequests['queue:set']): Promise<Responses['queue:set']> {
-    if (this.queueSource === 'flag') throw new UserError('this Layerlab was started with --redis (or LAYERLAB_REDIS): its queue is set there; start it without that to use the saved setting');
-    if (!this.options.savedQueue) throw new UserError('this face has no queue setting: give --redis to train or serve instead');
+    if (this.queueSource === 'flag') throw new UserError(message('queue.fromFlag'));
+    if (!this.options.savedQueue) throw new UserError(message('queue.noSetting'));
     const localWorkers = r.localWorkers ?? 0;
     if (r.url === null || r.url.trim() === '') {
       writeQueueSetting(this.home, null);

@@ -51,6 +51,13 @@ export const MESSAGE_TEXT = {
   'predict.numbers': '{file}: the model takes {count} numbers per sample, not an image: predict needs a model trained on images (height × width, 1 or 3 channels)',
   'predict.inputShape': '{file}: the model takes input of shape ({shape}), not an image: predict needs a model trained on images (height × width, 1 or 3 channels)',
   'predict.noSample': 'test sample {index}: there is none: the test split has {count} samples (0 to {last})',
+  'queue.notAddress': "{field}: '{url}' is not an address; write redis://[user:password@]host[:port][/db], or rediss://… for TLS",
+  'queue.notRedis': "{field}: '{url}' is not a Redis address (it starts with {protocol}); write redis://host:port or rediss://host:port for TLS",
+  'queue.noHost': "{field}: '{url}' names no host; write redis://host:port",
+  'queue.password': '{field} {url}: refused the password ({detail}): check user and password in the address',
+  'queue.unreachable': '{field} {url}: cannot be reached ({detail}); is redis-server running there?',
+  'queue.fromFlag': 'this Layerlab was started with --redis (or LAYERLAB_REDIS): its queue is set there; start it without that to use the saved setting',
+  'queue.noSetting': 'this face has no queue setting: give --redis to train or serve instead',
   'predict.noTestSplit': 'test sample {index}: the dataset has no test split; give an image file instead',
 } as const;
 

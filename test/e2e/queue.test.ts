@@ -133,6 +133,12 @@ describe('the queue setting in the browser (serve without --redis)', () => {
     await expect(page.getByTestId('queue-current').textContent()).resolves.toBe(`실행은 ${hidden}의 대기열로 갑니다.`);
     await screenshot(page, 'queue-setting-ko');
     expect(await page.content()).not.toContain('pa55word');
+    // The service's refusal is coded, so the page says it in Korean (the wrong password reached Redis).
+    await page.getByLabel('Redis 주소').fill(`redis://:wrong@127.0.0.1:${redis.port}`);
+    await page.getByRole('button', { name: '저장하고 사용' }).click();
+    await expect(page.getByTestId('queue-error').textContent()).resolves.toMatch(new RegExp(`^Redis 주소 redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port}: Redis가 비밀번호를 거부했습니다`));
+    await expect(page.getByTestId('queue-current').textContent()).resolves.toBe(`실행은 ${hidden}의 대기열로 갑니다.`);
+    await screenshot(page, 'queue-setting-ko-refused');
 
     await page.getByRole('button', { name: '이 컴퓨터에서만 훈련' }).click();
     await expect(page.getByTestId('queue-current').textContent()).resolves.toBe('실행은 이 컴퓨터에서 훈련됩니다.');

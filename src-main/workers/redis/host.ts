@@ -19,6 +19,7 @@ import { DeferredHandle, stopGracefully, type ExitInfo, type WorkerHandle, type 
 import type { TrainerMessage, TrainerRequest } from '../protocol.js';
 import { datasetKey } from '../../shared/dataset-ref.js';
 import { UserError } from '../../shared/errors.js';
+import { message } from '../../shared/messages.js';
 import { LAYERLAB_VERSION } from '../../shared/version.js';
 import type { RunWorker } from '../../shared/runs.js';
 import type { QueueStatus } from '../../shared/contract.js';
@@ -76,8 +77,8 @@ export async function connectOrExplain(url: string, flag: string, timeoutMs = 50
     return redis;
   } catch (err) {
     redis.disconnect();
-    const why = describeRedisError(url, last ?? (err as Error)).replace(/^Redis at \S+ /, '');
-    throw new UserError(`${flag} ${redactUrl(url)}: ${why}${why.startsWith('refused the password') ? '' : '; is redis-server running there?'}`);
+    const reason = queueReason(last ?? (err as Error));
+    throw new UserError(message(reason.code === 'password' ? 'queue.password' : 'queue.unreachable', { field: flag, url: redactUrl(url), detail: reason.detail }));
   } finally {
     clearTimeout(timer);
   }

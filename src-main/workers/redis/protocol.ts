@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES } from '../../shared/backends.js';
 import { UserError } from '../../shared/errors.js';
+import { message } from '../../shared/messages.js';
 import type { TrainerMessage } from '../protocol.js';
 
 /** The BullMQ queue every owner and worker of one Redis share. */
@@ -107,11 +108,11 @@ export function redactUrl(url: string): string {
 export function checkRedisUrl(url: string, flag = '--redis'): string {
   let u: URL;
   try { u = new URL(url); } catch {
-    throw new UserError(`${flag}: '${url.slice(0, 200)}' is not an address; write redis://[user:password@]host[:port][/db], or rediss://… for TLS`);
+    throw new UserError(message('queue.notAddress', { field: flag, url: url.slice(0, 200) }));
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new UserError(`${flag}: '${redactUrl(url)}' is not a Redis address (it starts with ${u.protocol}); write redis://host:port or rediss://host:port for TLS`);
+    throw new UserError(message('queue.notRedis', { field: flag, url: redactUrl(url), protocol: u.protocol }));
   }
-  if (!u.hostname) throw new UserError(`${flag}: '${redactUrl(url)}' names no host; write redis://host:port`);
+  if (!u.hostname) throw new UserError(message('queue.noHost', { field: flag, url: redactUrl(url) }));
   return url;
 }
