@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { specFitError, type ModelSpec } from '../shared/spec.js';
+import { message } from '../shared/messages.js';
 import type { Dataset, RowsOfRun } from '../shared/dataset.js';
 import { mulberry32, permutation, deriveSeed } from '../shared/random.js';
 import { splitIndices } from '../shared/split.js';
@@ -159,7 +160,7 @@ export async function train(spec: ModelSpec, dataset: Dataset, options: TrainOpt
         : await runStockEpoch(model, { x, y, inputShape: spec.inputShape, scale: dataset.scale }, ctx);
       // The tf model holds the epoch's weights before anyone (a hook, a save) reads it.
       stepper?.sync();
-      if (r.nonFinite) throw new NonFiniteLossError(`the loss became NaN or infinite in epoch ${epoch}: lower the learning rate (now ${spec.optimizer.learningRate}) or check the data for extreme values`);
+      if (r.nonFinite) throw new NonFiniteLossError(message('train.nonFinite', { epoch, rate: spec.optimizer.learningRate }));
       if (r.stopped) { status = 'stopped'; break; }
       const v = valIdx.length
         ? await predictSplit(predict, x, y, valIdx, dataset.classNames.length)

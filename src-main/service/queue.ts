@@ -18,6 +18,7 @@ import type { RunSummary } from '../shared/runs.js';
 import type { Events } from '../shared/contract.js';
 import type { ModelSpec } from '../shared/spec.js';
 import type { DatasetRef } from '../shared/dataset-ref.js';
+import { isMessageCode, type Message } from '../shared/messages.js';
 
 export interface QueuedRun {
   runId: string;
@@ -274,7 +275,7 @@ export class RunQueue {
           a.finished = true;
           break;
         case 'error':
-          this.finish(runId, 'failed', m.error.message, m.error.name);
+          this.finish(runId, 'failed', m.error.message, m.error.name, m.error.coded && isMessageCode(m.error.coded.code) ? m.error.coded : undefined);
           a.finished = true;
           break;
       }
@@ -313,7 +314,7 @@ export class RunQueue {
    * full disk, a lock), the faces are told anyway and the row, still `running` under this process's
    * pid, becomes `interrupted` with its epochs at the next start (recoverInterrupted).
    */
-  private finish(runId: string, status: 'completed' | 'stopped' | 'failed' | 'interrupted', error: string | null, errorName: string | null = error ? 'Error' : null): void {
+  private finish(runId: string, status: 'completed' | 'stopped' | 'failed' | 'interrupted', error: string | null, errorName: string | null = error ? 'Error' : null, errorCoded?: Message): void {
     const { store, emit } = this.o;
     let current;
     try {
@@ -333,6 +334,6 @@ export class RunQueue {
         this.recordLater(runId, status, error);
       }
     }
-    if (run) emit('runs:finished', { runId, status, error, errorName, run });
+    if (run) emit('runs:finished', { runId, status, error, errorName, ...(errorCoded ? { errorCoded } : {}), run });
   }
 }

@@ -301,7 +301,7 @@ export interface Events {
   /** Throttled: at most one every ~100 ms per run. */
   'runs:batch': { runId: string; epoch: number; batch: number; batches: number; loss: number; accuracy: number };
   'runs:epoch': { runId: string } & EpochRecord;
-  'runs:finished': { runId: string; status: RunStatus; error: string | null; /** 'UserError' and kin when the user can fix it. */ errorName: string | null; run: RunSummary };
+  'runs:finished': { runId: string; status: RunStatus; error: string | null; /** 'UserError' and kin when the user can fix it. */ errorName: string | null; /** `error` as a coded message, for a page to say in the user's language. */ errorCoded?: Message; run: RunSummary };
   /** An import's or a download's progress (a download counts bytes); `importId` names either. */
   'datasets:progress': { importId: string; phase: 'reading' | 'parsing' | 'writing' | 'downloading' | 'verifying' | 'done'; done: number; total: number };
   'datasets:changed': { ids: string[] };

@@ -43,6 +43,7 @@ export const MESSAGE_TEXT = {
   'dataset.downloadFailedApt': "could not download {name} ({details}). Without a network: install it with 'sudo apt-get install {apt}', or copy the four .gz files into {dir}",
   'dataset.downloadFailedKept': 'could not download {name} ({details}); the {size} that arrived are kept and the next download resumes. Without a network: copy the four .gz files into {dir}',
   'dataset.downloadFailedKeptApt': "could not download {name} ({details}); the {size} that arrived are kept and the next download resumes. Without a network: install it with 'sudo apt-get install {apt}', or copy the four .gz files into {dir}",
+  'train.nonFinite': 'the loss became NaN or infinite in epoch {epoch}: lower the learning rate (now {rate}) or check the data for extreme values',
   'predict.notImage': '{file}: not an image: give a PNG or JPEG file',
   'predict.format': '{file}: a {format} image: give a PNG or JPEG file',
   'predict.unreadable': '{file}: cannot read it ({reason})',

@@ -593,6 +593,7 @@ export const en = {
   'msg.dataset.downloadFailedApt': 'Could not download {name} ({details}). Without a network: install it with \'sudo apt-get install {apt}\', or copy the four .gz files into {dir}.',
   'msg.dataset.downloadFailedKept': 'Could not download {name} ({details}); the {size} that arrived are kept and the next download resumes. Without a network: copy the four .gz files into {dir}.',
   'msg.dataset.downloadFailedKeptApt': 'Could not download {name} ({details}); the {size} that arrived are kept and the next download resumes. Without a network: install it with \'sudo apt-get install {apt}\', or copy the four .gz files into {dir}.',
+  'msg.train.nonFinite': 'The loss became NaN or infinite in epoch {epoch}: lower the learning rate (now {rate}) or check the data for extreme values.',
   'verdict.tooFewBadge': 'too few runs',
   'unit.pp': '{value} pp',
   'unit.points': '{value} points',

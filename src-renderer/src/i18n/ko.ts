@@ -595,6 +595,7 @@ export const ko: Record<MessageKey, string> = {
   'msg.dataset.downloadFailedApt': '{name}을(를) 내려받지 못했습니다({details}). 네트워크 없이 쓰려면 \'sudo apt-get install {apt}\'로 설치하거나 .gz 파일 네 개를 {dir}에 복사하세요.',
   'msg.dataset.downloadFailedKept': '{name}을(를) 내려받지 못했습니다({details}). 받은 {size}는 남겨 두었으니 다음 내려받기가 이어서 받습니다. 네트워크 없이 쓰려면 .gz 파일 네 개를 {dir}에 복사하세요.',
   'msg.dataset.downloadFailedKeptApt': '{name}을(를) 내려받지 못했습니다({details}). 받은 {size}는 남겨 두었으니 다음 내려받기가 이어서 받습니다. 네트워크 없이 쓰려면 \'sudo apt-get install {apt}\'로 설치하거나 .gz 파일 네 개를 {dir}에 복사하세요.',
+  'msg.train.nonFinite': '에포크 {epoch}에서 손실이 NaN 또는 무한대가 되었습니다. 학습률(지금 {rate})을 낮추거나 데이터에 극단적인 값이 있는지 확인하세요.',
   'verdict.tooFewBadge': '실행이 너무 적음',
   'unit.pp': '{value}%p',
   'unit.points': '{value}%p',

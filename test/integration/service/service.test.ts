@@ -132,6 +132,13 @@ describe('service over WebSocket and in memory', () => {
     expect(kept.epochs.length).toBeGreaterThanOrEqual(1);
     const { runIds: [next] } = await local.invoke('runs:start', { spec: spiralModel, datasetId: spiral, name: 'after the crash' });
     expect((await ws.waitFor('runs:finished', (e) => e.runId === next)).status).toBe('completed');
+    // A loss that turns NaN ends the run failed, its reason coded for a page to say in its language.
+    const diverging = { ...spiralModel, optimizer: { type: 'sgd' as const, learningRate: 1e6 } };
+    const { runIds: [nan] } = await ws.invoke('runs:start', { spec: diverging, datasetId: spiral, name: 'too fast' });
+    const bad = await ws.waitFor('runs:finished', (e) => e.runId === nan);
+    expect(bad.status).toBe('failed');
+    expect(bad.errorCoded?.code).toBe('train.nonFinite');
+    expect(bad.error).toBe(messageText(bad.errorCoded!));
   });
 
   it('stops a queued run and a running one', async () => {

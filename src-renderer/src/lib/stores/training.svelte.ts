@@ -32,6 +32,8 @@ export interface LiveRun {
   /** performance.now() when the run started, for the ETA. */
   startedMs: number | null;
   error: string | null;
+  /** `error` as a coded message (a NaN loss), said in the chosen language. */
+  errorCoded?: Message;
   detail: RunDetail | null;
   /** What its callbacks watch (from the spec it was started with), for the best epoch so far. */
   monitor: Monitor | null;
@@ -71,6 +73,7 @@ export class TrainingStore {
         const r = this.ensure(e.runId, e.run.name);
         r.status = e.status;
         r.error = e.error;
+        r.errorCoded = e.errorCoded;
         if (this.current.includes(e.runId)) void this.loadDetail(e.runId);
         if (!Object.values(this.runs).some((x) => x.status === 'running')) this.tick(false);
       }),
