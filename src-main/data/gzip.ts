@@ -1,6 +1,6 @@
 /** Bounded decompression: a gzip or zip bomb is refused before it fills memory. */
 import { gunzipSync, inflateRawSync } from 'node:zlib';
-import { ImportError } from './errors.js';
+import { ImportError, importProblem } from './errors.js';
 
 /** Largest decompressed size we accept for one member or file (4 GiB would not fit a typed array anyway). */
 export const MAX_INFLATED_BYTES = 2 ** 31 - 1;
@@ -15,9 +15,9 @@ export function gunzipBounded(file: string, bytes: Uint8Array, maxBytes = MAX_IN
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/.test(e.message)) {
-      throw new ImportError(file, `decompresses to more than ${formatBytes(maxBytes)}; refusing it (a corrupt or hostile archive?)`);
+      throw new ImportError(file, importProblem('import.gzipBomb', { limit: formatBytes(maxBytes) }));
     }
-    throw new ImportError(file, `is not a valid gzip file (${e.message}); re-download or re-compress it`);
+    throw new ImportError(file, importProblem('import.gzipBad', { detail: e.message }));
   }
 }
 

@@ -39,7 +39,7 @@ export function detectFormat(path: string): Format {
   if (ext === '.npz') return 'npz';
   if (ext === '.npy') return 'npy';
   if (/idx\d-ubyte/.test(name)) {
-    throw new ImportError(path, 'is one IDX file; import the folder that holds the images and labels files (train-images-idx3-ubyte, train-labels-idx1-ubyte, …)');
+    throw new ImportError(path, importProblem('import.idxOneFile'));
   }
   throw new ImportError(path, importProblem('import.unknownFormat', { ext: ext || name }));
 }
@@ -48,12 +48,12 @@ async function parseIdxFolder(dir: string): Promise<ParsedDataset> {
   const files = findIdxFiles(dir);
   if (!files) {
     const found = readdirSync(dir).slice(0, 5).join(', ');
-    throw new ImportError(dir, `holds no train-images-idx3-ubyte / train-labels-idx1-ubyte / t10k-… files (plain or .gz)${found ? `; found ${found}` : ''}`);
+    throw new ImportError(dir, found ? importProblem('import.idxNoneFound', { found }) : importProblem('import.idxNone'));
   }
   const train = await readIdxPairBounded(files.trainImages, files.trainLabels);
   const test = await readIdxPairBounded(files.testImages, files.testLabels);
   if (train.featureShape.join('x') !== test.featureShape.join('x')) {
-    throw new ImportError(files.testImages, `images are ${test.featureShape.join('×')} but the training images are ${train.featureShape.join('×')}`);
+    throw new ImportError(files.testImages, importProblem('import.idxTestShape', { test: test.featureShape.join('×'), train: train.featureShape.join('×') }));
   }
   let k = 0;
   for (const y of [train.y, test.y]) for (let i = 0; i < y.length; i++) k = Math.max(k, y[i] + 1);
@@ -77,7 +77,7 @@ async function parse(path: string, format: Format, o: ImporterOptions, progress:
     case 'npz':
       return readNpz(path, o.xKey && o.yKey ? { names: { x: o.xKey, y: o.yKey } } : {});
     case 'npy':
-      if (!o.labelsPath) throw new ImportError(path, 'is a single .npy of features; give the .npy of labels too (--labels FILE), or save both with np.savez');
+      if (!o.labelsPath) throw new ImportError(path, importProblem('import.npyFeaturesOnly'));
       return parseNpyPair(path, o.labelsPath);
     case 'idx':
       return parseIdxFolder(path);
@@ -93,7 +93,7 @@ export async function importPath(home: string, path: string, options: ImporterOp
   const format = options.format ?? detectFormat(source);
   progress('reading', 0, 1);
   const parsed = await parse(source, format, options, progress);
-  if (parsed.classNames.length < 2) throw new ImportError(source, `has ${parsed.classNames.length} class; a classifier needs at least 2`);
+  if (parsed.classNames.length < 2) throw new ImportError(source, importProblem('import.classCount', { count: parsed.classNames.length }));
   const { key, sourceSha256 } = await contentKey(source, format, options, parsed.sourceSha256);
   const earlier = listDatasets(home).find((m) => m.contentKey === key);
   if (earlier) return { ...manifestToInfo(earlier), reused: true };

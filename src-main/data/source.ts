@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { ImportError, unreadable } from './errors.js';
+import { ImportError, importProblem, unreadable } from './errors.js';
 import { formatBytes, isGzip } from './gzip.js';
 
 /** The default import memory budget: the most bytes one file may hold or inflate to. */
@@ -21,7 +21,6 @@ export function importBudget(env: NodeJS.ProcessEnv = process.env): number {
   return Math.floor((Number.isFinite(mb) && mb > 0 ? mb : DEFAULT_IMPORT_BUDGET_MB) * 2 ** 20);
 }
 
-const RAISE = `raise the limit with ${BUDGET_VARIABLE}=<MiB> if the file is genuine`;
 
 /** Why a path that is not a regular file cannot be imported, in words. */
 function notRegular(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
@@ -47,7 +46,7 @@ export function openRegular(file: string, budget = importBudget()): { fd: number
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new ImportError(file, notRegular(st));
-    if (st.size > budget) throw new ImportError(file, `is ${formatBytes(st.size)}, more than the import limit of ${formatBytes(budget)}; ${RAISE}`);
+    if (st.size > budget) throw new ImportError(file, importProblem('import.tooLarge', { size: formatBytes(st.size), limit: formatBytes(budget), variable: BUDGET_VARIABLE }));
     return { fd, size: st.size };
   } catch (err) {
     closeSync(fd);
@@ -118,18 +117,18 @@ export function inflateDeclared(file: string, raw: Uint8Array, declared: Declare
         if (expected === undefined && total - chunk.length < HEAD_BYTES) {
           expected = declared(chunks.length === 1 ? chunk : Buffer.concat(chunks, total));
           if (expected !== undefined && expected > budget) {
-            throw new ImportError(file, `declares ${formatBytes(expected)} of data, more than the import limit of ${formatBytes(budget)}; ${RAISE}`);
+            throw new ImportError(file, importProblem('import.declaresTooMuch', { size: formatBytes(expected), limit: formatBytes(budget), variable: BUDGET_VARIABLE }));
           }
         }
         if (expected !== undefined && total > expected) {
-          throw new ImportError(file, `decompresses to more than the ${expected} bytes its header declares; refusing it (a corrupt or hostile archive?)`);
+          throw new ImportError(file, importProblem('import.inflatesPastHeader', { expected }));
         }
-        if (total > budget) throw new ImportError(file, `decompresses to more than the import limit of ${formatBytes(budget)}; refusing it (${RAISE})`);
+        if (total > budget) throw new ImportError(file, importProblem('import.inflatesTooMuch', { limit: formatBytes(budget), variable: BUDGET_VARIABLE }));
       } catch (err) {
         fail(err);
       }
     });
-    z.on('error', (err) => fail(new ImportError(file, `is not a valid gzip file (${err.message}); re-download or re-compress it`)));
+    z.on('error', (err) => fail(new ImportError(file, importProblem('import.gzipBad', { detail: err.message }))));
     z.on('end', () => {
       if (done) return;
       done = true;

@@ -37,6 +37,59 @@ export const MESSAGE_TEXT = {
   'import.missingValue': '{file}: line {line}, column {column} is empty; missing values are not supported (fill or drop them first)',
   'import.notNumber': "{file}: line {line}, column {column}: '{value}' is not a number; features must be numeric (if this column holds the classes, choose it as the label column)",
   'import.oneClass': "{file}: has only one class ('{name}'); a classifier needs at least 2 (is the label column '{column}' right?)",
+  'import.headerTruncated': '{file}: is truncated inside its header',
+  'import.idxMagic': '{file}: is not an IDX file (wrong magic number: the first two bytes must be zero)',
+  'import.idxType': '{file}: has unknown IDX data type 0x{type}',
+  'import.idxTruncated': '{file}: is truncated: the header [{shape}] {dtype} needs {expected} bytes, the file has {have}',
+  'import.idxLonger': '{file}: is longer than its header says: the header [{shape}] {dtype} needs {expected} bytes, the file has {have}',
+  'import.idxCounts': '{file}: has {labels} labels but {images} has {count} images; they must be a matching pair',
+  'import.idxLabel': '{file}: label {index} is {value}; labels must be whole numbers from 0',
+  'import.idxOneFile': '{file}: is one IDX file; import the folder that holds the images and labels files (train-images-idx3-ubyte, train-labels-idx1-ubyte, …)',
+  'import.idxNone': '{file}: holds no train-images-idx3-ubyte / train-labels-idx1-ubyte / t10k-… files (plain or .gz)',
+  'import.idxNoneFound': '{file}: holds no train-images-idx3-ubyte / train-labels-idx1-ubyte / t10k-… files (plain or .gz); found {found}',
+  'import.idxTestShape': '{file}: images are {test} but the training images are {train}',
+  'import.npyMagic': '{file}: is not a NumPy .npy file (no \\x93NUMPY magic); save arrays with np.save',
+  'import.npyObject': "{file}: holds Python objects (dtype 'O'), which would need unpickling; Layerlab never unpickles. Save a numeric array: np.save(path, x.astype('float32'))",
+  'import.npyDtype': "{file}: has dtype '{dtype}', which is not supported; use uint8, int8–int64 or float32/float64 (x.astype('float32'))",
+  'import.npyStructured': '{file}: holds a structured (record) dtype; save one plain numeric array per file',
+  'import.npyFortran': '{file}: is stored in Fortran order (fortran_order: True); save it in C order: np.save(path, np.ascontiguousarray(x))',
+  'import.npyTooLarge': '{file}: declares shape ({shape}) of {dtype}: {need} bytes, more than the {limit}-byte limit',
+  'import.npyTruncated': '{file}: is truncated: the header ({shape}) {dtype} needs {need} data bytes, the file has {have}',
+  'import.npyTrailing': '{file}: has {extra} bytes after its array; it may hold several arrays saved one after another: save each to its own file, or use np.savez',
+  'import.npyLabelShape': '{file}: has shape ({shape}); labels need shape (n,) or (n, 1)',
+  'import.npyOneHot': '{file}: has shape ({n}, {k}) but row {row} is not one-hot; labels need shape (n,) of class indices',
+  'import.npyLabel': '{file}: label {index} is {value}; labels must be whole numbers from 0 to {max} (class indices)',
+  'import.npyFeatureShape': '{file}: has shape ({shape}); features need at least 2 dimensions (samples, features…)',
+  'import.npyCounts': '{file}: has {labels} labels but {features} has {count} samples; they must match',
+  'import.npyNoSamples': '{file}: holds no samples',
+  'import.npyNonFinite': '{file}: has a NaN or infinite value at flat index {index}; clean or impute the data first',
+  'import.npySplitShapes': '{file}: train samples are [{train}] but test samples are [{test}]; they must match',
+  'import.npyOneClass': '{file}: has only one class (every label is 0); a classifier needs at least 2',
+  'import.npyFeaturesOnly': '{file}: is a single .npy of features; give the .npy of labels too (--labels FILE), or save both with np.savez',
+  'import.npzNotZip': '{file}: is not a readable .npz (zip) archive: {why}',
+  'import.npzEncrypted': '{file}: member {name} is encrypted; save the arrays without a password',
+  'import.npzMemberTooLarge': '{file}: member {name} declares {size} uncompressed, more than the {limit} limit',
+  'import.npzMemberTruncated': '{file}: member {name} is truncated (the archive ends inside it)',
+  'import.npzCrc': '{file}: member {name} fails its CRC-32 check (stored {stored}, computed {computed}); the file is corrupt: re-download or re-save it',
+  'import.npzNoArray': "{file}: has no array named '{name}'; it holds {names}",
+  'import.npzOneTest': '{file}: has only one of x_test and y_test; a test split needs both',
+  'import.npzArrays': '{file}: holds arrays {names}; expected x_train/y_train (and x_test/y_test) or x/y: choose which arrays are the samples and which the labels',
+  'import.imagesNoClasses': '{file}: has no class sub-folders; an image dataset needs one sub-folder per class, at least 2 (root/<class>/<image>)',
+  'import.imagesOneClass': '{file}: has only one class sub-folder ({name}); an image dataset needs one sub-folder per class, at least 2 (root/<class>/<image>)',
+  'import.imagesEmptyClass': '{file}: has no images; every class folder needs at least one (or remove the folder)',
+  'import.imagesTooMany': '{file}: holds more than {max} files; split the dataset',
+  'import.imagesMemory': '{file}: would need {size} as {width}×{height}×{channels} uint8 images, more than can be loaded; choose a smaller size',
+  'import.imagesProblems': '{file}: has {count} files that cannot be imported: {list}. Remove them or move them out of the class folders',
+  'import.imageNotImage': '{file}: not an image (unrecognised format); remove it or move it out of the class folders',
+  'import.imageUnreadable': '{file}: cannot be read as an image ({detail}); re-save it or remove it',
+  'import.imagePixels': '{file}: is {width}×{height} pixels, more than the {limit}-megapixel limit; shrink it or remove it',
+  'import.classCount': '{file}: has {count} class; a classifier needs at least 2',
+  'import.tooLarge': '{file}: is {size}, more than the import limit of {limit}; raise the limit with {variable}=<MiB> if the file is genuine',
+  'import.declaresTooMuch': '{file}: declares {size} of data, more than the import limit of {limit}; raise the limit with {variable}=<MiB> if the file is genuine',
+  'import.inflatesTooMuch': '{file}: decompresses to more than the import limit of {limit}; refusing it (raise the limit with {variable}=<MiB> if the file is genuine)',
+  'import.inflatesPastHeader': '{file}: decompresses to more than the {expected} bytes its header declares; refusing it (a corrupt or hostile archive?)',
+  'import.gzipBomb': '{file}: decompresses to more than {limit}; refusing it (a corrupt or hostile archive?)',
+  'import.gzipBad': '{file}: is not a valid gzip file ({detail}); re-download or re-compress it',
   'spec.inputMismatch': "the model's input shape [{shape}] ({want} values) does not fit {dataset}'s samples [{featureShape}] ({have} values): set inputShape to [{featureShape}]",
   'spec.unitsMismatch': "the output layer has {units} units but {dataset} has {classes} classes: set the last Dense layer's units to {classes}",
   'dataset.downloadFailed': 'could not download {name} ({details}). Without a network: copy the four .gz files into {dir}',
@@ -79,7 +132,11 @@ export function fill(template: string, params: MessageParams): string {
 
 /** The English text of a message (what the CLI prints). */
 export function messageText(m: Message): string {
-  return fill(MESSAGE_TEXT[m.code], m.params);
+  const text = fill(MESSAGE_TEXT[m.code], m.params);
+  // A problem inside one array of an .npz: '<file>: member <name> <problem>' (every import.* text starts with '{file}: ').
+  if (m.params.member === undefined || !m.code.startsWith('import.')) return text;
+  const file = String(m.params.file);
+  return `${file}: member ${m.params.member} ${text.slice(file.length + 2)}`;
 }
 
 export function message(code: MessageCode, params: MessageParams = {}): Message {

@@ -115,6 +115,12 @@ describe('Korean all the way, in the browser', () => {
       await expect(page.getByTestId('import-error').textContent()).resolves.toBe(`${ragged}: 17번째 줄: 필드가 4개인데, 첫 줄처럼 5개여야 합니다. 그 줄을 고치거나 지우세요.`);
       await page.getByTestId('import-error').scrollIntoViewIfNeeded();
       await look(`data-import-error-${width}`);
+      // An image folder with a file that is not an image: the importer process's coded refusal, in Korean.
+      const notImage = join(ROOT, 'test', 'fixtures', 'images', 'bad', 'a', 'notes.txt');
+      await page.locator('#imp-path').fill(join(ROOT, 'test', 'fixtures', 'images', 'bad'));
+      await page.getByRole('button', { name: '가져오기', exact: true }).click();
+      await expect.poll(() => page.getByTestId('import-error').textContent()).toBe(`${notImage}: 이미지가 아닙니다(알 수 없는 형식). 지우거나 클래스 폴더 밖으로 옮기세요.`);
+      await look(`data-import-error-images-${width}`);
 
       await shell.go('Model');
       await page.locator('[data-layer="1"]').getByLabel('뉴런 수').fill('0');

@@ -3,7 +3,7 @@
  * `rank` big-endian uint32 dimensions; the data follows and must fill the file exactly.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { ImportError, unreadable } from '../errors.js';
+import { ImportError, importProblem, unreadable } from '../errors.js';
 import { gunzipBounded, isGzip } from '../gzip.js';
 import { importBudget, readInflated } from '../source.js';
 
@@ -28,13 +28,13 @@ const MAX_ELEMENTS = 2 ** 31 - 1;
 export function parseIdx(file: string, raw: Uint8Array): IdxArray {
   const bytes = isGzip(raw) ? gunzipBounded(file, raw) : raw;
   if (bytes.length < 4) throw new ImportError(file, `is ${bytes.length} bytes, too short for an IDX header`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) throw new ImportError(file, 'is not an IDX file (wrong magic number: the first two bytes must be zero)');
+  if (bytes[0] !== 0 || bytes[1] !== 0) throw new ImportError(file, importProblem('import.idxMagic'));
   const type = TYPES[bytes[2]];
-  if (!type) throw new ImportError(file, `has unknown IDX data type 0x${bytes[2].toString(16).padStart(2, '0')}`);
+  if (!type) throw new ImportError(file, importProblem('import.idxType', { type: bytes[2].toString(16).padStart(2, '0') }));
   const rank = bytes[3];
   if (rank < 1 || rank > 4) throw new ImportError(file, `has ${rank} dimensions; IDX files here have 1 to 4`);
   const headerSize = 4 + 4 * rank;
-  if (bytes.length < headerSize) throw new ImportError(file, 'is truncated inside its header');
+  if (bytes.length < headerSize) throw new ImportError(file, importProblem('import.headerTruncated'));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   let count = 1;
@@ -46,8 +46,8 @@ export function parseIdx(file: string, raw: Uint8Array): IdxArray {
   if (count > MAX_ELEMENTS) throw new ImportError(file, `declares ${count} elements, more than can be loaded`);
   const expected = headerSize + count * type.size;
   if (bytes.length !== expected) {
-    const what = bytes.length < expected ? 'truncated' : 'longer than its header says';
-    throw new ImportError(file, `is ${what}: the header [${shape.join('×')}] ${type.name} needs ${expected} bytes, the file has ${bytes.length}`);
+    const code = bytes.length < expected ? 'import.idxTruncated' : 'import.idxLonger';
+    throw new ImportError(file, importProblem(code, { shape: shape.join('×'), dtype: type.name, expected, have: bytes.length }));
   }
   if (type.size === 1 && bytes[2] === 0x08) {
     // A view, not a copy: the bytes were read or inflated for this parse alone, and copying
@@ -87,9 +87,9 @@ export function readIdx(file: string, read: ReadBytes = readFileSync): IdxArray 
  */
 export function idxDeclaredBytes(file: string, head: Uint8Array): number | undefined {
   if (head.length < 4) return undefined;
-  if (head[0] !== 0 || head[1] !== 0) throw new ImportError(file, 'is not an IDX file (wrong magic number: the first two bytes must be zero)');
+  if (head[0] !== 0 || head[1] !== 0) throw new ImportError(file, importProblem('import.idxMagic'));
   const type = TYPES[head[2]];
-  if (!type) throw new ImportError(file, `has unknown IDX data type 0x${head[2].toString(16).padStart(2, '0')}`);
+  if (!type) throw new ImportError(file, importProblem('import.idxType', { type: head[2].toString(16).padStart(2, '0') }));
   const rank = head[3];
   if (rank < 1 || rank > 4) throw new ImportError(file, `has ${rank} dimensions; IDX files here have 1 to 4`);
   const headerSize = 4 + 4 * rank;
@@ -171,12 +171,12 @@ function pairIdx(imagesFile: string, images: IdxArray, labelsFile: string, label
   if (images.shape.length < 2) throw new ImportError(imagesFile, `has shape [${images.shape.join('×')}]; an images file needs at least 2 dimensions (count × features)`);
   if (labels.shape.length !== 1) throw new ImportError(labelsFile, `has shape [${labels.shape.join('×')}]; a labels file has 1 dimension`);
   if (images.shape[0] !== labels.shape[0]) {
-    throw new ImportError(labelsFile, `has ${labels.shape[0]} labels but ${imagesFile} has ${images.shape[0]} images; they must be a matching pair`);
+    throw new ImportError(labelsFile, importProblem('import.idxCounts', { labels: labels.shape[0], images: imagesFile, count: images.shape[0] }));
   }
   const y = new Int32Array(labels.shape[0]);
   for (let i = 0; i < y.length; i++) {
     const v = labels.data[i];
-    if (!Number.isInteger(v) || v < 0) throw new ImportError(labelsFile, `label ${i} is ${v}; labels must be whole numbers from 0`);
+    if (!Number.isInteger(v) || v < 0) throw new ImportError(labelsFile, importProblem('import.idxLabel', { index: i, value: v }));
     y[i] = v;
   }
   return { x: images.data, y, count: images.shape[0], featureShape: images.shape.slice(1) };

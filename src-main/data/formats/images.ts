@@ -12,7 +12,8 @@
 import { openSync, readSync, closeSync, fstatSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { ImportError, unreadable } from '../errors.js';
+import { ImportError, importProblem, unreadable } from '../errors.js';
+import { messageText, type Message } from '../../shared/messages.js';
 import { MAX_INFLATED_BYTES, formatBytes } from '../gzip.js';
 import { HEADER_BYTES, readImageHeader } from './image-header.js';
 import { decodePlainPng } from './png-plain.js';
@@ -45,7 +46,18 @@ const ignored = (name: string): boolean => name.startsWith('.') || IGNORED.has(n
 interface Candidate { file: string; label: number }
 /** format: as the header parser or sharp named it ('png', 'jpeg', …). */
 interface Header { format: string; width: number; height: number; gray: boolean }
-interface Problem { file: string; problem: string }
+/** problem: English without the file; coded: the same as a coded message, where it is one. */
+interface Problem { file: string; problem: string; coded?: Message }
+
+/** A Problem from a coded import problem (the file filled in). */
+function coded(file: string, m: Message): Problem {
+  const full = { code: m.code, params: { ...m.params, file } };
+  return { file, problem: messageText(full).slice(file.length + 2), coded: full };
+}
+
+function fromError(file: string, err: ImportError): Problem {
+  return { file, problem: err.problem, coded: err.coded };
+}
 
 /**
  * Where the walk of one image folder has been: its real root, and every real folder entered, so a
@@ -166,7 +178,7 @@ async function readHeader(file: string, buf: Buffer): Promise<Header | Problem> 
     if (h !== undefined) return h;
     isBmp = head[0] === 0x42 && head[1] === 0x4d;
   } catch (err) {
-    return { file, problem: err instanceof ImportError ? err.problem : unreadable(file, err).problem };
+    return fromError(file, err instanceof ImportError ? err : unreadable(file, err));
   }
   if (isBmp && !bmpSupported()) {
     return { file, problem: 'is a BMP image, which this build of the image decoder cannot read; convert it to PNG (or remove it)' };
@@ -177,8 +189,8 @@ async function readHeader(file: string, buf: Buffer): Promise<Header | Problem> 
     m = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (err) {
     const msg = (err as Error).message;
-    if (/unsupported image format/i.test(msg)) return { file, problem: 'not an image (unrecognised format); remove it or move it out of the class folders' };
-    return { file, problem: `cannot be read as an image (${msg}); re-save it or remove it` };
+    if (/unsupported image format/i.test(msg)) return coded(file, importProblem('import.imageNotImage'));
+    return coded(file, importProblem('import.imageUnreadable', { detail: msg }));
   }
   if (!ACCEPTED.has(m.format) && !(isBmp && m.format === 'magick')) {
     return { file, problem: `is a ${m.format} file, not a bitmap image (PNG, JPEG, WebP, GIF, TIFF); convert it or remove it` };
@@ -197,7 +209,7 @@ async function decode(file: string, format: string, out: Uint8Array, w: number, 
     try {
       bytes = readSmallFile(file, PLAIN_PNG_BYTES);
     } catch (err) {
-      return { file, problem: unreadable(file, err).problem };
+      return fromError(file, unreadable(file, err));
     }
     if (bytes !== undefined && decodePlainPng(bytes, out, w, h, channels)) return undefined;
     input = bytes ?? file;
@@ -231,10 +243,10 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number
 }
 
 function throwProblems(root: string, problems: Problem[]): never {
-  if (problems.length === 1) throw new ImportError(problems[0].file, problems[0].problem);
+  if (problems.length === 1) throw new ImportError(problems[0].file, problems[0].coded ?? problems[0].problem);
   const shown = problems.slice(0, 5).map((p) => `${relative(root, p.file)} ${p.problem.replace(/;.*$/, '')}`);
   const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
-  throw new ImportError(root, `has ${problems.length} files that cannot be imported: ${shown.join('; ')}${more}. Remove them or move them out of the class folders`);
+  throw new ImportError(root, importProblem('import.imagesProblems', { count: problems.length, list: `${shown.join('; ')}${more}` }));
 }
 
 /** The most common width × height; ties go to the one seen first (files are in sorted order). */
@@ -268,16 +280,15 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   const walk = startWalk(root);
   const classNames = entries.filter((n) => entryKind(walk, join(root, n)) === 'dir');
   if (classNames.length < 2) {
-    const found = classNames.length === 0 ? 'no class sub-folders' : `only one class sub-folder (${classNames[0]})`;
-    throw new ImportError(root, `has ${found}; an image dataset needs one sub-folder per class, at least 2 (root/<class>/<image>)`);
+    throw new ImportError(root, classNames.length === 0 ? importProblem('import.imagesNoClasses') : importProblem('import.imagesOneClass', { name: classNames[0] }));
   }
 
   const candidates: Candidate[] = [];
   for (const [label, name] of classNames.entries()) {
     const files = listFiles(walk, join(root, name));
-    if (files.length === 0) throw new ImportError(join(root, name), 'has no images; every class folder needs at least one (or remove the folder)');
+    if (files.length === 0) throw new ImportError(join(root, name), importProblem('import.imagesEmptyClass'));
     for (const file of files) candidates.push({ file, label });
-    if (candidates.length > MAX_FILES) throw new ImportError(root, `holds more than ${MAX_FILES} files; split the dataset`);
+    if (candidates.length > MAX_FILES) throw new ImportError(root, importProblem('import.imagesTooMany', { max: MAX_FILES }));
   }
 
   const head = Buffer.allocUnsafe(HEADER_BYTES);
@@ -287,7 +298,7 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   headers.forEach((h, i) => {
     if ('problem' in h) problems.push(h);
     else if (h.width * h.height > maxPixels) {
-      problems.push({ file: candidates[i].file, problem: `is ${h.width}×${h.height} pixels, more than the ${(maxPixels / 1e6).toFixed(0)}-megapixel limit; shrink it or remove it` });
+      problems.push(coded(candidates[i].file, importProblem('import.imagePixels', { width: h.width, height: h.height, limit: (maxPixels / 1e6).toFixed(0) })));
     } else good.push(h);
   });
   if (problems.length > 0) throwProblems(root, problems);
@@ -300,7 +311,7 @@ export async function readImageFolder(root: string, opts: ImageFolderOptions = {
   const { width: w, height: h } = size;
   const sample = w * h * channels;
   if (sample * candidates.length > MAX_INFLATED_BYTES) {
-    throw new ImportError(root, `would need ${formatBytes(sample * candidates.length)} as ${w}×${h}×${channels} uint8 images, more than can be loaded; choose a smaller size`);
+    throw new ImportError(root, importProblem('import.imagesMemory', { size: formatBytes(sample * candidates.length), width: w, height: h, channels }));
   }
 
   const x = new Uint8Array(sample * candidates.length);

@@ -5,7 +5,8 @@
  * The header is parsed by a small tokenizer that accepts only that dict: nothing is evaluated
  * and nothing is unpickled.
  */
-import { ImportError } from '../errors.js';
+import { ImportError, importProblem } from '../errors.js';
+import type { Message } from '../../shared/messages.js';
 import { MAX_INFLATED_BYTES, gunzipBounded, isGzip } from '../gzip.js';
 import { importBudget, readInflated } from '../source.js';
 import type { ParsedDataset, ParsedSplit } from './types.js';
@@ -34,7 +35,10 @@ const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const KINDS: Record<string, number> = { u1: 1, i1: 1, b1: 1, u2: 2, i2: 2, u4: 4, i4: 4, u8: 8, i8: 8, f4: 4, f8: 8 };
 
-function fail(src: NpySource, problem: string): never {
+function fail(src: NpySource, problem: string | Message): never {
+  if (typeof problem !== 'string') {
+    throw new ImportError(src.file, src.member ? { code: problem.code, params: { ...problem.params, member: src.member } } : problem);
+  }
   throw new ImportError(src.file, src.member ? `member ${src.member} ${problem}` : problem);
 }
 
@@ -82,8 +86,8 @@ function parseHeaderDict(src: NpySource, text: string): Header {
     punct(':');
     if (key.v === 'descr') {
       const v = tok[k++];
-      if (v?.t === 'p' && v.v === '[') return fail(src, 'holds a structured (record) dtype; save one plain numeric array per file');
-      if (!v || v.t !== 's') return fail(src, 'holds a structured (record) dtype; save one plain numeric array per file');
+      if (v?.t === 'p' && v.v === '[') return fail(src, importProblem('import.npyStructured'));
+      if (!v || v.t !== 's') return fail(src, importProblem('import.npyStructured'));
       out.descr = v.v;
     } else if (key.v === 'fortran_order') {
       const v = tok[k++];
@@ -114,26 +118,26 @@ function parseHeaderDict(src: NpySource, text: string): Header {
 /** Parses one .npy file's bytes (optionally gzipped). Sizes are checked before anything is allocated. */
 export function parseNpy(src: NpySource, raw: Uint8Array, maxBytes = MAX_INFLATED_BYTES): NpyArray {
   const bytes = isGzip(raw) ? gunzipBounded(src.file, raw, maxBytes) : raw;
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail(src, 'is not a NumPy .npy file (no \\x93NUMPY magic); save arrays with np.save');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail(src, importProblem('import.npyMagic'));
   const major = bytes[6];
   if (major < 1 || major > 3 || bytes[7] !== 0) fail(src, `has .npy format version ${major}.${bytes[7]}; versions 1.0, 2.0 and 3.0 are supported`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lenSize = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lenSize) fail(src, 'is truncated inside its header');
+  if (bytes.length < 8 + lenSize) fail(src, importProblem('import.headerTruncated'));
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenSize;
   if (headerLen > MAX_HEADER_BYTES) fail(src, `declares a ${headerLen}-byte header; real .npy headers are under 64 KiB`);
-  if (bytes.length < start + headerLen) fail(src, 'is truncated inside its header');
+  if (bytes.length < start + headerLen) fail(src, importProblem('import.headerTruncated'));
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, headerLen).toString(major === 3 ? 'utf8' : 'latin1');
   const h = parseHeaderDict(src, text);
 
   const order = h.descr[0];
   const kind = h.descr.slice(1);
-  if (h.descr.includes('O')) fail(src, "holds Python objects (dtype 'O'), which would need unpickling; Layerlab never unpickles. Save a numeric array: np.save(path, x.astype('float32'))");
+  if (h.descr.includes('O')) fail(src, importProblem('import.npyObject'));
   if (!'<>|='.includes(order) || !(kind in KINDS)) {
-    fail(src, `has dtype '${h.descr}', which is not supported; use uint8, int8–int64 or float32/float64 (x.astype('float32'))`);
+    fail(src, importProblem('import.npyDtype', { dtype: h.descr }));
   }
-  if (h.fortran) fail(src, 'is stored in Fortran order (fortran_order: True); save it in C order: np.save(path, np.ascontiguousarray(x))');
+  if (h.fortran) fail(src, importProblem('import.npyFortran'));
   const size = KINDS[kind];
   const little = order === '<' || (order === '=' && HOST_LE) || size === 1;
   if (h.shape.length > 32) fail(src, `has ${h.shape.length} dimensions; at most 32 are supported`);
@@ -144,10 +148,10 @@ export function parseNpy(src: NpySource, raw: Uint8Array, maxBytes = MAX_INFLATE
   }
   const dataStart = start + headerLen;
   const need = count * size;
-  if (need > maxBytes) fail(src, `declares shape (${h.shape.join(', ')}) of ${h.descr}: ${need} bytes, more than the ${maxBytes}-byte limit`);
+  if (need > maxBytes) fail(src, importProblem('import.npyTooLarge', { shape: h.shape.join(', '), dtype: h.descr, need, limit: maxBytes }));
   const have = bytes.length - dataStart;
-  if (have < need) fail(src, `is truncated: the header (${h.shape.join(', ')}) ${h.descr} needs ${need} data bytes, the file has ${have}`);
-  if (have > need) fail(src, `has ${have - need} bytes after its array; it may hold several arrays saved one after another: save each to its own file, or use np.savez`);
+  if (have < need) fail(src, importProblem('import.npyTruncated', { shape: h.shape.join(', '), dtype: h.descr, need, have }));
+  if (have > need) fail(src, importProblem('import.npyTrailing', { extra: have - need }));
 
   const notes: string[] = [];
   const body = bytes.subarray(dataStart, dataStart + need);
@@ -202,7 +206,7 @@ function toFloat32(src: NpySource, body: Uint8Array, kind: string, little: boole
  */
 export function npyDeclaredBytes(src: NpySource, head: Uint8Array): number | undefined {
   if (head.length < 12) return undefined;
-  if (MAGIC.some((b, i) => head[i] !== b)) fail(src, 'is not a NumPy .npy file (no \\x93NUMPY magic); save arrays with np.save');
+  if (MAGIC.some((b, i) => head[i] !== b)) fail(src, importProblem('import.npyMagic'));
   const major = head[6];
   if (major < 1 || major > 3) return undefined; // parseNpy says what is wrong
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -228,7 +232,7 @@ export async function readNpy(file: string, budget = importBudget()): Promise<Np
  */
 export function toLabels(src: NpySource, a: NpyArray, notes: string[]): Int32Array {
   const [n, k = 1] = a.shape;
-  if (a.shape.length === 0 || a.shape.length > 2) fail(src, `has shape (${a.shape.join(', ')}); labels need shape (n,) or (n, 1)`);
+  if (a.shape.length === 0 || a.shape.length > 2) fail(src, importProblem('import.npyLabelShape', { shape: a.shape.join(', ') }));
   const y = new Int32Array(n);
   if (k > 1) {
     for (let i = 0; i < n; i++) {
@@ -238,7 +242,7 @@ export function toLabels(src: NpySource, a: NpyArray, notes: string[]): Int32Arr
         if (v === 1 && hot < 0) hot = j;
         else if (v !== 0) hot = -2;
       }
-      if (hot < 0) fail(src, `has shape (${n}, ${k}) but row ${i} is not one-hot; labels need shape (n,) of class indices`);
+      if (hot < 0) fail(src, importProblem('import.npyOneHot', { n, k, row: i }));
       y[i] = hot;
     }
     notes.push(`${src.member ?? src.file}: one-hot labels (${n}×${k}) converted to class indices`);
@@ -247,7 +251,7 @@ export function toLabels(src: NpySource, a: NpyArray, notes: string[]): Int32Arr
   for (let i = 0; i < n; i++) {
     const v = a.data[i];
     if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES) {
-      fail(src, `label ${i} is ${v}; labels must be whole numbers from 0 to ${MAX_CLASSES - 1} (class indices)`);
+      fail(src, importProblem('import.npyLabel', { index: i, value: v, max: MAX_CLASSES - 1 }));
     }
     y[i] = v;
   }
@@ -256,15 +260,15 @@ export function toLabels(src: NpySource, a: NpyArray, notes: string[]): Int32Arr
 
 /** Pairs features with labels into one split; checks counts and finite values. */
 export function toSplit(xSrc: NpySource, x: NpyArray, ySrc: NpySource, yArr: NpyArray, notes: string[]): { split: ParsedSplit; featureShape: number[] } {
-  if (x.shape.length < 2) fail(xSrc, `has shape (${x.shape.join(', ')}); features need at least 2 dimensions (samples, features…)`);
+  if (x.shape.length < 2) fail(xSrc, importProblem('import.npyFeatureShape', { shape: x.shape.join(', ') }));
   const y = toLabels(ySrc, yArr, notes);
   if (x.shape[0] !== y.length) {
-    fail(ySrc, `has ${y.length} labels but ${xSrc.member ?? xSrc.file} has ${x.shape[0]} samples; they must match`);
+    fail(ySrc, importProblem('import.npyCounts', { labels: y.length, features: xSrc.member ?? xSrc.file, count: x.shape[0] }));
   }
-  if (x.shape[0] === 0) fail(xSrc, 'holds no samples');
+  if (x.shape[0] === 0) fail(xSrc, importProblem('import.npyNoSamples'));
   if (x.data instanceof Float32Array) {
     const bad = x.data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail(xSrc, `has a NaN or infinite value at flat index ${bad}; clean or impute the data first`);
+    if (bad >= 0) fail(xSrc, importProblem('import.npyNonFinite', { index: bad }));
   }
   for (const n of x.notes.concat(yArr.notes)) notes.push(n);
   return { split: { x: x.data, y, count: x.shape[0] }, featureShape: x.shape.slice(1) };
@@ -273,11 +277,11 @@ export function toSplit(xSrc: NpySource, x: NpyArray, ySrc: NpySource, yArr: Npy
 /** Builds the dataset from a train split and an optional test split of the same feature shape. */
 export function toDataset(format: 'npy' | 'npz', train: ReturnType<typeof toSplit>, test: ReturnType<typeof toSplit> | undefined, src: NpySource, notes: string[]): ParsedDataset {
   if (test && test.featureShape.join() !== train.featureShape.join()) {
-    fail(src, `train samples are [${train.featureShape.join('×')}] but test samples are [${test.featureShape.join('×')}]; they must match`);
+    fail(src, importProblem('import.npySplitShapes', { train: train.featureShape.join('×'), test: test.featureShape.join('×') }));
   }
   let maxLabel = -1;
   for (const s of [train.split, test?.split]) for (const v of s?.y ?? []) if (v > maxLabel) maxLabel = v;
-  if (maxLabel < 1) fail(src, 'has only one class (every label is 0); a classifier needs at least 2');
+  if (maxLabel < 1) fail(src, importProblem('import.npyOneClass'));
   const fs = train.featureShape;
   // uint8 [h, w] or [h, w, 1|3|4] is what image arrays look like (mnist.npz): scale them by 1/255.
   const isImage = train.split.x instanceof Uint8Array && (fs.length === 2 || (fs.length === 3 && [1, 3, 4].includes(fs[2])));

@@ -6,7 +6,7 @@
  * capped at the declared size, so a bomb is refused before it fills memory; CRC-32 checked.
  */
 import { crc32 } from 'node:zlib';
-import { ImportError } from '../errors.js';
+import { ImportError, importProblem } from '../errors.js';
 import { importBudget, readRegular } from '../source.js';
 import { MAX_INFLATED_BYTES, formatBytes, inflateRawBounded } from '../gzip.js';
 import { parseNpy, toDataset, toSplit, type NpyArray } from './npy.js';
@@ -42,7 +42,7 @@ const LOCAL = 0x04034b50;
 /** Reads the central directory of a zip. Throws ImportError for anything it cannot vouch for. */
 export function listZip(file: string, bytes: Uint8Array): ZipMember[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bad = (why: string): never => { throw new ImportError(file, `is not a readable .npz (zip) archive: ${why}`); };
+  const bad = (why: string): never => { throw new ImportError(file, importProblem('import.npzNotZip', { why })); };
   const u16 = (o: number): number => (o + 2 <= bytes.length ? view.getUint16(o, true) : bad('truncated'));
   const u32 = (o: number): number => (o + 4 <= bytes.length ? view.getUint32(o, true) : bad('truncated'));
   const u64 = (o: number): number => {
@@ -102,7 +102,7 @@ export function listZip(file: string, bytes: Uint8Array): ZipMember[] {
       }
       e += 4 + len;
     }
-    if (flags & 1) throw new ImportError(file, `member ${name} is encrypted; save the arrays without a password`);
+    if (flags & 1) throw new ImportError(file, importProblem('import.npzEncrypted', { name }));
     if (members.some((m) => m.name === name)) throw new ImportError(file, `has two members named ${name}; it is ambiguous which one to read`);
     members.push({ name, size, compressedSize, method, crc, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
@@ -114,7 +114,7 @@ export function listZip(file: string, bytes: Uint8Array): ZipMember[] {
 export function readZipMember(file: string, bytes: Uint8Array, m: ZipMember, maxBytes = MAX_INFLATED_BYTES): Buffer {
   const limit = Math.min(maxBytes, MAX_INFLATED_BYTES);
   if (m.size > limit) {
-    throw new ImportError(file, `member ${m.name} declares ${formatBytes(m.size)} uncompressed, more than the ${formatBytes(limit)} limit`);
+    throw new ImportError(file, importProblem('import.npzMemberTooLarge', { name: m.name, size: formatBytes(m.size), limit: formatBytes(limit) }));
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const o = m.localOffset;
@@ -124,7 +124,7 @@ export function readZipMember(file: string, bytes: Uint8Array, m: ZipMember, max
   // The local name and extra lengths may differ from the central ones (numpy's zip64 extra does).
   const start = o + 30 + view.getUint16(o + 26, true) + view.getUint16(o + 28, true);
   const end = start + m.compressedSize;
-  if (end > bytes.length) throw new ImportError(file, `member ${m.name} is truncated (the archive ends inside it)`);
+  if (end > bytes.length) throw new ImportError(file, importProblem('import.npzMemberTruncated', { name: m.name }));
   const packed = bytes.subarray(start, end);
   let data: Buffer;
   if (m.method === 0) {
@@ -140,7 +140,7 @@ export function readZipMember(file: string, bytes: Uint8Array, m: ZipMember, max
   }
   const actual = crc32(data) >>> 0;
   if (actual !== m.crc) {
-    throw new ImportError(file, `member ${m.name} fails its CRC-32 check (stored ${hex(m.crc)}, computed ${hex(actual)}); the file is corrupt: re-download or re-save it`);
+    throw new ImportError(file, importProblem('import.npzCrc', { name: m.name, stored: hex(m.crc), computed: hex(actual) }));
   }
   return data;
 }
@@ -161,16 +161,16 @@ function choosePairs(file: string, names: string[], opts: NpzOptions): { train: 
     const train = strip(opts.names);
     const test = opts.testNames ? strip(opts.testNames) : undefined;
     for (const n of [...train, ...(test ?? [])]) {
-      if (!has(n)) throw new ImportError(file, `has no array named '${n}'; it holds ${names.join(', ') || 'no arrays'}`);
+      if (!has(n)) throw new ImportError(file, importProblem('import.npzNoArray', { name: n, names: names.join(', ') || 'no arrays' }));
     }
     return { train, test };
   }
   if (has('x_train') && has('y_train')) {
-    if (has('x_test') !== has('y_test')) throw new ImportError(file, 'has only one of x_test and y_test; a test split needs both');
+    if (has('x_test') !== has('y_test')) throw new ImportError(file, importProblem('import.npzOneTest'));
     return { train: ['x_train', 'y_train'], test: has('x_test') ? ['x_test', 'y_test'] : undefined };
   }
   if (has('x') && has('y')) return { train: ['x', 'y'] };
-  throw new ImportError(file, `holds arrays ${names.join(', ') || '(none)'}; expected x_train/y_train (and x_test/y_test) or x/y: choose which arrays are the samples and which the labels`);
+  throw new ImportError(file, importProblem('import.npzArrays', { names: names.join(', ') || '(none)' }));
 }
 
 /** Imports an .npz archive's bytes as a dataset (see NpzOptions for how arrays are found). */

@@ -92,5 +92,9 @@ export function changeText(c: Change, t: Translate): string {
 /** A coded message (service error, dataset reason, skipped backend) in the chosen language; else its English text. */
 export function messageIn(coded: Message | undefined, english: string, t: Translate): string {
   if (!coded || !isMessageCode(coded.code)) return english;
-  return t(`msg.${coded.code}` as MessageKey, coded.params);
+  // A problem inside one array of an .npz names the file and the array.
+  const params = coded.code.startsWith('import.') && coded.params.member !== undefined
+    ? { ...coded.params, file: t('msg.import.inMember', { file: coded.params.file, member: coded.params.member }) }
+    : coded.params;
+  return t(`msg.${coded.code}` as MessageKey, params);
 }

@@ -7,6 +7,7 @@ import { pngChunk } from '../../helpers/png.js';
 import sharp from 'sharp';
 import { readImageFolder } from '../../../src-main/data/formats/images.js';
 import { ImportError } from '../../../src-main/data/errors.js';
+import { messageText } from '../../../src-main/shared/messages.js';
 
 const fixtures = join(import.meta.dirname, '../../fixtures/images');
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<string, { sum: number; row2?: number[]; pixel_1_2?: number[] }>;
@@ -42,6 +43,9 @@ async function refuses(p: Promise<unknown>, file: string, message: RegExp): Prom
   expect(err).toBeInstanceOf(ImportError);
   expect((err as ImportError).file).toBe(file);
   expect((err as Error).message).toMatch(message);
+  // Coded (so a page says it in the user's language): the same English from the code and its parameters.
+  const coded = (err as ImportError).coded;
+  if (coded) expect(messageText(coded)).toBe((err as Error).message);
 }
 
 describe('image folders', () => {

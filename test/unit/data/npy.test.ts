@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseNpy, parseNpyPair, readNpy, toSplit } from '../../../src-main/data/formats/npy.js';
 import { ImportError } from '../../../src-main/data/errors.js';
+import { messageText } from '../../../src-main/shared/messages.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/npy');
 const at = (name: string): string => join(dir, name);
@@ -29,6 +30,9 @@ function refuses(fn: () => unknown, file: string, message: RegExp): void {
   expect(caught).toBeInstanceOf(ImportError);
   expect((caught as ImportError).file).toBe(file);
   expect((caught as Error).message).toMatch(message);
+  // Coded (so a page says it in the user's language): the same English from the code and its parameters.
+  const coded = (caught as ImportError).coded;
+  if (coded) expect(messageText(coded)).toBe((caught as Error).message);
 }
 
 /** The same for a reader that answers with a promise. */
@@ -38,6 +42,9 @@ async function rejects(fn: () => Promise<unknown>, file: string, message: RegExp
   expect(caught).toBeInstanceOf(ImportError);
   expect((caught as ImportError).file).toBe(file);
   expect((caught as Error).message).toMatch(message);
+  // Coded (so a page says it in the user's language): the same English from the code and its parameters.
+  const coded = (caught as ImportError).coded;
+  if (coded) expect(messageText(coded)).toBe((caught as Error).message);
 }
 
 function sum(a: ArrayLike<number>): number {

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { listNpzArrays, parseNpz, readNpz, MAX_MEMBERS } from '../../../src-main/data/formats/npz.js';
 import { ImportError } from '../../../src-main/data/errors.js';
+import { messageText } from '../../../src-main/shared/messages.js';
+import { messageIn } from '../../../src-renderer/src/lib/verdict-text.js';
+import { translate } from '../../../src-renderer/src/i18n/translate.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/npy');
 const at = (name: string): string => join(dir, name);
@@ -97,6 +100,9 @@ function refuses(fn: () => unknown, file: string, message: RegExp): void {
   expect(caught).toBeInstanceOf(ImportError);
   expect((caught as ImportError).file).toBe(file);
   expect((caught as Error).message).toMatch(message);
+  // Coded (so a page says it in the user's language): the same English from the code and its parameters.
+  const coded = (caught as ImportError).coded;
+  if (coded) expect(messageText(coded)).toBe((caught as Error).message);
 }
 
 function sum(a: ArrayLike<number>): number {
@@ -155,6 +161,13 @@ describe('npz: archives numpy wrote', () => {
     const bad = Buffer.from(xNpy.subarray(0, xNpy.length - 4));
     refuses(() => parseNpz('m.npz', zip([{ name: 'x.npy', data: bad }, { name: 'y.npy', data: yNpy }])), 'm.npz', /^m\.npz: member x\.npy is truncated/);
     refuses(() => parseNpz('m.npz', zip([{ name: 'x.npy', data: xNpy }, { name: 'y.npy', data: readFileSync(at('y_onehot.npy')).subarray(0, 20) }])), 'm.npz', /member y\.npy/);
+    // Coded with the member as a parameter: the CLI's English is unchanged and the page names the array in Korean.
+    let caught: ImportError | undefined;
+    try { parseNpz('m.npz', zip([{ name: 'x.npy', data: readFileSync(at('object.npy')) }, { name: 'y.npy', data: yNpy }])); } catch (err) { caught = err as ImportError; }
+    expect(caught?.message).toBe("m.npz: member x.npy holds Python objects (dtype 'O'), which would need unpickling; Layerlab never unpickles. Save a numeric array: np.save(path, x.astype('float32'))");
+    expect(caught?.coded).toEqual({ code: 'import.npyObject', params: { file: 'm.npz', member: 'x.npy' } });
+    const ko = messageIn(caught?.coded, caught!.message, (key, params) => translate('ko', key, params));
+    expect(ko).toMatch(/^m\.npz의 배열 x\.npy: 파이썬 객체/);
   });
 });
 
