@@ -33,20 +33,33 @@ function formatDifferences(c: Comparison, models: ReadonlyMap<string, ModelSpec>
   return lines;
 }
 
+/**
+ * Which queue workers trained a group's runs, how many each ("lab-1 (3), lab-2 (2), this machine (1)");
+ * '' when none did.
+ */
+export function groupWorkersText(g: Comparison['groups'][number]): string {
+  if (!g.workers.length) return '';
+  const local = g.runIds.length - g.workers.reduce((n, w) => n + w.runs, 0);
+  return [...g.workers.map((w) => `${w.name} (${w.runs})`), ...(local > 0 ? [`this machine (${local})`] : [])].join(', ');
+}
+
 /** `models`: each run's spec by run id (the comparison carries ids, not specs). */
 export function formatComparison(c: Comparison, format: 'table' | 'markdown' | 'csv', models: ReadonlyMap<string, ModelSpec> = new Map()): string {
   const verdicts = c.verdict ? [c.verdict] : c.pairwise?.pairs ?? [];
+  // The queue workers, only when one trained some run (a comparison of local runs reads as before).
+  const workers = c.table.some((r) => r.worker);
   if (format === 'csv') {
     // One value per cell: mean and sd apart, and the verdicts as rows of their own.
     const runs = csvTable([
-      ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds', 'backend', 'device'],
-      ...c.table.map((r) => [r.name, r.group ?? '', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss, 4), String(r.epochs), fixed(r.seconds, 1), r.backend ?? '', r.device ?? '']),
+      ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds', 'backend', 'device', ...(workers ? ['worker'] : [])],
+      ...c.table.map((r) => [r.name, r.group ?? '', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss, 4), String(r.epochs), fixed(r.seconds, 1), r.backend ?? '', r.device ?? '',
+        ...(workers ? [r.worker ?? ''] : [])]),
     ]);
     const cell = (v: number | null, d = 4) => (v === null ? '' : v.toFixed(d));
     const groups = csvTable([
-      ['group', 'runs', 'train score mean', 'train score sd', 'val score mean', 'val score sd', 'val loss mean', 'val loss sd', 'ci low', 'ci high', 'seconds mean'],
+      ['group', 'runs', 'train score mean', 'train score sd', 'val score mean', 'val score sd', 'val loss mean', 'val loss sd', 'ci low', 'ci high', 'seconds mean', ...(workers ? ['workers'] : [])],
       ...c.groups.map((g) => [g.label, String(g.runIds.length), cell(g.final.trainAccuracy.mean), cell(g.final.trainAccuracy.sd), cell(g.final.valAccuracy.mean), cell(g.final.valAccuracy.sd),
-        cell(g.final.valLoss.mean), cell(g.final.valLoss.sd), cell(g.final[c.metric].ciLow), cell(g.final[c.metric].ciHigh), cell(g.final.seconds.mean, 1)]),
+        cell(g.final.valLoss.mean), cell(g.final.valLoss.sd), cell(g.final[c.metric].ciLow), cell(g.final[c.metric].ciHigh), cell(g.final.seconds.mean, 1), ...(workers ? [groupWorkersText(g)] : [])]),
     ]);
     const verdictRows = csvTable([
       ['b', 'a', 'metric', 'difference', 'ci low', 'ci high', 'p', 'holm p', 'better', 'verdict'],
@@ -57,17 +70,17 @@ export function formatComparison(c: Comparison, format: 'table' | 'markdown' | '
   }
   const render = format === 'markdown' ? markdownTable : table;
   const runs = render([
-    ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds', 'backend'],
-    ...c.table.map((r) => [r.name, r.group ?? '-', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss), String(r.epochs), fixed(r.seconds, 1), r.backend ?? '-']),
+    ['run', 'group', 'seed', 'train score', 'val score', 'val loss', 'epochs', 'seconds', 'backend', ...(workers ? ['worker'] : [])],
+    ...c.table.map((r) => [r.name, r.group ?? '-', String(r.seed), fixed(r.trainScore), fixed(r.valScore), fixed(r.valLoss), String(r.epochs), fixed(r.seconds, 1), r.backend ?? '-', ...(workers ? [r.worker ?? '-'] : [])]),
   ]);
   const meanSd = (d: { mean: number | null; sd: number | null }) => (d.mean === null ? '-' : d.sd === null ? fixed(d.mean) : formatMeanSd(d));
   const ciName = { valAccuracy: 'val score', trainAccuracy: 'train score', valLoss: 'val loss', seconds: 'seconds' }[c.metric];
   const groups = render([
-    ['group', 'runs', 'train score', 'val score', 'val loss', `${ciName} 95% CI`, 'seconds'],
+    ['group', 'runs', 'train score', 'val score', 'val loss', `${ciName} 95% CI`, 'seconds', ...(workers ? ['workers'] : [])],
     ...c.groups.map((g) => [
       g.label, String(g.runIds.length), meanSd(g.final.trainAccuracy), meanSd(g.final.valAccuracy), meanSd(g.final.valLoss),
       g.final[c.metric].ciLow === null ? '-' : `${fixed(g.final[c.metric].ciLow)} to ${fixed(g.final[c.metric].ciHigh)}`,
-      meanSd(g.final.seconds),
+      meanSd(g.final.seconds), ...(workers ? [groupWorkersText(g) || '-'] : []),
     ]),
   ]);
   const lead = plainSentence(c);

@@ -40,6 +40,8 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab datasets list|show ID|import PATH|delete ID|generate KIND [--json]
   layerlab datasets download fashion-mnist|mnist [--mirror URL]   when online; resumes
   layerlab runs list|show ID [--layers]|delete ID…|export ID [--out FILE [--force]]|import FILE|evaluate ID [--json]
+                 list [--group G] [--tag T] [--status S] [--dataset D] [--worker NAME] [--format table|csv]:
+                 a worker column when a queue worker trained some run; --worker: only the runs it trained
                  --layers: per layer, activations (mean, sd, zeros, saturated) and gradient norms by epoch
   layerlab predict RUN_ID IMAGE… [--sample N]… [--json]
                                            a saved model on your PNG/JPEG files (resized, grayscale, scaled as in training)
@@ -147,7 +149,7 @@ const DATASET_OPTIONS = {
 } as const;
 const RUNS_OPTIONS = {
   json: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' }, group: { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' },
-  dataset: { type: 'string' }, layers: { type: 'boolean' }, ...COMMON,
+  dataset: { type: 'string' }, worker: { type: 'string' }, format: { type: 'string' }, layers: { type: 'boolean' }, ...COMMON,
 } as const;
 
 const argv = process.argv.slice(2);

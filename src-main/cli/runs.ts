@@ -5,7 +5,7 @@ import { RUN_STATUSES } from '../shared/runs.js';
 import type { Api } from '../shared/contract.js';
 import { stringOption } from './args.js';
 import { choice } from './flags.js';
-import { fixed, table } from './format.js';
+import { csvTable, fixed, table } from './format.js';
 import { formatComparison } from './compare-format.js';
 import { marksLine } from './train.js';
 import type { ModelSpec } from '../shared/spec.js';
@@ -27,17 +27,23 @@ export async function runsCommand(api: Api, args: string[], v: Record<string, un
   const print = (value: unknown, text: string) => process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
   switch (sub) {
     case 'list': case undefined: {
+      const format = choice(v, 'format', RUNS_LIST_FORMATS) ?? 'table';
       const runs = await api.invoke('runs:list', {
-        filter: { group: stringOption(v, 'group'), tag: stringOption(v, 'tag'), status: choice(v, 'status', RUN_STATUSES), dataset: stringOption(v, 'dataset') },
+        filter: { group: stringOption(v, 'group'), tag: stringOption(v, 'tag'), status: choice(v, 'status', RUN_STATUSES), dataset: stringOption(v, 'dataset'), worker: stringOption(v, 'worker') },
       });
       // What a run was: its dataset (and --limit), its model in a few words, its optimizer.
       const details = json ? [] : await Promise.all(runs.map((r) => api.invoke('runs:show', { id: r.id })));
-      print(runs, table([
-        ['id', 'name', 'group', 'status', 'dataset', 'model', 'optimizer', 'seed', 'train score', 'val score', 'epochs', 'seconds'],
+      // The queue worker that trained each run, only when some run had one (a local history stays as it was).
+      const workers = runs.some((r) => r.worker);
+      const rows = [
+        ['id', 'name', 'group', 'status', 'dataset', 'model', 'optimizer', 'seed', 'train score', 'val score', 'epochs', 'seconds', ...(workers ? ['worker'] : [])],
         ...runs.map((r, i) => [r.id, r.name, r.group ?? '-', r.status, r.limit ? `${r.datasetId} (${r.limit.toLocaleString('en-US')})` : r.datasetId,
           details[i] ? modelWords(details[i].spec) : '-', details[i] ? describeOptimizer(details[i].spec.optimizer) : '-',
-          String(r.seed), fixed(r.trainAccuracy), fixed(r.valAccuracy), String(r.epochsDone), fixed(r.seconds, 1)]),
-      ]));
+          String(r.seed), fixed(r.trainAccuracy), fixed(r.valAccuracy), String(r.epochsDone), fixed(r.seconds, 1),
+          ...(workers ? [r.worker?.name ?? '-'] : [])]),
+      ];
+      // CSV: one value per cell, an empty cell where the table says '-'.
+      print(runs, format === 'csv' ? csvTable(rows.map((row) => row.map((c) => (c === '-' ? '' : c)))) : table(rows));
       return 0;
     }
     case 'show': {
@@ -115,6 +121,7 @@ function sci(v: number | null): string {
   return v === null || !Number.isFinite(v) ? '-' : v.toExponential(2);
 }
 
+export const RUNS_LIST_FORMATS = ['table', 'csv'] as const;
 export const COMPARE_FORMATS = ['table', 'markdown', 'csv'] as const;
 export const COMPARE_METRICS = ['valAccuracy', 'trainAccuracy', 'valLoss'] as const;
 

@@ -56,6 +56,8 @@ export const RunFilterSchema = z.object({
   status: z.enum(['queued', 'running', 'completed', 'stopped', 'failed', 'interrupted']).optional(),
   dataset: z.string().max(4200).optional(),
   experiment: z.string().max(200).optional(),
+  /** The queue worker's name (as `runs show` names it) that trained the run. */
+  worker: z.string().max(200).optional(),
 }).strict();
 
 export const StartRunSchema = z.object({

@@ -15,6 +15,8 @@ export interface RunFilter {
   status?: RunStatus;
   dataset?: string;
   experiment?: string;
+  /** The queue worker's name (runs.worker.name) that trained the run. */
+  worker?: string;
 }
 
 interface SummaryRow {
@@ -82,6 +84,7 @@ export function listSummaries(db: Database.Database, filter: RunFilter): RunSumm
   add('r.experiment_id = ?', filter.experiment);
   add('r.status = ?', filter.status);
   add('r.dataset_id = ?', filter.dataset);
+  add("json_extract(r.worker, '$.name') = ?", filter.worker);
   add('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?)', filter.tag);
   const sql = `${SUMMARY_SQL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.rowid DESC`;
   return (db.prepare(sql).all(...params) as SummaryRow[]).map(toSummary);

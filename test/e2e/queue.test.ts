@@ -12,6 +12,7 @@ import { openApp, screenshot, startServer, type Served } from './helpers/app.js'
 import { Shell } from './pages/shell.js';
 import { ModelPage } from './pages/model.js';
 import { TrainPage } from './pages/train.js';
+import { RunsPage } from './pages/runs.js';
 import { tempHome } from '../helpers/home.js';
 import { startRedis, startWorker, stopWorker, type TestRedis } from '../helpers/redis.js';
 
@@ -56,6 +57,16 @@ describe('serve --redis in the browser', () => {
     expect(worker.log()).toContain(`run ${await train.runId()}: taken`);
     await expect(state.textContent()).resolves.toMatch(/^Queue: connected · 1 worker\(s\) seen$/);
     await screenshot(page, 'queue-run-en');
+    // The Runs list names the worker in its own column, and filters by it; in Korean too.
+    await shell.go('Runs');
+    const row = new RunsPage(page).row('queued run');
+    await expect(row.getByTestId('runs-worker').textContent()).resolves.toBe('e2e-worker');
+    await expect(page.getByLabel('Worker').locator('option').allTextContents()).resolves.toEqual(['All', 'e2e-worker']);
+    await screenshot(page, 'queue-runs-en');
+    await shell.setLanguage('ko');
+    await expect(page.getByRole('columnheader', { name: '워커' }).count()).resolves.toBe(1);
+    await screenshot(page, 'queue-runs-ko');
+    await shell.setLanguage('en');
   });
 
   it('shows dispatch paused while Redis is away and resumed when it is back, in English and Korean', async () => {

@@ -106,6 +106,23 @@ export function groupDevices(runs: ReadonlyArray<Pick<RunDetail, 'backend' | 'de
   return out;
 }
 
+/** A queue worker and how many of a group's runs it trained. */
+export interface GroupWorker { name: string; runs: number }
+
+/**
+ * The queue workers a group's runs trained on, with how many runs each, in the order first met;
+ * empty when no run was trained by one (a local group). Runs this machine trained are not listed.
+ */
+export function groupWorkers(runs: ReadonlyArray<Pick<RunDetail, 'worker'>>): GroupWorker[] {
+  const out: GroupWorker[] = [];
+  for (const r of runs) {
+    if (!r.worker) continue;
+    const w = out.find((o) => o.name === r.worker!.name);
+    if (w) w.runs++; else out.push({ name: r.worker.name, runs: 1 });
+  }
+  return out;
+}
+
 /**
  * A note (not a warning: speed differs between devices, the scores should not, within float
  * rounding) when the first group's runs and another group's trained on different backends or

@@ -6,7 +6,7 @@ import type { RunDetail } from '../runs.js';
 import type { Message } from '../messages.js';
 import { describeGroup, groupRuns, type FinalMetric, type GroupDescription, type RunGroup } from './describe.js';
 import { alignSeries, finalTable, specDiff, type AlignedSeries, type FinalRow, type SpecDifference } from './side-by-side.js';
-import { comparisonWarnings, datasetMismatch, deviceNote, groupChanges, groupDevices, type TrainedOn, type ComparisonWarning, type DatasetFacts, type DatasetMismatch, type GroupChanges } from './fairness.js';
+import { comparisonWarnings, datasetMismatch, deviceNote, groupChanges, groupDevices, groupWorkers, type GroupWorker, type TrainedOn, type ComparisonWarning, type DatasetFacts, type DatasetMismatch, type GroupChanges } from './fairness.js';
 import { compareGroups, comparePairs, type LabeledGroup, type PairwiseComparison, type Verdict } from './verdict.js';
 
 export * from './distribution.js';
@@ -54,8 +54,11 @@ export type StatsComparison = {
   series: AlignedSeries;
   /** Spec fields that differ between the runs (all runs, seeds included). */
   specDiff: SpecDifference[];
-  /** Each group with its label and the backends and devices its runs trained on. */
-  groups: (GroupDescription & { label: string; devices: TrainedOn[] })[];
+  /**
+   * Each group with its label, the backends and devices its runs trained on, and the queue
+   * workers that trained them (how many runs each; empty when this machine trained them all).
+   */
+  groups: (GroupDescription & { label: string; devices: TrainedOn[]; workers: GroupWorker[] })[];
   /** Exactly two groups: B (the second) against A (the first). */
   verdict: Verdict | null;
   /** Two or more groups: every pair, Holm-corrected (with two groups, the same p as the verdict). */
@@ -98,7 +101,7 @@ export function compareRuns(runs: readonly RunDetail[], options: CompareOptions 
     table: finalTable(runs),
     series: alignSeries(runs),
     specDiff: specDiff(runs),
-    groups: labeled.map((g) => ({ ...describeGroup(g), label: g.label, devices: groupDevices(g.runs) })),
+    groups: labeled.map((g) => ({ ...describeGroup(g), label: g.label, devices: groupDevices(g.runs), workers: groupWorkers(g.runs) })),
     verdict: labeled.length === 2 ? compareGroups(labeled[0], labeled[1], metric) : null,
     pairwise: labeled.length >= 2 ? comparePairs(labeled, metric) : null,
     warnings: comparisonWarnings(labeled, options.datasets),

@@ -49,6 +49,8 @@ export interface FinalRow {
   /** The rung it trained on (wasm, webgpu…) and the device in one line; null for runs from before they were recorded. */
   backend: string | null;
   device: string | null;
+  /** The queue worker's name that trained it; null: this machine's own trainer. */
+  worker: string | null;
 }
 
 /** The final table, one row per run, in the order given. */
@@ -65,6 +67,7 @@ export function finalTable(runs: readonly RunSummary[]): FinalRow[] {
     seconds: r.seconds,
     backend: r.backend,
     device: r.device,
+    worker: r.worker?.name ?? null,
   }));
 }
 

@@ -413,6 +413,13 @@ export const en = {
   'runs.col.test': 'Test',
   'runs.col.device': 'Device',
   'runs.software': 'software GPU',
+  // Issue 17 (workers2): which queue worker trained a run, in the list and the comparison.
+  'runs.filter.worker': 'Worker',
+  'runs.col.worker': 'Worker',
+  'runs.thisMachine': 'this machine',
+  'runs.workerTitle': '{name} on {host}: {backend}, {device}',
+  'compare.workers': 'Workers: {list}',
+  'compare.workerRuns': '{name} ({n})',
   'runs.col.created': 'Created',
   'runs.col.actions': 'Actions',
   'runs.select': 'Select {name}',

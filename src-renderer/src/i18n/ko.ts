@@ -415,6 +415,13 @@ export const ko: Record<MessageKey, string> = {
   'runs.col.test': '테스트',
   'runs.col.device': '장치',
   'runs.software': '소프트웨어 GPU',
+  // Issue 17 (workers2): which queue worker trained a run, in the list and the comparison.
+  'runs.filter.worker': '워커',
+  'runs.col.worker': '워커',
+  'runs.thisMachine': '이 컴퓨터',
+  'runs.workerTitle': '{host}의 {name}: {backend}, {device}',
+  'compare.workers': '워커: {list}',
+  'compare.workerRuns': '{name} (실행 {n}개)',
   'runs.col.created': '만든 때',
   'runs.col.actions': '작업',
   'runs.select': '{name} 선택',

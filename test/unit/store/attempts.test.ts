@@ -50,4 +50,20 @@ describe('RunStore: attempts of a queued run', () => {
     expect(() => store.addEpoch(id, epoch(2), 1)).toThrow(/epoch 2 does not follow epoch 0/);
     expect(store.getRun(id)).toMatchObject({ attempt: 1, worker: null, lostAttempts: [] });
   });
+
+  it('the list names each run\'s worker and filters by it; a local run has none', () => {
+    const a = store.createRun({ name: 'a', spec: SPEC, datasetId: 'fashion-mnist', seed: 1 });
+    const b = store.createRun({ name: 'b', spec: SPEC, datasetId: 'fashion-mnist', seed: 2 });
+    const local = store.createRun({ name: 'local', spec: SPEC, datasetId: 'fashion-mnist', seed: 3 });
+    store.markRunning(a, { backend: 'native', trainCount: 48, valCount: 12, attempt: 1, worker: A });
+    store.markRunning(b, { backend: 'wasm', trainCount: 48, valCount: 12, attempt: 1, worker: B });
+    store.markRunning(local, { backend: 'cpu', trainCount: 48, valCount: 12 });
+    const byId = new Map(store.listRuns().map((r) => [r.id, r.worker]));
+    expect(byId.get(a)).toEqual(A);
+    expect(byId.get(b)).toEqual(B);
+    expect(byId.get(local)).toBeNull();
+    expect(store.listRuns({ worker: 'lab-2:22' }).map((r) => r.id)).toEqual([b]);
+    expect(store.listRuns({ worker: 'lab-1:11', status: 'running' }).map((r) => r.id)).toEqual([a]);
+    expect(store.listRuns({ worker: 'nobody' })).toEqual([]);
+  });
 });

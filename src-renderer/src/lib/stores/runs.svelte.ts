@@ -7,7 +7,8 @@ import type { Comparison } from '../../../../src-main/shared/compare.js';
 import type { RunSummary, RunStatus } from '../../../../src-main/shared/runs.js';
 import type { Message } from '../../../../src-main/shared/messages.js';
 
-export interface RunFilter { dataset: string; tag: string; group: string; status: RunStatus | '' }
+/** `worker`: a queue worker's name (runs it trained); '' for all runs. */
+export interface RunFilter { dataset: string; tag: string; group: string; status: RunStatus | ''; worker: string }
 
 export interface ComparisonState {
   loading: boolean;
@@ -20,7 +21,7 @@ export interface ComparisonState {
 
 export class RunsStore {
   list = $state<RunSummary[]>([]);
-  filter = $state<RunFilter>({ dataset: '', tag: '', group: '', status: '' });
+  filter = $state<RunFilter>({ dataset: '', tag: '', group: '', status: '', worker: '' });
   selected = $state<string[]>([]);
   selectedGroups = $state<string[]>([]);
   error = $state<string | null>(null);
@@ -54,6 +55,16 @@ export class RunsStore {
     return [...m.entries()].map(([group, g]) => ({ group, ...g }));
   }
 
+  /**
+   * The queue workers that trained runs in the list (names, sorted), with the one filtered by kept
+   * selectable; empty when this machine trained every listed run (the page then shows no worker column).
+   */
+  get workers(): string[] {
+    const names = new Set(this.list.flatMap((r) => (r.worker ? [r.worker.name] : [])));
+    if (this.filter.worker) names.add(this.filter.worker);
+    return [...names].sort();
+  }
+
   /** A group's name for people: its runs' name. */
   groupName(group: string): string {
     return this.groups.find((g) => g.group === group)?.name ?? group;
@@ -71,6 +82,7 @@ export class RunsStore {
     if (f.tag.trim()) filter.tag = f.tag.trim();
     if (f.group) filter.group = f.group;
     if (f.status) filter.status = f.status;
+    if (f.worker) filter.worker = f.worker;
     try {
       this.list = await this.api.invoke('runs:list', { filter });
       const ids = new Set(this.list.map((r) => r.id));

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { RunDetail } from '../../../../src-main/shared/runs.js';
 import { parseModelSpec, type ModelSpecInput } from '../../../../src-main/shared/spec.js';
 import {
-  compareRuns, comparisonRefusal, formatChange, formatDatasetMismatch, formatWarning, layerChanges, plainSentence, specChanges,
+  compareRuns, comparisonRefusal, formatChange, groupWorkers, formatDatasetMismatch, formatWarning, layerChanges, plainSentence, specChanges,
 } from '../../../../src-main/shared/stats/index.js';
 
 function spec(input: Partial<ModelSpecInput> = {}) {
@@ -87,5 +87,13 @@ describe('fair comparisons', () => {
     expect(plainSentence(c)).toMatch(/^relu vs sigmoid: no real difference yet; (about \d+ runs each would be needed|even \d+ runs each might not tell)\.$/);
     const one = compareRuns([run('a', 'sigmoid', 1), run('d', 'relu', 1)]);
     expect(plainSentence(one)).toBe('relu vs sigmoid: one run cannot tell them apart; repeat each 3 or more times.');
+  });
+});
+
+describe('groupWorkers', () => {
+  const w = (name: string) => ({ worker: { host: 'h', pid: 1, name, backend: 'wasm', device: 'CPU' } });
+  it('counts each queue worker\'s runs in the order first met, leaving this machine\'s runs out', () => {
+    expect(groupWorkers([w('b'), { worker: null }, w('a'), w('b'), {}])).toEqual([{ name: 'b', runs: 2 }, { name: 'a', runs: 1 }]);
+    expect(groupWorkers([{ worker: null }, {}])).toEqual([]);
   });
 });

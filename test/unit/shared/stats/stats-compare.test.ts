@@ -71,7 +71,7 @@ describe('runs side by side', () => {
 
   it('tabulates train score, val score, val loss, epochs, seconds and backend per run', () => {
     const rows = finalTable([run({ id: 'a', valAccuracy: 0.871, valLoss: 0.36 }), run({ id: 'b', valAccuracy: null })]);
-    expect(rows[0]).toEqual({ runId: 'a', name: 'run a', group: null, seed: 1, trainScore: 0.871 + 0.02, valScore: 0.871, valLoss: 0.36, epochs: 3, seconds: 6, backend: 'cpu', device: null });
+    expect(rows[0]).toEqual({ runId: 'a', name: 'run a', group: null, seed: 1, trainScore: 0.871 + 0.02, valScore: 0.871, valLoss: 0.36, epochs: 3, seconds: 6, backend: 'cpu', device: null, worker: null });
     expect(rows[1]).toMatchObject({ trainScore: null, valScore: null, valLoss: null, epochs: 0, seconds: null });
   });
 
