@@ -142,3 +142,19 @@ export function messageText(m: Message): string {
 export function message(code: MessageCode, params: MessageParams = {}): Message {
   return { code, params };
 }
+
+/**
+ * The coded message whose English text this is, among the codes starting with `prefix`: for text
+ * stored before it was coded (a run's skipped backend rungs keep only their English reason).
+ */
+export function recognise(text: string, prefix: string): Message | undefined {
+  for (const [code, template] of Object.entries(MESSAGE_TEXT)) {
+    if (!code.startsWith(prefix)) continue;
+    const names: string[] = [];
+    const pattern = template.split(/\{(\w+)\}/)
+      .map((part, i) => (i % 2 ? (names.push(part), '(.+?)') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+    const m = new RegExp(`^${pattern}$`, 's').exec(text);
+    if (m) return { code: code as MessageCode, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]])) };
+  }
+  return undefined;
+}

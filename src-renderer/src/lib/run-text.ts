@@ -9,6 +9,8 @@
 import type { Translate } from '../i18n/translate.js';
 import type { ProbeFigure } from '../../../src-main/shared/runs.js';
 import { isSoftwareDevice } from '../../../src-main/shared/gpu-page.js';
+import { recognise, type Message } from '../../../src-main/shared/messages.js';
+import { messageIn } from './verdict-text.js';
 
 const KERNELS_PORTABLE = 'portable C';
 
@@ -43,4 +45,20 @@ export function probeText(probe: readonly ProbeFigure[], winner: string, t: Tran
     ? `${t('train.probeFigure', { backend: f.backend, n: Math.round(f.samplesPerSecond).toLocaleString() })}${isSoftwareDevice(f.device) ? ` ${t('train.probeSoftware')}` : ''}`
     : `${f.backend}: ${f.reason ?? t('train.probeNone')}`);
   return t('train.probeWhy', { winner, figures: parts.join('; ') });
+}
+
+/** Skipped rungs that every run on such a machine shows: a note, not a warning. */
+const SKIP_NOTES = new Set(['backend.notInstalled', 'backend.packageMissing', 'backend.noGpuDevice', 'backend.browserOff']);
+
+/**
+ * The rungs the backend ladder skipped, in the chosen language: from the live start event (coded),
+ * or from a stored run (reopened after a reload), whose reasons are kept in English and coded again
+ * here. `note`: an optional rung not installed, browser rungs turned off (LAYERLAB_BROWSER=none),
+ * GPU rungs without a GPU device: said plainly; anything else is a warning.
+ */
+export function skippedText(skipped: readonly { name: string; reason: string; coded?: Message }[], t: Translate): { name: string; text: string; code?: string; note: boolean }[] {
+  return skipped.map((s) => {
+    const coded = s.coded ?? recognise(s.reason, 'backend.');
+    return { name: s.name, text: t('train.skipped', { name: s.name, reason: messageIn(coded, s.reason, t) }), code: coded?.code, note: coded !== undefined && SKIP_NOTES.has(coded.code) };
+  });
 }
