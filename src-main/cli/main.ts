@@ -51,6 +51,8 @@ const HELP = `layerlab — build, train and compare Keras-style networks without
   layerlab serve [--port N] [--import-root DIR] [--max-upload-mb N] [--host ADDR --allow-remote] [--redis URL]   the app in a browser
   layerlab worker --redis URL [--concurrency N] [--name NAME] [--stall-seconds N]
                  this machine trains runs others put on the queue; URL: redis://[user:password@]host:port, rediss:// for TLS
+                 --stall-seconds: how long a worker may go without renewing its run's lock (default 30); a killed
+                 worker's run is taken up again from epoch 1 by another worker within about twice that (~60 s)
 
   --home DIR   Layerlab's data folder (default: $LAYERLAB_HOME or the user data folder)
   --debug      print the full error (with its stack) when something goes wrong
@@ -71,8 +73,26 @@ async function withService<T>(home: string | undefined, fn: (api: Api, service: 
   }
 }
 
+/**
+ * `layerlab COMMAND --help`: the help's lines for that command (its usage and the lines under it),
+ * then the options every command takes; the whole help for a command it does not name.
+ */
+function commandHelp(command: string): string {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  layerlab ${command} `) || l === `  layerlab ${command}`);
+  if (start < 0) return HELP;
+  let end = start + 1;
+  while (end < lines.length && /^ {3,}\S/.test(lines[end])) end++;
+  const common = lines.filter((l) => /^ {2}--(home|debug)\b/.test(l));
+  return `${[...lines.slice(start, end), '', ...common].join('\n')}\n`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command && rest.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
   switch (command) {
     case 'train': {
       const { values } = parse(rest, { ...TRAIN_OPTIONS, ...COMMON }, 'train');

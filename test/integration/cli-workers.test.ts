@@ -72,4 +72,14 @@ describe('layerlab runs list and compare: the queue workers', () => {
     expect(json.groups.map((g) => g.workers)).toEqual([[{ name: 'lab-1:11', runs: 2 }, { name: 'lab-2:22', runs: 1 }], [{ name: 'lab-2:22', runs: 1 }]]);
     expect(json.table.filter((t) => t.worker === null)).toHaveLength(1);
   });
+
+  it('worker --help gives its usage with --stall-seconds and when a killed worker\'s run is retried', () => {
+    const r = layerlab(['worker', '--help'], home);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^ {2}layerlab worker --redis URL .*\[--stall-seconds N\]/);
+    expect(r.stdout).toMatch(/--stall-seconds: .*\(default 30\)/);
+    expect(r.stdout).toContain('within about twice that (~60 s)');
+    expect(r.stdout).not.toContain('layerlab train');
+    expect(r.stdout).toContain('--home DIR');
+  });
 });
