@@ -117,6 +117,8 @@ describe('Korean all the way, in the browser', () => {
       await expect(page.getByTestId('import-error').textContent()).resolves.toBe(`${ragged}: 17번째 줄: 필드가 4개인데, 첫 줄처럼 5개여야 합니다. 그 줄을 고치거나 지우세요.`);
       await page.getByTestId('import-error').scrollIntoViewIfNeeded();
       await look(`data-import-error-${width}`);
+      // The hint's --import-root stays whole on one line, at 1024 px too.
+      await expect(page.locator('#imp-path-hint code.flag').evaluate((e) => [e.textContent, e.getClientRects().length])).resolves.toEqual(['--import-root', 1]);
       // An image folder with a file that is not an image: the importer process's coded refusal, in Korean.
       const notImage = join(ROOT, 'test', 'fixtures', 'images', 'bad', 'a', 'notes.txt');
       await page.locator('#imp-path').fill(join(ROOT, 'test', 'fixtures', 'images', 'bad'));

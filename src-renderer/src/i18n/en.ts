@@ -117,7 +117,7 @@ export const en = {
   'data.import.title': 'Import a file',
   'data.import.path': 'Path to a file or folder',
   'data.import.pathHint': 'On the machine running Layerlab, e.g. /home/me/data/iris.csv',
-  'data.import.pathHintShort': 'e.g. /home/me/data/iris.csv (in browser mode only inside the folder given to --import-root)',
+  'data.import.pathHintShort': 'e.g. /home/me/data/iris.csv (in browser mode only inside the folder given to {flag})',
   'data.import.browse': 'Browse…',
   'data.import.format': 'Format',
   'data.import.formatAuto': 'detect from the file',

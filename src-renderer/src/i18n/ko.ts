@@ -119,7 +119,7 @@ export const ko: Record<MessageKey, string> = {
   'data.import.title': '파일 가져오기',
   'data.import.path': '파일 또는 폴더 경로',
   'data.import.pathHint': 'Layerlab이 실행 중인 컴퓨터의 경로, 예: /home/me/data/iris.csv',
-  'data.import.pathHintShort': '예: /home/me/data/iris.csv (브라우저 모드에서는 --import-root로 지정한 폴더 안만)',
+  'data.import.pathHintShort': '예: /home/me/data/iris.csv (브라우저 모드에서는 {flag}로 지정한 폴더 안만)',
   'data.import.browse': '찾아보기…',
   'data.import.format': '형식',
   'data.import.formatAuto': '파일에서 알아내기',
