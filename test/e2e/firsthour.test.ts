@@ -55,11 +55,11 @@ describe('the first hour, in the browser', () => {
     if (await button.isEnabled()) await button.click();
   }
 
-  async function compareGroups(): Promise<void> {
+  async function compareGroups(names = ['sigmoid', '한국어 시험']): Promise<void> {
     await shell.go('Runs');
     await clearSelection();
     const select = (name: string) => page.getByRole('checkbox', { name: shell.lang === 'en' ? `Select group ${name}` : `그룹 ${name} 선택` });
-    for (const name of ['sigmoid', '한국어 시험']) await select(name).check();
+    for (const name of names) await select(name).check();
     await page.getByRole('button', { name: shell.lang === 'en' ? /^Compare selected/ : /^선택 항목 비교/ }).click();
     await page.getByTestId('compare-lead').waitFor();
   }
@@ -93,6 +93,16 @@ describe('the first hour, in the browser', () => {
       await screenshot(page, `12-compare-${width}`);
     });
   }
+
+  it('describes one group alone by its spread, and says what a comparison needs', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await compareGroups(['sigmoid']);
+    const cmp = await client.invoke('compare:runs', { groups: [groups.sigmoid] });
+    const d = cmp.groups[0].final.valAccuracy;
+    const lead = (await page.getByTestId('compare-lead').textContent())!;
+    expect(lead).toContain(`sigmoid: val score ${d.mean!.toFixed(3)} ± ${d.sd!.toFixed(3)} over 2 runs (from ${d.min!.toFixed(3)} to ${d.max!.toFixed(3)})`);
+    expect(lead).not.toContain('Select at least two runs');
+  });
 
   it('refuses runs on different datasets, naming both', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });

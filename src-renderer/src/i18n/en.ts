@@ -684,6 +684,8 @@ export const en = {
   'plain.noDifference': '{b} vs {a}: no real difference yet.',
   'plain.noDifferenceRuns': '{b} vs {a}: no real difference yet; about {n} runs each would be needed.',
   'plain.noDifferenceMore': '{b} vs {a}: no real difference yet; even {n} runs each might not tell.',
+  'plain.oneGroup': '{a}: {metric} {value} over {n} runs (from {min} to {max}). To call a setting better, compare this group with another.',
+  'plain.oneRun': '{a}: {metric} {value} from one run. Repeat it with 3 or more seeds, then compare it with another group.',
   'plain.caveat': 'But they were not trained alike: see the warnings below.',
   'compare.stats': 'Statistics',
   'compare.warnings': 'Not trained alike',

@@ -686,6 +686,8 @@ export const ko: Record<MessageKey, string> = {
   'plain.noDifference': '{b} 대 {a}: 아직 뚜렷한 차이가 없습니다.',
   'plain.noDifferenceRuns': '{b} 대 {a}: 아직 뚜렷한 차이가 없습니다. 가리려면 각각 약 {n}번씩 실행해야 합니다.',
   'plain.noDifferenceMore': '{b} 대 {a}: 아직 뚜렷한 차이가 없습니다. 각각 {n}번씩 실행해도 가리지 못할 수 있습니다.',
+  'plain.oneGroup': '{a}: 실행 {n}개의 {metric} {value} (최소 {min}, 최대 {max}). 어떤 설정이 더 나은지 말하려면 이 그룹을 다른 그룹과 비교하세요.',
+  'plain.oneRun': '{a}: 실행 하나의 {metric} {value}. 시드를 3개 이상으로 반복한 뒤 다른 그룹과 비교하세요.',
   'plain.caveat': '다만 둘은 같은 조건에서 훈련되지 않았습니다. 아래 경고를 보세요.',
   'compare.stats': '통계',
   'compare.warnings': '훈련 조건이 다름',
