@@ -152,8 +152,10 @@ describe('the queue setting in the browser (serve without --redis)', () => {
     await screenshot(page, 'queue-setting-ko-refused');
 
     await page.getByRole('button', { name: '이 컴퓨터에서만 훈련' }).click();
+    // The page changes when the service answers (it first hands back what waits on the queue).
+    await page.getByTestId('queue-saved').filter({ hasText: '저장됨: 실행은 이 컴퓨터에서 훈련됩니다.' }).waitFor();
     await expect(page.getByTestId('queue-current').textContent()).resolves.toBe('실행은 이 컴퓨터에서 훈련됩니다.');
-    await expect(page.getByTestId('queue-state').count()).resolves.toBe(0);
+    await page.getByTestId('queue-state').waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * handle through the importer process, a folder uploaded file by file, the token and the size cap
  * enforced, a run export fetched once as a download.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, vi, beforeAll, afterAll } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Service } from '../../../src-main/service/service.js';
@@ -120,6 +120,7 @@ describe('uploads and downloads in browser mode', () => {
     expect(body.format).toBe('layerlab-run');
     expect(body.run.id).toBe(id);
     expect((await fetch(`${base}${exp.download}`, { headers: { Authorization: `Bearer ${server.token}` } })).status).toBe(404);
-    expect(readdirSync(join(home, 'downloads'))).toHaveLength(0);
+    // The file goes when the server sees the response closed, which may come after the client has read it.
+    await vi.waitFor(() => expect(readdirSync(join(home, 'downloads'))).toHaveLength(0), { timeout: 10_000 });
   });
 });
