@@ -12,16 +12,16 @@ export function compareRuns(store: RunStore, r: { ids?: string[]; groups?: strin
   const add = (run: RunDetail) => { if (!seen.has(run.id)) { seen.add(run.id); runs.push(run); } };
   for (const group of r.groups ?? []) {
     const members = store.listRuns({ group }).filter((s) => s.status === 'completed');
-    if (!members.length) throw new UserError(`group ${group} has no completed runs`);
+    if (!members.length) throw new UserError(message('compare.noCompleted', { group }));
     // Oldest first, so seeds read in order.
     for (const s of [...members].reverse()) add(store.getRun(s.id)!);
   }
   for (const id of r.ids ?? []) {
     const run = store.getRun(id);
-    if (!run) throw new UserError(`no run with id ${id}: see 'layerlab runs list'`);
+    if (!run) throw new UserError(message('run.notFound', { id }));
     add(run);
   }
-  if (!runs.length) throw new UserError('nothing to compare: name runs or groups');
+  if (!runs.length) throw new UserError(message('compare.nothing'));
   const facts: Record<string, DatasetFacts> = {};
   for (const id of new Set(runs.map((x) => x.datasetId))) {
     const f = datasets(id);

@@ -9,7 +9,7 @@ import type { DatasetInfo, DatasetPreview } from '../shared/datasets.js';
 import type { DatasetSamples, Events } from '../shared/contract.js';
 import type { CatalogId, DatasetRef } from '../shared/dataset-ref.js';
 import { UserError } from '../shared/errors.js';
-import { isMessageCode } from '../shared/messages.js';
+import { isMessageCode, message } from '../shared/messages.js';
 import { messageText } from '../shared/messages.js';
 import { IDX_CATALOG, locateIdxDataset, missingCoded } from '../data/catalog/idx-datasets.js';
 import { downloadIdxDataset } from '../data/catalog/download.js';
@@ -49,7 +49,7 @@ export class DatasetService {
   show(ref: DatasetRef): DatasetInfo {
     const info = this.list().find((d) => d.id === ref.id);
     if (info) return info;
-    throw new UserError(`no dataset with id ${ref.id}: see 'layerlab datasets list'`);
+    throw new UserError(message('dataset.notFound', { id: ref.id }));
   }
 
   /** Throws a one-line error before any run is created when the dataset cannot be trained on. */
@@ -86,8 +86,8 @@ export class DatasetService {
 
   delete(ref: DatasetRef): { deleted: string } {
     const { id } = ref;
-    if (ref.kind === 'catalog') throw new UserError(`${id} is built in and cannot be deleted`);
-    if (!readManifest(this.home, id)) throw new UserError(`no imported dataset with id ${id}: see 'layerlab datasets list'`);
+    if (ref.kind === 'catalog') throw new UserError(message('dataset.builtIn', { id }));
+    if (!readManifest(this.home, id)) throw new UserError(message('dataset.noImported', { id }));
     deleteDataset(this.home, id);
     if (this.opened?.id === id) this.opened = null;
     this.emit('datasets:changed', { ids: [id] });

@@ -4,6 +4,7 @@
  * The experiment lives in its runs (experiment id and group id); no table of its own.
  */
 import { UserError } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 import { parseModelSpec, describeSpecErrors, type ModelSpec } from '../shared/spec.js';
 import { RUN_STATUSES, TERMINAL_STATUSES, type RunStatus } from '../shared/runs.js';
 import type { ExperimentStatus } from '../shared/contract.js';
@@ -63,7 +64,7 @@ export class ExperimentService {
 
   status(id: string): ExperimentStatus {
     const runs = this.store.listRuns({ experiment: id });
-    if (!runs.length) throw new UserError(`no experiment with id ${id}`);
+    if (!runs.length) throw new UserError(message('experiment.notFound', { id }));
     const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
     const groups = new Map<string, string[]>();
     for (const r of [...runs].reverse()) {

@@ -5,6 +5,7 @@
 import { regionsFile } from './queue.js';
 import { join } from 'node:path';
 import { UserError, type ErrorInfo } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 import type { BackendChoice } from '../shared/backends.js';
 import { toDatasetRef } from '../shared/dataset-ref.js';
 import type { RunDetail } from '../shared/runs.js';
@@ -19,7 +20,7 @@ import type { PredictResult } from '../shared/predict.js';
 export function savedModelDir(home: string, run: RunDetail): string {
   const file = run.artifacts.find((a) => a.kind === 'model' && a.path.endsWith('/weights.bin'));
   if (!file) {
-    throw new UserError(`run ${run.id} kept no model: train with --save-model (or the "keep the model" box, or a checkpoint) to evaluate or continue it later`);
+    throw new UserError(message('run.noModel', { id: run.id }));
   }
   return join(home, ...file.path.split('/').slice(0, -1));
 }

@@ -417,7 +417,7 @@ export class Service {
     'runs:delete': async (r) => {
       for (const id of r.ids) {
         this.requireRun(id);
-        if (this.queue.isActive(id)) throw new UserError(`run ${id} is still training: stop it before deleting it`);
+        if (this.queue.isActive(id)) throw new UserError(message('run.stillTraining', { id }));
       }
       for (const id of r.ids) await this.queue.stop(id);
       this.store.deleteRuns(r.ids);
@@ -504,7 +504,7 @@ export class Service {
 
   private requireRun(id: string) {
     const run = this.store.getRun(id);
-    if (!run) throw new UserError(`no run with id ${id}: see 'layerlab runs list'`);
+    if (!run) throw new UserError(message('run.notFound', { id }));
     return run;
   }
 

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 import { TERMINAL_STATUSES, type EpochRecord, type EvaluationRecord, type RunDetail, type RunMarks, type RunStatus, type RunSummary, type BackendNotes, type RunWorker } from '../shared/runs.js';
 import type { ModelSpec } from '../shared/spec.js';
 import { databasePath, newRunId, openDatabase } from './db.js';
@@ -88,7 +89,7 @@ export class RunStore {
       const attempt = info.attempt ?? 1;
       const row = this.db.prepare('SELECT status, attempt, worker, backend, device, started_at FROM runs WHERE id = ?').get(id) as
         { status: RunStatus; attempt: number; worker: string | null; backend: string | null; device: string | null; started_at: string | null } | undefined;
-      if (!row) throw new UserError(`no run with id ${id}`);
+      if (!row) throw new UserError(message('run.notFoundShort', { id }));
       if (info.attempt !== undefined && row.status === 'running' && attempt <= row.attempt) return false;
       if (attempt > 1 && row.status === 'running') {
         const epochs = getEpochs(this.db, id).map((e) => ({ ...e, loss: real(e.loss), accuracy: real(e.accuracy), valLoss: real(e.valLoss), valAccuracy: real(e.valAccuracy), samplesPerSecond: real(e.samplesPerSecond) }));
@@ -228,7 +229,7 @@ export class RunStore {
         // what that process goes on reporting. Its owner must stop it first.
         const row = this.db.prepare('SELECT status, owner_pid FROM runs WHERE id = ?').get(id) as { status: string; owner_pid: number | null };
         if ((row.status === 'running' || row.status === 'queued') && row.owner_pid !== null && row.owner_pid !== process.pid && processAlive(row.owner_pid)) {
-          throw new UserError(`run ${id} is ${row.status === 'running' ? 'training' : 'queued'} in another Layerlab process (pid ${row.owner_pid}); stop it there (or wait for it to finish) before deleting it`);
+          throw new UserError(message(row.status === 'running' ? 'run.otherProcessTraining' : 'run.otherProcessQueued', { id, pid: row.owner_pid }));
         }
       }
       const del = this.db.prepare('DELETE FROM runs WHERE id = ?');
@@ -258,8 +259,8 @@ export class RunStore {
    */
   exportRun(id: string, out?: string, o: { overwrite?: boolean } = {}): { path: string; bytes: number } {
     const run = this.getRun(id);
-    if (!run) throw new UserError(`no run with id ${id}`);
-    if (!TERMINAL_STATUSES.includes(run.status)) throw new UserError(`run ${id} is ${run.status}: export it once it has finished`);
+    if (!run) throw new UserError(message('run.notFoundShort', { id }));
+    if (!TERMINAL_STATUSES.includes(run.status)) throw new UserError(message('run.exportUnfinished', { id, status: run.status }));
     const artifacts = run.artifacts.map((a) => {
       const bytes = this.readArtifact(a);
       return { kind: a.kind, name: a.path.slice(a.path.lastIndexOf('/') + 1), bytes };
@@ -272,7 +273,7 @@ export class RunStore {
       else writeFileNoClobber(path, bytes);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new UserError(`${path}: already exists; choose another file, or replace it with --force`);
+      if (code === 'EEXIST') throw new UserError(message('run.exportExists', { path }));
       throw new UserError(`${path}: cannot write the export (${describeFsCode(code) ?? (err as Error).message})`);
     }
     return { path, bytes: bytes.byteLength };
@@ -387,7 +388,7 @@ export class RunStore {
   /** The run's status. @throws UserError naming an unknown id. */
   private requireStatus(id: string): RunStatus {
     const status = this.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id) as RunStatus | undefined;
-    if (!status) throw new UserError(`no run with id ${id}`);
+    if (!status) throw new UserError(message('run.notFoundShort', { id }));
     return status;
   }
 

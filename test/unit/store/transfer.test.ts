@@ -2,6 +2,8 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../src-main/shared/errors.js';
+import { messageIn } from '../../../src-renderer/src/lib/verdict-text.js';
+import { translate } from '../../../src-renderer/src/i18n/translate.js';
 import type { RunDetail } from '../../../src-main/shared/runs.js';
 import { openStore, type RunStore } from '../../../src-main/store/runs.js';
 import { EVALUATION, SPEC, epoch, listFiles, tempHome } from './helpers.js';
@@ -67,13 +69,18 @@ describe('exporting and importing a run', () => {
     expect(r.path).toBe(join(source.home, 'exports', `${id}.layerlab-run.json`));
     expect(readFileSync(r.path).byteLength).toBe(r.bytes);
     const queued = source.createRun({ spec: SPEC, datasetId: 'd', seed: 1 });
-    expect(() => source.exportRun(queued)).toThrow(new UserError(`run ${queued} is queued: export it once it has finished`));
+    expect(() => source.exportRun(queued)).toThrow(`run ${queued} is queued: export it once it has finished`);
+    // Coded, so a page says it in the user's language (Korean here), the CLI's English unchanged.
+    let refused: UserError | undefined;
+    try { source.exportRun(queued); } catch (err) { refused = err as UserError; }
+    expect(refused?.coded).toEqual({ code: 'run.exportUnfinished', params: { id: queued, status: 'queued' } });
+    expect(messageIn(refused?.coded, refused!.message, (key, params) => translate('ko', key, params))).toBe(`실행 ${queued}은(는) 아직 끝나지 않았습니다(queued). 끝난 뒤에 내보내세요.`);
   });
 
   it('never replaces an existing file unless asked, and leaves it as it was', () => {
     const victim = join(targetHome, '..', 'victim.txt');
     writeFileSync(victim, 'precious');
-    expect(() => source.exportRun(id, victim)).toThrow(new UserError(`${victim}: already exists; choose another file, or replace it with --force`));
+    expect(() => source.exportRun(id, victim)).toThrow(`${victim}: already exists; choose another file, or replace it with --force`);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     // No temp file is left beside it either.
     expect(readdirSync(join(targetHome, '..')).filter((n) => n.includes('.tmp-'))).toEqual([]);
