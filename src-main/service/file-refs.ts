@@ -11,6 +11,7 @@ import { realpathSync, rmSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Caller, FileRef } from '../shared/contract.js';
 import { UserError } from '../shared/errors.js';
+import { message } from '../shared/messages.js';
 
 /** 'download': a file the service wrote for a page to fetch once (GET /download/<handle>). */
 export type Purpose = 'read' | 'write' | 'download';
@@ -92,21 +93,18 @@ export class FileRefs {
   resolve(ref: FileRef, caller: Caller, purpose: Purpose, field: string): ResolvedFile {
     if ('handle' in ref) {
       const g = this.peek(ref.handle, purpose);
-      if (!g) throw new UserError(`${field}: this file handle is unknown or has expired; choose the file again`);
+      if (!g) throw new UserError(message('file.handleExpired', { field }));
       // A temporary file (an upload) serves one request; a chosen file may be used again.
       const temporary = this.grants.get(ref.handle)?.temporary ?? false;
       return { path: g.path, label: g.label, done: () => { if (temporary) this.release(ref.handle); } };
     }
     const { path } = ref;
-    if (!isAbsolute(path)) throw new UserError(`${field}: '${path}' is a relative path; give an absolute one`);
+    if (!isAbsolute(path)) throw new UserError(message('file.relative', { field, path }));
     if (caller.face === 'cli' || caller.face === 'app') return { path, label: path, done: () => undefined };
     if (purpose === 'read' && caller.importRoot && insideRoot(path, caller.importRoot)) return { path, label: path, done: () => undefined };
-    const how = purpose === 'read'
-      ? (caller.importRoot
-        ? `only files inside ${caller.importRoot} may be named by path here; upload the file instead`
-        : 'upload the file (drop it on the page or use Browse), or start layerlab serve with --import-root FOLDER')
-      : 'the file comes back as a download instead';
-    throw new UserError(`${field}: a page cannot name a file by path (${path}); ${how}`);
+    throw new UserError(purpose !== 'read' ? message('file.download', { field, path })
+      : caller.importRoot ? message('file.outsideRoot', { field, path, root: caller.importRoot })
+        : message('file.noRoot', { field, path }));
   }
 
   private sweep(): void {

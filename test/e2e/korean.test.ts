@@ -117,6 +117,11 @@ describe('Korean all the way, in the browser', () => {
       await expect(page.getByTestId('import-error').textContent()).resolves.toBe(`${ragged}: 17번째 줄: 필드가 4개인데, 첫 줄처럼 5개여야 합니다. 그 줄을 고치거나 지우세요.`);
       await page.getByTestId('import-error').scrollIntoViewIfNeeded();
       await look(`data-import-error-${width}`);
+      // A path outside --import-root: the service's refusal, in Korean, the request's field named in Korean too.
+      await page.locator('#imp-path').fill('/etc/hosts');
+      await page.getByRole('button', { name: '가져오기', exact: true }).click();
+      await expect.poll(() => page.getByTestId('import-error').textContent()).toBe(`가져올 파일: 페이지에서는 경로로 파일을 지정할 수 없습니다(/etc/hosts). 여기서는 ${join(ROOT, 'test', 'fixtures')} 안의 파일만 경로로 지정할 수 있으니, 파일을 업로드하세요.`);
+      if (width === 1024) await look('data-import-outside-root');
       // The hint's --import-root stays whole on one line, at 1024 px too.
       await expect(page.locator('#imp-path-hint code.flag').evaluate((e) => [e.textContent, e.getClientRects().length])).resolves.toEqual(['--import-root', 1]);
       // An image folder with a file that is not an image: the importer process's coded refusal, in Korean.

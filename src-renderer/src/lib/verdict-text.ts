@@ -89,12 +89,18 @@ export function changeText(c: Change, t: Translate): string {
   }
 }
 
+const FIELD_KEYS = new Set(['source', 'labels', 'out']);
+
 /** A coded message (service error, dataset reason, skipped backend) in the chosen language; else its English text. */
 export function messageIn(coded: Message | undefined, english: string, t: Translate): string {
   if (!coded || !isMessageCode(coded.code)) return english;
   // A problem inside one array of an .npz names the file and the array.
-  const params = coded.code.startsWith('import.') && coded.params.member !== undefined
+  let params = coded.code.startsWith('import.') && coded.params.member !== undefined
     ? { ...coded.params, file: t('msg.import.inMember', { file: coded.params.file, member: coded.params.member }) }
     : coded.params;
+  // A request's field named in a file refusal (source, labels, out) in the chosen language.
+  if (coded.code.startsWith('file.') && FIELD_KEYS.has(String(coded.params.field))) {
+    params = { ...params, field: t(`msg.field.${String(coded.params.field)}` as MessageKey) };
+  }
   return t(`msg.${coded.code}` as MessageKey, params);
 }
