@@ -176,7 +176,7 @@ function pairIdx(imagesFile: string, images: IdxArray, labelsFile: string, label
   const y = new Int32Array(labels.shape[0]);
   for (let i = 0; i < y.length; i++) {
     const v = labels.data[i];
-    if (!Number.isInteger(v) || v < 0) throw new ImportError(labelsFile, importProblem('import.idxLabel', { index: i, value: v }));
+    if (!Number.isInteger(v) || v < 0) throw new ImportError(labelsFile, importProblem('import.idxLabel', { index: i, value: String(v) }));
     y[i] = v;
   }
   return { x: images.data, y, count: images.shape[0], featureShape: images.shape.slice(1) };

@@ -251,7 +251,7 @@ export function toLabels(src: NpySource, a: NpyArray, notes: string[]): Int32Arr
   for (let i = 0; i < n; i++) {
     const v = a.data[i];
     if (!Number.isInteger(v) || v < 0 || v >= MAX_CLASSES) {
-      fail(src, importProblem('import.npyLabel', { index: i, value: v, max: MAX_CLASSES - 1 }));
+      fail(src, importProblem('import.npyLabel', { index: i, value: String(v), max: MAX_CLASSES - 1 }));
     }
     y[i] = v;
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ImportError } from '../../../src-main/data/errors.js';
 import { parseIdx } from '../../../src-main/data/formats/idx.js';
-import { parseNpy } from '../../../src-main/data/formats/npy.js';
+import { parseNpy, toLabels } from '../../../src-main/data/formats/npy.js';
 import { readImageFolder } from '../../../src-main/data/formats/images.js';
 import { messageText } from '../../../src-main/shared/messages.js';
 import { messageIn } from '../../../src-renderer/src/lib/verdict-text.js';
@@ -63,5 +63,12 @@ describe('coded import refusals', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('keep their words across the importer process (JSON): a NaN label stays NaN', async () => {
+    const err = await caught(() => toLabels({ file: 'y.npy' }, { data: Float32Array.from([0, NaN]), shape: [2], dtype: '<f4', notes: [] }, []));
+    expect(err.message).toBe('y.npy: label 1 is NaN; labels must be whole numbers from 0 to 99999 (class indices)');
+    const crossed = JSON.parse(JSON.stringify(err.coded)) as typeof err.coded;
+    expect(messageText(crossed!)).toBe(err.message);
   });
 });
