@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../shared/errors.js';
+import { message, type MessageCode, type MessageParams } from '../shared/messages.js';
 import { ModelSpec, formatPath } from '../shared/spec.js';
 import { RUN_STATUSES, TERMINAL_STATUSES, type RunDetail } from '../shared/runs.js';
 import { KIND_PATTERN, badFileName } from './artifacts.js';
@@ -167,7 +168,8 @@ export function buildRunFile(run: RunDetail, artifacts: { kind: string; name: st
  * @throws UserError "<file>: <field>: <what is wrong>" for anything unreadable, malformed or tampered.
  */
 export function readRunFile(file: string): CheckedRunFile {
-  const fail = (field: string, message: string): never => { throw new UserError(`${file}: ${field}: ${message}`); };
+  const fail = (field: string, problem: string): never => { throw new UserError(`${file}: ${field}: ${problem}`); };
+  const refuse = (code: MessageCode & `runFile.${string}`, params: MessageParams = {}): never => { throw new UserError(message(code, { file, ...params })); };
   let text: string;
   try {
     if (statSync(file).size > MAX_FILE_BYTES) fail('(file)', `larger than ${MAX_FILE_BYTES} bytes: not a run export`);
@@ -177,11 +179,11 @@ export function readRunFile(file: string): CheckedRunFile {
     return fail('(file)', `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let json: unknown;
-  try { json = JSON.parse(text); } catch { return fail('(file)', 'not JSON: not a Layerlab run export'); }
+  try { json = JSON.parse(text); } catch { return refuse('runFile.notJson'); }
   const head = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  if (head.format !== RUN_FILE_FORMAT) fail('format', `expected '${RUN_FILE_FORMAT}': not a Layerlab run export`);
+  if (head.format !== RUN_FILE_FORMAT) refuse('runFile.format', { format: RUN_FILE_FORMAT });
   if (typeof head.version === 'number' && head.version > RUN_FILE_VERSION) {
-    fail('version', `made by a newer Layerlab (format ${head.version}, this one reads ${RUN_FILE_VERSION}): update Layerlab`);
+    refuse('runFile.newer', { version: head.version, reads: RUN_FILE_VERSION });
   }
   const parsed = RunFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -190,8 +192,8 @@ export function readRunFile(file: string): CheckedRunFile {
   }
   const artifacts = parsed.data.artifacts.map((a, i) => {
     const bytes = new Uint8Array(Buffer.from(a.data, 'base64'));
-    if (bytes.byteLength !== a.bytes) fail(`artifacts.${i}.bytes`, `says ${a.bytes}, the data has ${bytes.byteLength}: the file was changed or damaged`);
-    if (sha256(bytes) !== a.sha256) fail(`artifacts.${i}.sha256`, 'does not match the data: the file was changed or damaged');
+    if (bytes.byteLength !== a.bytes) refuse('runFile.bytes', { field: `artifacts.${i}.bytes`, declared: a.bytes, have: bytes.byteLength });
+    if (sha256(bytes) !== a.sha256) refuse('runFile.sha', { field: `artifacts.${i}.sha256` });
     return { kind: a.kind, name: a.name, bytes };
   });
   return { ...parsed.data, artifacts };

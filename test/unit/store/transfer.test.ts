@@ -140,6 +140,10 @@ describe('exporting and importing a run', () => {
     const notJson = join(targetHome, '..', 'not.json');
     writeFileSync(notJson, '{"format": "layerlab-run",');
     expect(() => target.importRun(notJson)).toThrow(`${notJson}: (file): not JSON: not a Layerlab run export`);
+    let refused: UserError | undefined;
+    try { target.importRun(notJson); } catch (err) { refused = err as UserError; }
+    expect(refused?.coded?.code).toBe('runFile.notJson');
+    expect(messageIn(refused?.coded, refused!.message, (key, params) => translate('ko', key, params))).toBe(`${notJson}: JSON이 아닙니다. Layerlab에서 내보낸 실행 파일이 아닙니다.`);
     expect(target.listRuns()).toEqual([]);
   });
 
