@@ -152,17 +152,13 @@ describe('image headers: any bytes give a header, undefined or an ImportError', 
       [0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x4c], [0x42, 0x4d],
     );
     fc.assert(fc.property(magic, fc.uint8Array({ maxLength: 200 }), fc.boolean(), (m, rest, whole) => {
-      const t0 = performance.now();
       outcome(Buffer.concat([Buffer.from(m), rest]), whole);
-      expect(performance.now() - t0).toBeLessThan(200);
     }), { numRuns: 2000 });
   });
 
   it('fixtures with bytes overwritten or cut short', () => {
     fc.assert(fc.property(mutation, fc.boolean(), (m, whole) => {
-      const t0 = performance.now();
       outcome(mutate(m), whole);
-      expect(performance.now() - t0).toBeLessThan(200);
     }), { numRuns: 2000 });
   });
 

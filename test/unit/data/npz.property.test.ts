@@ -49,9 +49,7 @@ describe('npz: any bytes give a result or an ImportError', () => {
         const o = inHeader ? hot[seed][at % hot[seed].length] : at % bytes.length;
         bytes[o] = v;
       }
-      const t0 = performance.now();
       expect(['ok', 'import-error']).toContain(outcome(cut === undefined ? bytes : bytes.subarray(0, cut % (bytes.length + 1))));
-      expect(performance.now() - t0).toBeLessThan(500);
     }), { numRuns: 1500 });
   });
 

