@@ -28,6 +28,7 @@ const BENCHES: Record<string, string[]> = {
   'layer-stats': ['layer-stats.ts'],
   'redis-workers': ['redis-workers.ts'],
   'first-line': ['first-line.ts', '--rounds', '3'],
+  'hostile-files': ['hostile-files.ts', '--rounds', '2'],
 };
 /** Run only when named: the book's full CNN takes about 30 minutes on 2 cores. */
 const NAMED_ONLY: Record<string, string[]> = {
