@@ -152,12 +152,19 @@ describe('layerlab datasets import refuses bad and hostile files in one line, ex
     mkdirSync(work, { recursive: true });
     // An IDX pair whose header claims 2^31 images of 28×28: a size bomb for a naive reader.
     const header = Buffer.from([0, 0, 8, 3, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 28, 0, 0, 0, 28]);
-    writeFileSync(join(work, 'bomb-images-idx3-ubyte'), Buffer.concat([header, Buffer.alloc(784)]));
-    writeFileSync(join(work, 'bomb-labels-idx1-ubyte'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 3]));
-    // A gzip that is cut short.
-    const gz = gzipSync(Buffer.alloc(100_000, 7));
-    writeFileSync(join(work, 'cut-images-idx3-ubyte.gz'), gz.subarray(0, gz.length >> 1));
-    writeFileSync(join(work, 'cut-labels-idx1-ubyte.gz'), gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 3])));
+    // In a folder, as IDX is imported (a lone IDX file is refused before its header is read).
+    mkdirSync(join(work, 'size-bomb'));
+    for (const split of ['train', 't10k']) {
+      writeFileSync(join(work, 'size-bomb', `${split}-images-idx3-ubyte`), Buffer.concat([header, Buffer.alloc(784)]));
+      writeFileSync(join(work, 'size-bomb', `${split}-labels-idx1-ubyte`), Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 3]));
+    }
+    // An IDX folder whose images .gz is cut short.
+    const gz = gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28]), Buffer.alloc(7840, 7)]));
+    mkdirSync(join(work, 'cut'));
+    for (const split of ['train', 't10k']) {
+      writeFileSync(join(work, 'cut', `${split}-images-idx3-ubyte.gz`), gz.subarray(0, gz.length >> 1));
+      writeFileSync(join(work, 'cut', `${split}-labels-idx1-ubyte.gz`), gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 10, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1])));
+    }
     // An .npy whose header claims a huge shape.
     const npyHeader = "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100000), }";
     const padded = npyHeader.padEnd(118, ' ') + '\n';
@@ -188,8 +195,8 @@ describe('layerlab datasets import refuses bad and hostile files in one line, ex
     ['a CSV of one class', () => [join(FIX, 'csv', 'error-one-class.csv')], /error-one-class\.csv: has only one class/],
     ['random bytes named .csv', () => [join(work, 'noise.csv')], /noise\.csv: /],
     ['random bytes named .npz', () => [join(work, 'noise.npz')], /noise\.npz: /],
-    ['an IDX header claiming 2^31 images', () => [join(work, 'bomb-images-idx3-ubyte'), '--labels', join(work, 'bomb-labels-idx1-ubyte')], /bomb-images-idx3-ubyte: /],
-    ['a gzip cut short', () => [join(work, 'cut-images-idx3-ubyte.gz'), '--labels', join(work, 'cut-labels-idx1-ubyte.gz')], /cut-images-idx3-ubyte\.gz: /],
+    ['an IDX header claiming 2^31 images', () => [join(work, 'size-bomb')], /size-bomb\/train-images-idx3-ubyte: declares \d+ elements, more than can be loaded/],
+    ['a gzip cut short', () => [join(work, 'cut')], /cut\/train-images-idx3-ubyte\.gz: is not a valid gzip file \(unexpected end of file\)/],
     ['an .npy header claiming 10^13 values', () => [join(work, 'huge.npy'), '--labels', join(FIX, 'npy', 'y_i8.npy')], /huge\.npy: /],
     ['a pickled object array', () => [join(FIX, 'npy', 'object.npy'), '--labels', join(FIX, 'npy', 'y_i8.npy')], /object\.npy: holds Python objects .* never unpickles/],
     ['an image folder with a text file in a class', () => [join(FIX, 'images', 'bad')], /notes\.txt: not an image/],
