@@ -51,10 +51,10 @@ export function redisOptions(): RedisOptions {
 
 /** One line for a connection error: a refused password, a refused connection, or the error's own words. */
 export function describeRedisError(url: string, err: Error): string {
-  const m = err.message;
-  if (/WRONGPASS|NOAUTH|invalid password|AUTH/i.test(m)) return `Redis at ${redactUrl(url)} refused the password (${m.split('\n')[0].slice(0, 120)}): check user and password in the address`;
-  const code = (err as NodeJS.ErrnoException).code;
-  return `Redis at ${redactUrl(url)} cannot be reached (${code ?? m.slice(0, 160)})`;
+  const { code, detail } = queueReason(err);
+  return code === 'password'
+    ? `Redis at ${redactUrl(url)} refused the password (${detail}): check user and password in the address`
+    : `Redis at ${redactUrl(url)} cannot be reached (${detail})`;
 }
 
 /** Why Redis cannot be used, as the queue's status says it (the faces translate the code). */
